@@ -1,0 +1,428 @@
+//! Python's exception tree, as far as `ssl` and `socket` raise it.
+//!
+//! ```text
+//! Python:  except ssl.SSLError as e: ...      except OSError as e: ...
+//! Rust:    Err(Error::SSLError(e)) => ...     Err(e) if e.is_os_error() => ...
+//! ```
+//!
+//! `Display` is Python's `str(e)` for the same failure, minus CPython's `(_ssl.c:NNN)` suffix.
+
+use std::fmt;
+
+use crate::pyrepr::{PyRepr, PyStr};
+
+/// Result of a fallible pyssl call: `Ok` or the exception Python would raise.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// An exception, as Python's `ssl` or `socket` module would raise it.
+///
+/// Variants are Python's exception classes; `SSLError` carries the whole `SSLError` family and
+/// `OSError` every `OSError` subclass chosen by errno (`ConnectionRefusedError`, ...), exactly
+/// as CPython picks them. `is_*` predicates answer `isinstance` questions in one line,
+/// honouring Python's inheritance (an `SSLError` *is* an `OSError`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+#[allow(non_camel_case_types)]
+pub enum Error {
+    /// `ssl.SSLError` and its subclasses (`SSLWantReadError`, `SSLCertVerificationError`, ...).
+    SSLError(SSLError),
+    /// `OSError` (= `socket.error`) and its errno subclasses, e.g. `[Errno 111] Connection refused`.
+    OSError(OSError),
+    /// `socket.gaierror`: a `getaddrinfo` failure, e.g. `[Errno -2] Name or service not known`.
+    gaierror(OSError),
+    /// `TimeoutError` (= `socket.timeout`), e.g. `The read operation timed out`.
+    TimeoutError(String),
+    /// `ValueError`.
+    ValueError(String),
+    /// `TypeError`.
+    TypeError(String),
+    /// `NotImplementedError`.
+    NotImplementedError(String),
+    /// `OverflowError`.
+    OverflowError(String),
+    /// `UnicodeError` (a `ValueError` subclass), e.g. from the `idna` codec.
+    UnicodeError(String),
+}
+
+impl Error {
+    /// `isinstance(e, OSError)`: true for `OSError`, `gaierror`, `TimeoutError` and every
+    /// `SSLError` (Python's `SSLError` subclasses `OSError`).
+    pub fn is_os_error(&self) -> bool {
+        matches!(
+            self,
+            Error::OSError(_) | Error::gaierror(_) | Error::TimeoutError(_) | Error::SSLError(_)
+        )
+    }
+
+    /// `isinstance(e, ssl.SSLError)`.
+    pub fn is_ssl_error(&self) -> bool {
+        matches!(self, Error::SSLError(_))
+    }
+
+    /// `isinstance(e, ValueError)`: also true for `UnicodeError` and
+    /// `SSLCertVerificationError` (which subclasses both `SSLError` and `ValueError`).
+    pub fn is_value_error(&self) -> bool {
+        match self {
+            Error::ValueError(_) | Error::UnicodeError(_) => true,
+            Error::SSLError(e) => e.kind == SSLErrorKind::SSLCertVerificationError,
+            _ => false,
+        }
+    }
+
+    /// `isinstance(e, TimeoutError)` (= `socket.timeout`).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::TimeoutError(_))
+    }
+
+    /// `isinstance(e, ssl.SSLWantReadError)`.
+    pub fn is_want_read(&self) -> bool {
+        self.ssl_kind() == Some(SSLErrorKind::SSLWantReadError)
+    }
+
+    /// `isinstance(e, ssl.SSLWantWriteError)`.
+    pub fn is_want_write(&self) -> bool {
+        self.ssl_kind() == Some(SSLErrorKind::SSLWantWriteError)
+    }
+
+    /// `isinstance(e, ssl.SSLCertVerificationError)` (= `ssl.CertificateError`).
+    pub fn is_cert_verification_error(&self) -> bool {
+        self.ssl_kind() == Some(SSLErrorKind::SSLCertVerificationError)
+    }
+
+    /// `isinstance(e, ssl.SSLEOFError)`.
+    pub fn is_eof_error(&self) -> bool {
+        self.ssl_kind() == Some(SSLErrorKind::SSLEOFError)
+    }
+
+    /// `isinstance(e, ssl.SSLZeroReturnError)`.
+    pub fn is_zero_return(&self) -> bool {
+        self.ssl_kind() == Some(SSLErrorKind::SSLZeroReturnError)
+    }
+
+    /// The `SSLError` subclass, if this is an `SSLError`.
+    pub fn ssl_kind(&self) -> Option<SSLErrorKind> {
+        match self {
+            Error::SSLError(e) => Some(e.kind),
+            _ => None,
+        }
+    }
+
+    /// `e.errno`: the errno of an `OSError`/`gaierror`, the first argument of a two-argument
+    /// `SSLError`, else `None`.
+    pub fn errno(&self) -> Option<i64> {
+        match self {
+            Error::SSLError(e) => e.errno,
+            Error::OSError(e) | Error::gaierror(e) => e.errno.map(i64::from),
+            _ => None,
+        }
+    }
+
+    /// `type(e).__name__`: `'SSLCertVerificationError'`, `'ConnectionRefusedError'`,
+    /// `'TimeoutError'`, ...
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Error::SSLError(e) => e.kind.name(),
+            Error::OSError(e) => e.type_name(),
+            Error::gaierror(_) => "gaierror",
+            Error::TimeoutError(_) => "TimeoutError",
+            Error::ValueError(_) => "ValueError",
+            Error::TypeError(_) => "TypeError",
+            Error::NotImplementedError(_) => "NotImplementedError",
+            Error::OverflowError(_) => "OverflowError",
+            Error::UnicodeError(_) => "UnicodeError",
+        }
+    }
+
+    /// `OSError` from the calling thread's `errno`, as Python's `PyErr_SetFromErrno` builds it.
+    pub fn last_os_error() -> Error {
+        Error::from_errno(std::io::Error::last_os_error().raw_os_error().unwrap_or(0))
+    }
+
+    /// `OSError(errno, os.strerror(errno))`.
+    pub fn from_errno(errno: i32) -> Error {
+        Error::OSError(OSError::from_errno(errno))
+    }
+
+    /// A `ValueError` with this message.
+    pub fn value(msg: impl Into<String>) -> Error {
+        Error::ValueError(msg.into())
+    }
+
+    /// A `TypeError` with this message.
+    pub fn type_error(msg: impl Into<String>) -> Error {
+        Error::TypeError(msg.into())
+    }
+}
+
+impl fmt::Display for Error {
+    /// Python's `str(e)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::SSLError(e) => e.fmt(f),
+            Error::OSError(e) | Error::gaierror(e) => e.fmt(f),
+            Error::TimeoutError(m)
+            | Error::ValueError(m)
+            | Error::TypeError(m)
+            | Error::NotImplementedError(m)
+            | Error::OverflowError(m)
+            | Error::UnicodeError(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl PyRepr for Error {
+    /// Python's `repr(e)`: `SSLError(1, '[SSL: ...] ...')`, `ConnectionRefusedError(111,
+    /// 'Connection refused')`, `ValueError('...')`.
+    fn py_repr(&self) -> String {
+        match self {
+            Error::SSLError(e) => e.py_repr(),
+            Error::OSError(e) | Error::gaierror(e) => {
+                format!("{}({})", self.type_name(), e.args_repr())
+            }
+            Error::TimeoutError(m)
+            | Error::ValueError(m)
+            | Error::TypeError(m)
+            | Error::NotImplementedError(m)
+            | Error::OverflowError(m)
+            | Error::UnicodeError(m) => format!("{}({})", self.type_name(), PyStr(m).py_repr()),
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Error {
+        match e.raw_os_error() {
+            Some(errno) => Error::from_errno(errno),
+            None if e.kind() == std::io::ErrorKind::TimedOut => Error::TimeoutError(e.to_string()),
+            None => Error::OSError(OSError { errno: None, strerror: Some(e.to_string()), filename: None }),
+        }
+    }
+}
+
+impl From<Error> for std::io::Error {
+    /// For `std::io::Read`/`Write`: OS errors keep their errno, timeouts map to `TimedOut`,
+    /// want-read/want-write to `WouldBlock`; the pyssl error stays reachable as the source.
+    fn from(e: Error) -> std::io::Error {
+        use std::io::ErrorKind;
+        match &e {
+            Error::OSError(OSError { errno: Some(n), .. }) => std::io::Error::from_raw_os_error(*n),
+            Error::TimeoutError(_) => std::io::Error::new(ErrorKind::TimedOut, e),
+            _ if e.is_want_read() || e.is_want_write() => {
+                std::io::Error::new(ErrorKind::WouldBlock, e)
+            }
+            Error::ValueError(_) | Error::TypeError(_) => {
+                std::io::Error::new(ErrorKind::InvalidInput, e)
+            }
+            _ => std::io::Error::other(e),
+        }
+    }
+}
+
+/// Which member of Python's `SSLError` family an [`SSLError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(clippy::enum_variant_names)]
+pub enum SSLErrorKind {
+    /// `ssl.SSLError` itself.
+    SSLError,
+    /// `ssl.SSLZeroReturnError`: the peer closed the TLS session cleanly.
+    SSLZeroReturnError,
+    /// `ssl.SSLWantReadError`: a non-blocking operation needs more input.
+    SSLWantReadError,
+    /// `ssl.SSLWantWriteError`: a non-blocking operation needs to write first.
+    SSLWantWriteError,
+    /// `ssl.SSLSyscallError`.
+    SSLSyscallError,
+    /// `ssl.SSLEOFError`: the connection ended in violation of the protocol.
+    SSLEOFError,
+    /// `ssl.SSLCertVerificationError` (= `ssl.CertificateError`).
+    SSLCertVerificationError,
+}
+
+impl SSLErrorKind {
+    /// The Python class name.
+    pub fn name(self) -> &'static str {
+        match self {
+            SSLErrorKind::SSLError => "SSLError",
+            SSLErrorKind::SSLZeroReturnError => "SSLZeroReturnError",
+            SSLErrorKind::SSLWantReadError => "SSLWantReadError",
+            SSLErrorKind::SSLWantWriteError => "SSLWantWriteError",
+            SSLErrorKind::SSLSyscallError => "SSLSyscallError",
+            SSLErrorKind::SSLEOFError => "SSLEOFError",
+            SSLErrorKind::SSLCertVerificationError => "SSLCertVerificationError",
+        }
+    }
+}
+
+/// An `ssl.SSLError` (or subclass) with the attributes CPython's exception carries.
+///
+/// CPython raises SSLErrors with one argument (`SSLError('No cipher can be selected.')`, whose
+/// `str()` is the tuple `('No cipher can be selected.',)`) or two (`SSLError(1, '[SSL: ...]
+/// ...')`, whose `str()` is the message). `errno` is `Some` exactly in the second case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SSLError {
+    /// Which class of the family.
+    pub kind: SSLErrorKind,
+    /// `e.errno` (`args[0]`) for two-argument errors, `None` for one-argument ones.
+    pub errno: Option<i64>,
+    /// The message: `e.strerror` for two-argument errors, `args[0]` for one-argument ones.
+    pub message: String,
+    /// `e.library`: OpenSSL library mnemonic such as `'SSL'`, or `None`.
+    pub library: Option<String>,
+    /// `e.reason`: reason mnemonic such as `'CERTIFICATE_VERIFY_FAILED'`, or `None`.
+    pub reason: Option<String>,
+    /// `e.verify_code` of an `SSLCertVerificationError` raised by a handshake.
+    pub verify_code: Option<i64>,
+    /// `e.verify_message` of an `SSLCertVerificationError` raised by a handshake.
+    pub verify_message: Option<String>,
+}
+
+impl SSLError {
+    /// `SSLError(errno, message)` with no library or reason.
+    pub fn new(kind: SSLErrorKind, errno: i64, message: impl Into<String>) -> SSLError {
+        SSLError {
+            kind,
+            errno: Some(errno),
+            message: message.into(),
+            library: None,
+            reason: None,
+            verify_code: None,
+            verify_message: None,
+        }
+    }
+
+    /// `SSLError(message)`: the one-argument form CPython uses for fixed texts
+    /// (`'No cipher can be selected.'`).
+    pub fn single(message: impl Into<String>) -> SSLError {
+        SSLError {
+            kind: SSLErrorKind::SSLError,
+            errno: None,
+            message: message.into(),
+            library: None,
+            reason: None,
+            verify_code: None,
+            verify_message: None,
+        }
+    }
+
+    /// `e.strerror`: the message of a two-argument error, else `None`.
+    pub fn strerror(&self) -> Option<&str> {
+        self.errno.map(|_| self.message.as_str())
+    }
+
+    fn args_repr(&self) -> String {
+        match self.errno {
+            Some(n) => format!("{}, {}", n, PyStr(&self.message).py_repr()),
+            None => format!("{},", PyStr(&self.message).py_repr()),
+        }
+    }
+}
+
+impl fmt::Display for SSLError {
+    /// Python's `str(e)`: the message of a two-argument error, the `args` tuple otherwise.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.errno {
+            Some(_) => f.write_str(&self.message),
+            None => write!(f, "({})", self.args_repr()),
+        }
+    }
+}
+
+impl PyRepr for SSLError {
+    fn py_repr(&self) -> String {
+        let args = match self.errno {
+            Some(_) => self.args_repr(),
+            None => PyStr(&self.message).py_repr(),
+        };
+        format!("{}({})", self.kind.name(), args)
+    }
+}
+
+impl From<SSLError> for Error {
+    fn from(e: SSLError) -> Error {
+        Error::SSLError(e)
+    }
+}
+
+/// An `OSError` (`socket.error`) with Python's attributes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OSError {
+    /// `e.errno`.
+    pub errno: Option<i32>,
+    /// `e.strerror`: `os.strerror(errno)` for errors from the OS.
+    pub strerror: Option<String>,
+    /// `e.filename`, when Python reports one (`[Errno 2] No such file or directory: 'x'`).
+    pub filename: Option<String>,
+}
+
+impl OSError {
+    /// `OSError(errno, os.strerror(errno))`.
+    pub fn from_errno(errno: i32) -> OSError {
+        OSError { errno: Some(errno), strerror: Some(strerror(errno)), filename: None }
+    }
+
+    /// The same error with `e.filename` set.
+    pub fn with_filename(mut self, filename: impl Into<String>) -> OSError {
+        self.filename = Some(filename.into());
+        self
+    }
+
+    /// The `OSError` subclass Python picks for this errno (`ConnectionRefusedError` for 111, ...).
+    pub fn type_name(&self) -> &'static str {
+        match self.errno {
+            Some(libc::EAGAIN) | Some(libc::EALREADY) | Some(libc::EINPROGRESS) => {
+                "BlockingIOError"
+            }
+            Some(libc::ECHILD) => "ChildProcessError",
+            Some(libc::EPIPE) | Some(libc::ESHUTDOWN) => "BrokenPipeError",
+            Some(libc::ECONNABORTED) => "ConnectionAbortedError",
+            Some(libc::ECONNREFUSED) => "ConnectionRefusedError",
+            Some(libc::ECONNRESET) => "ConnectionResetError",
+            Some(libc::EEXIST) => "FileExistsError",
+            Some(libc::ENOENT) => "FileNotFoundError",
+            Some(libc::EISDIR) => "IsADirectoryError",
+            Some(libc::ENOTDIR) => "NotADirectoryError",
+            Some(libc::EINTR) => "InterruptedError",
+            Some(libc::EACCES) | Some(libc::EPERM) => "PermissionError",
+            Some(libc::ESRCH) => "ProcessLookupError",
+            Some(libc::ETIMEDOUT) => "TimeoutError",
+            _ => "OSError",
+        }
+    }
+
+    fn args_repr(&self) -> String {
+        match (self.errno, &self.strerror) {
+            (Some(n), Some(s)) => format!("{}, {}", n, PyStr(s).py_repr()),
+            (None, Some(s)) => PyStr(s).py_repr(),
+            _ => String::new(),
+        }
+    }
+}
+
+impl fmt::Display for OSError {
+    /// Python's `str(e)`: `[Errno 111] Connection refused`, with `: 'filename'` when set.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.errno, &self.strerror) {
+            (Some(n), Some(s)) => {
+                write!(f, "[Errno {n}] {s}")?;
+                if let Some(name) = &self.filename {
+                    write!(f, ": {}", PyStr(name).py_repr())?;
+                }
+                Ok(())
+            }
+            (None, Some(s)) => f.write_str(s),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// `os.strerror(errno)`: the C library's text for an errno.
+pub fn strerror(errno: i32) -> String {
+    // std's formatting of raw OS errors is "<strerror> (os error N)"; keep the first part.
+    let text = std::io::Error::from_raw_os_error(errno).to_string();
+    match text.rfind(" (os error ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}

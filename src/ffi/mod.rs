@@ -1,0 +1,4 @@
+//! The one place pyssl calls C: OpenSSL functions `openssl`'s safe types do not cover, and the
+//! `libc` socket calls behind [`crate::socket`]. Every `unsafe` block of the crate lives under
+//! this module and carries a `// SAFETY:` comment; everything it exports is a safe function.
+#![allow(unsafe_code)]

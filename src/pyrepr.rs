@@ -1,0 +1,227 @@
+//! Python's `repr()` for the values pyssl returns, so that `print(ssock.getpeercert())` ports to
+//! one line with identical output:
+//!
+//! ```text
+//! Python:  print(repr(ssock.cipher()))
+//! Rust:    println!("{}", ssock.cipher().py_repr());
+//! ```
+//!
+//! Strings follow CPython's rules: single quotes unless the text holds `'` and no `"`, `\n`,
+//! `\r`, `\t`, `\\` escaped, other non-printable characters as `\xNN`, `\uNNNN` or
+//! `\UNNNNNNNN`, printable non-ASCII kept. "Printable" approximates `str.isprintable()` without
+//! Unicode tables: controls, separators other than space, format characters, private-use and
+//! non-characters are escaped.
+
+/// Renders a value as Python's `repr()` would.
+pub trait PyRepr {
+    /// Python's `repr(value)`.
+    fn py_repr(&self) -> String;
+}
+
+/// A Rust string seen as a Python `str` (for `repr`).
+#[derive(Debug, Clone, Copy)]
+pub struct PyStr<'a>(pub &'a str);
+
+/// A byte slice seen as a Python `bytes` (for `repr`): `b'\x00abc'`.
+#[derive(Debug, Clone, Copy)]
+pub struct PyBytes<'a>(pub &'a [u8]);
+
+/// A slice seen as a Python `tuple` (for `repr`): `('a',)`, `('a', 'b')`, `()`.
+#[derive(Debug, Clone, Copy)]
+pub struct PyTuple<'a, T>(pub &'a [T]);
+
+impl PyRepr for PyStr<'_> {
+    fn py_repr(&self) -> String {
+        let s = self.0;
+        let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push(quote);
+        for c in s.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if c == quote => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c if is_printable(c) => out.push(c),
+                c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
+                c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push_str(&format!("\\U{:08x}", c as u32)),
+            }
+        }
+        out.push(quote);
+        out
+    }
+}
+
+/// Approximates Python's `str.isprintable()` for one character.
+fn is_printable(c: char) -> bool {
+    let n = c as u32;
+    if c == ' ' {
+        return true;
+    }
+    !(n < 0x20
+        || (0x7f..=0xa0).contains(&n)
+        || n == 0xad
+        || n == 0x1680
+        || (0x2000..=0x200f).contains(&n)
+        || (0x2028..=0x202f).contains(&n)
+        || (0x205f..=0x2064).contains(&n)
+        || n == 0x3000
+        || n == 0xfeff
+        || (0xfff9..=0xfffb).contains(&n)
+        || (0xe000..=0xf8ff).contains(&n)
+        || (n & 0xfffe) == 0xfffe
+        || n >= 0xf0000)
+}
+
+impl PyRepr for PyBytes<'_> {
+    fn py_repr(&self) -> String {
+        let b = self.0;
+        let quote = if b.contains(&b'\'') && !b.contains(&b'"') { b'"' } else { b'\'' };
+        let mut out = String::with_capacity(b.len() + 3);
+        out.push('b');
+        out.push(quote as char);
+        for &c in b {
+            match c {
+                b'\\' => out.push_str("\\\\"),
+                b'\n' => out.push_str("\\n"),
+                b'\r' => out.push_str("\\r"),
+                b'\t' => out.push_str("\\t"),
+                c if c == quote => {
+                    out.push('\\');
+                    out.push(c as char);
+                }
+                0x20..=0x7e => out.push(c as char),
+                c => out.push_str(&format!("\\x{c:02x}")),
+            }
+        }
+        out.push(quote as char);
+        out
+    }
+}
+
+impl<T: PyRepr> PyRepr for PyTuple<'_, T> {
+    fn py_repr(&self) -> String {
+        let items: Vec<String> = self.0.iter().map(PyRepr::py_repr).collect();
+        match items.len() {
+            1 => format!("({},)", items[0]),
+            _ => format!("({})", items.join(", ")),
+        }
+    }
+}
+
+impl PyRepr for str {
+    fn py_repr(&self) -> String {
+        PyStr(self).py_repr()
+    }
+}
+
+impl PyRepr for String {
+    fn py_repr(&self) -> String {
+        PyStr(self).py_repr()
+    }
+}
+
+impl PyRepr for bool {
+    fn py_repr(&self) -> String {
+        if *self { "True" } else { "False" }.to_string()
+    }
+}
+
+macro_rules! int_repr {
+    ($($t:ty),*) => {$(
+        impl PyRepr for $t {
+            fn py_repr(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+int_repr!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+
+impl<T: PyRepr + ?Sized> PyRepr for &T {
+    fn py_repr(&self) -> String {
+        (**self).py_repr()
+    }
+}
+
+impl<T: PyRepr> PyRepr for Option<T> {
+    /// `None` for `None`, the value's repr otherwise.
+    fn py_repr(&self) -> String {
+        match self {
+            Some(v) => v.py_repr(),
+            None => "None".to_string(),
+        }
+    }
+}
+
+impl<T: PyRepr> PyRepr for [T] {
+    /// A Python `list`: `['a', 'b']`.
+    fn py_repr(&self) -> String {
+        let items: Vec<String> = self.iter().map(PyRepr::py_repr).collect();
+        format!("[{}]", items.join(", "))
+    }
+}
+
+impl<T: PyRepr> PyRepr for Vec<T> {
+    /// A Python `list`: `['a', 'b']`.
+    fn py_repr(&self) -> String {
+        self.as_slice().py_repr()
+    }
+}
+
+impl<A: PyRepr> PyRepr for (A,) {
+    fn py_repr(&self) -> String {
+        format!("({},)", self.0.py_repr())
+    }
+}
+
+impl<A: PyRepr, B: PyRepr> PyRepr for (A, B) {
+    fn py_repr(&self) -> String {
+        format!("({}, {})", self.0.py_repr(), self.1.py_repr())
+    }
+}
+
+impl<A: PyRepr, B: PyRepr, C: PyRepr> PyRepr for (A, B, C) {
+    fn py_repr(&self) -> String {
+        format!("({}, {}, {})", self.0.py_repr(), self.1.py_repr(), self.2.py_repr())
+    }
+}
+
+/// Python's `repr()` of a `dict` whose entries are given as `(key, already-rendered value)`, in
+/// insertion order: `{'id': 1, 'name': 'x'}`.
+pub fn dict_repr(entries: &[(&str, String)]) -> String {
+    let items: Vec<String> =
+        entries.iter().map(|(k, v)| format!("{}: {}", PyStr(k).py_repr(), v)).collect();
+    format!("{{{}}}", items.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_choose_quotes_and_escape_as_python() {
+        assert_eq!(PyStr("abc").py_repr(), "'abc'");
+        assert_eq!(PyStr("it's").py_repr(), "\"it's\"");
+        assert_eq!(PyStr("'\"").py_repr(), "'\\'\"'");
+        assert_eq!(PyStr("a\x00b\n").py_repr(), "'a\\x00b\\n'");
+        assert_eq!(PyStr("pythön\u{a0}").py_repr(), "'pythön\\xa0'");
+        assert_eq!(PyStr("\u{2028}").py_repr(), "'\\u2028'");
+    }
+
+    #[test]
+    fn bytes_tuples_lists_options() {
+        assert_eq!(PyBytes(b"a'\x00\xff").py_repr(), "b\"a'\\x00\\xff\"");
+        assert_eq!(PyTuple(&["x"]).py_repr(), "('x',)");
+        assert_eq!(PyTuple::<&str>(&[]).py_repr(), "()");
+        assert_eq!(vec![1, 2].py_repr(), "[1, 2]");
+        assert_eq!(None::<i32>.py_repr(), "None");
+        assert_eq!(("TLSv1.3", 256).py_repr(), "('TLSv1.3', 256)");
+        assert_eq!(dict_repr(&[("a", 1.py_repr())]), "{'a': 1}");
+    }
+}

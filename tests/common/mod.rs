@@ -1,0 +1,57 @@
+//! Shared test helpers: fixture paths and the CPython oracle.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// Path of a file in `fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+/// Path of a fixture as a `String` (for APIs taking `&str`).
+pub fn fixture_str(name: &str) -> String {
+    fixture(name).to_str().expect("fixture paths are UTF-8").to_string()
+}
+
+/// The CPython the tests compare against: 3.13 (pyenv), the version pyssl follows.
+pub fn python313() -> Command {
+    let mut cmd = Command::new("python3");
+    cmd.env("PYENV_VERSION", "3.13.0");
+    cmd
+}
+
+/// Plain `python3` (3.11 here): the oracle for what 3.12 removed (`wrap_socket`, ...).
+pub fn python311() -> Command {
+    let mut cmd = Command::new("python3");
+    cmd.env_remove("PYENV_VERSION");
+    cmd
+}
+
+/// Runs `code` with `python` and the given arguments; returns stdout, panicking with stderr on
+/// failure. Checks that the interpreter is the one asked for.
+pub fn run_python(mut python: Command, code: &str, args: &[&str]) -> String {
+    let out = python
+        .arg("-W")
+        .arg("ignore::DeprecationWarning")
+        .arg("-c")
+        .arg(code)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("python3 must be installed: it is the oracle");
+    assert!(
+        out.status.success(),
+        "python3 failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("python output is UTF-8")
+}
+
+/// Runs `code` under CPython 3.13 after asserting the interpreter really is 3.13.
+pub fn py313(code: &str, args: &[&str]) -> String {
+    let version = run_python(python313(), "import sys; print(sys.version_info[:2])", &[]);
+    assert_eq!(version.trim(), "(3, 13)", "CPython 3.13 (pyenv 3.13.0) is the oracle");
+    run_python(python313(), code, args)
+}
