@@ -2,3 +2,10 @@
 //! `libc` socket calls behind [`crate::socket`]. Every `unsafe` block of the crate lives under
 //! this module and carries a `// SAFETY:` comment; everything it exports is a safe function.
 #![allow(unsafe_code)]
+#![allow(dead_code)]
+
+pub(crate) mod cipher;
+pub(crate) mod err;
+pub(crate) mod ssl;
+pub(crate) mod sys;
+pub(crate) mod x509;

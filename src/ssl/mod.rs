@@ -1,1 +1,33 @@
 //! Python's `ssl` module.
+//!
+//! ```text
+//! Python:  import ssl
+//! Rust:    use pyssl::ssl;
+//! ```
+//!
+//! Every public name of Python's `ssl` lives here under the same spelling. Each concern has its
+//! own file: constants and enums, contexts, sockets, certificates, ciphers, errors, and the
+//! names CPython 3.12 removed (kept with 3.11's semantics).
+
+mod certificates;
+mod ciphers;
+mod constants;
+mod context;
+mod errors;
+mod legacy;
+mod sslsocket;
+
+#[allow(unused_imports)]
+pub use certificates::*;
+#[allow(unused_imports)]
+pub use ciphers::*;
+#[allow(unused_imports)]
+pub use constants::*;
+#[allow(unused_imports)]
+pub use context::*;
+#[allow(unused_imports)]
+pub use legacy::*;
+#[allow(unused_imports)]
+pub use sslsocket::*;
+
+pub use crate::error::{Error, Result, SSLError, SSLErrorKind};
