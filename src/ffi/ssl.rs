@@ -1,1 +1,214 @@
-//! FFI: ssl.
+//! FFI: driving an `SSL` the way CPython's `_ssl` does (attached to a socket descriptor, raw
+//! `SSL_read_ex`/`SSL_write_ex`/`SSL_do_handshake`/`SSL_shutdown` with `SSL_get_error`), and
+//! mutating a shared `SSL_CTX` after creation as Python's setters do.
+
+use std::ffi::CStr;
+use std::os::fd::RawFd;
+
+use foreign_types::ForeignTypeRef;
+use libc::{c_int, c_long, c_ulong};
+use openssl::ssl::{SslContext, SslContextBuilder, SslContextRef, SslRef};
+use openssl_sys as sys;
+
+extern "C" {
+    fn SSL_set_fd(ssl: *mut sys::SSL, fd: c_int) -> c_int;
+    fn SSL_set_read_ahead(ssl: *mut sys::SSL, yes: c_int);
+    fn SSL_set_session_id_context(ssl: *mut sys::SSL, sid: *const u8, len: libc::c_uint) -> c_int;
+    fn SSL_set_post_handshake_auth(ssl: *mut sys::SSL, val: c_int);
+    fn SSL_CTX_get_verify_mode(ctx: *const sys::SSL_CTX) -> c_int;
+}
+
+/// What one OpenSSL I/O call did: its return value, the bytes moved, `SSL_get_error`'s class
+/// and the `errno` saved right after the call (CPython's `_PySSLError`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IoOutcome {
+    /// The C return value (`1` success for `_ex` calls and the handshake).
+    pub ret: c_int,
+    /// Bytes read or written.
+    pub count: usize,
+    /// `SSL_get_error(ssl, ret)`; `SSL_ERROR_NONE` on success.
+    pub ssl_error: c_int,
+    /// `errno` as it was right after the call.
+    pub errno: i32,
+}
+
+fn outcome(ssl: &SslRef, ret: c_int, count: usize) -> IoOutcome {
+    let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+    let ssl_error = if ret > 0 {
+        sys::SSL_ERROR_NONE
+    } else {
+        // SAFETY: `ssl` is a live SSL; SSL_get_error only inspects it and the error queue.
+        unsafe { sys::SSL_get_error(ssl.as_ptr(), ret) }
+    };
+    IoOutcome { ret, count, ssl_error, errno }
+}
+
+fn clear_errno() {
+    // SAFETY: __errno_location returns this thread's errno slot, always valid to write.
+    unsafe { *libc::__errno_location() = 0 };
+}
+
+/// `SSL_set_fd`: OpenSSL reads and writes the descriptor itself (a socket BIO), as in CPython,
+/// so EOF and errno reach the error classification unchanged.
+pub(crate) fn set_fd(ssl: &mut SslRef, fd: RawFd) -> bool {
+    // SAFETY: `ssl` is live; OpenSSL stores the integer fd without taking ownership. The caller
+    // keeps the descriptor open for as long as the SSL uses it (the SSLSocket owns both).
+    unsafe { SSL_set_fd(ssl.as_ptr(), fd) == 1 }
+}
+
+/// `SSL_read_ex` into `buf`.
+pub(crate) fn read(ssl: &mut SslRef, buf: &mut [u8]) -> IoOutcome {
+    let mut n = 0usize;
+    clear_errno();
+    // SAFETY: `buf` is valid for writes of `buf.len()` bytes and `n` is a valid out-pointer.
+    let ret = unsafe { sys::SSL_read_ex(ssl.as_ptr(), buf.as_mut_ptr().cast(), buf.len(), &mut n) };
+    outcome(ssl, ret, n)
+}
+
+/// `SSL_write_ex` of all of `buf` (partial writes are off, as in CPython).
+pub(crate) fn write(ssl: &mut SslRef, buf: &[u8]) -> IoOutcome {
+    let mut n = 0usize;
+    clear_errno();
+    // SAFETY: `buf` is valid for reads of `buf.len()` bytes and `n` is a valid out-pointer.
+    let ret = unsafe { sys::SSL_write_ex(ssl.as_ptr(), buf.as_ptr().cast(), buf.len(), &mut n) };
+    outcome(ssl, ret, n)
+}
+
+/// `SSL_do_handshake`.
+pub(crate) fn do_handshake(ssl: &mut SslRef) -> IoOutcome {
+    clear_errno();
+    // SAFETY: `ssl` is live and has its fd or BIOs attached.
+    let ret = unsafe { sys::SSL_do_handshake(ssl.as_ptr()) };
+    outcome(ssl, ret, 0)
+}
+
+/// `SSL_shutdown`: 1 done, 0 close_notify sent but the peer's not yet seen, < 0 error.
+pub(crate) fn shutdown(ssl: &mut SslRef) -> IoOutcome {
+    clear_errno();
+    // SAFETY: `ssl` is live.
+    let ret = unsafe { sys::SSL_shutdown(ssl.as_ptr()) };
+    let mut out = outcome(ssl, ret, 0);
+    if ret >= 0 {
+        out.ssl_error = sys::SSL_ERROR_NONE;
+    }
+    out
+}
+
+/// `SSL_get_shutdown`: the `SSL_SENT_SHUTDOWN`/`SSL_RECEIVED_SHUTDOWN` bits.
+pub(crate) fn get_shutdown(ssl: &SslRef) -> c_int {
+    // SAFETY: `ssl` is live; a plain getter.
+    unsafe { sys::SSL_get_shutdown(ssl.as_ptr()) }
+}
+
+/// `SSL_set_read_ahead(ssl, 0)`, done before the second `SSL_shutdown` of `unwrap()` so no
+/// plain-text bytes after close_notify are swallowed.
+pub(crate) fn disable_read_ahead(ssl: &mut SslRef) {
+    // SAFETY: `ssl` is live; sets a flag.
+    unsafe { SSL_set_read_ahead(ssl.as_ptr(), 0) }
+}
+
+/// `SSL_set_mode(ssl, mode)`.
+pub(crate) fn set_mode(ssl: &mut SslRef, mode: c_long) {
+    // SAFETY: `ssl` is live; SSL_CTRL_MODE only ORs bits into the mode.
+    unsafe { sys::SSL_ctrl(ssl.as_ptr(), sys::SSL_CTRL_MODE, mode, std::ptr::null_mut()) };
+}
+
+/// `SSL_set_session_id_context(ssl, sid)`.
+pub(crate) fn set_session_id_context(ssl: &mut SslRef, sid: &[u8]) -> bool {
+    // SAFETY: `sid` is valid for `sid.len()` bytes (OpenSSL copies at most 32).
+    unsafe { SSL_set_session_id_context(ssl.as_ptr(), sid.as_ptr(), sid.len() as libc::c_uint) == 1 }
+}
+
+/// `SSL_set_post_handshake_auth(ssl, 1)`: a client offering TLS 1.3 post-handshake auth.
+pub(crate) fn enable_post_handshake_auth(ssl: &mut SslRef) {
+    // SAFETY: `ssl` is live; sets a flag.
+    unsafe { SSL_set_post_handshake_auth(ssl.as_ptr(), 1) }
+}
+
+/// `SSL_get_version`: `TLSv1.3`, ...
+pub(crate) fn version_str(ssl: &SslRef) -> String {
+    ssl.version_str().to_string()
+}
+
+/// `SSL_get_verify_result`.
+pub(crate) fn verify_result(ssl: &SslRef) -> c_long {
+    ssl.verify_result().as_raw() as c_long
+}
+
+/// The verify mode of the SSL's *current* `SSL_CTX` (`getpeercert()` returns `{}` when it lacks
+/// `SSL_VERIFY_PEER`, like CPython).
+pub(crate) fn current_ctx_verify_mode(ssl: &SslRef) -> c_int {
+    // SAFETY: the SSL keeps its SSL_CTX alive; SSL_CTX_get_verify_mode is a plain getter.
+    unsafe { SSL_CTX_get_verify_mode(ssl.ssl_context().as_ptr()) }
+}
+
+/// A transient owning `SslContextBuilder` over an existing, shared `SSL_CTX`, so the `openssl`
+/// crate's safe setters can reconfigure it after creation as Python's `SSLContext` setters do.
+///
+/// Callers must hold the owning `SSLContext`'s write lock: no other thread may be reading or
+/// writing the `SSL_CTX` (creating an `SSL` from it) while `f` runs.
+pub(crate) fn with_builder<R>(ctx: &SslContext, f: impl FnOnce(&mut SslContextBuilder) -> R) -> R {
+    // SAFETY: SSL_CTX_up_ref gives the builder its own reference, which its Drop releases with
+    // SSL_CTX_free, so the context's refcount is balanced and `ctx` stays valid. Exclusive access
+    // during `f` is guaranteed by the caller's write lock (see above).
+    let mut builder = unsafe {
+        sys::SSL_CTX_up_ref(ctx.as_ptr());
+        SslContextBuilder::from_ptr(ctx.as_ptr())
+    };
+    f(&mut builder)
+}
+
+/// `X509_VERIFY_PARAM_get_flags` of the context's verify param.
+pub(crate) fn ctx_verify_flags(ctx: &SslContextRef) -> c_ulong {
+    // SAFETY: SSL_CTX_get0_param returns the context's own param, valid while `ctx` lives.
+    unsafe { sys::X509_VERIFY_PARAM_get_flags(sys::SSL_CTX_get0_param(ctx.as_ptr())) }
+}
+
+/// Clears then sets flags on the context's verify param, as CPython's `verify_flags` setter.
+/// Callers hold the context's write lock.
+pub(crate) fn ctx_update_verify_flags(ctx: &SslContextRef, clear: c_ulong, set: c_ulong) -> bool {
+    // SAFETY: the param belongs to the live context; exclusive access per the caller's lock.
+    unsafe {
+        let param = sys::SSL_CTX_get0_param(ctx.as_ptr());
+        (clear == 0 || sys::X509_VERIFY_PARAM_clear_flags(param, clear) == 1)
+            && (set == 0 || sys::X509_VERIFY_PARAM_set_flags(param, set) == 1)
+    }
+}
+
+/// `X509_VERIFY_PARAM_set_hostflags` on the context's verify param. Callers hold the write lock.
+pub(crate) fn ctx_set_hostflags(ctx: &SslContextRef, flags: libc::c_uint) {
+    // SAFETY: the param belongs to the live context; exclusive access per the caller's lock.
+    unsafe { sys::X509_VERIFY_PARAM_set_hostflags(sys::SSL_CTX_get0_param(ctx.as_ptr()), flags) }
+}
+
+/// `SSL_CTX_set_post_handshake_auth`. Callers hold the write lock.
+pub(crate) fn ctx_set_post_handshake_auth(ctx: &SslContextRef, on: bool) {
+    // SAFETY: live context; exclusive access per the caller's lock.
+    unsafe { sys::SSL_CTX_set_post_handshake_auth(ctx.as_ptr(), on as c_int) }
+}
+
+/// `SSL_CTX_get_min_proto_version` / `max`: 0 means "no limit".
+pub(crate) fn ctx_proto_versions(ctx: &SslContextRef) -> (c_int, c_int) {
+    // SAFETY: plain getters (SSL_CTX_ctrl reads) on a live context.
+    unsafe {
+        (
+            sys::SSL_CTX_get_min_proto_version(ctx.as_ptr()),
+            sys::SSL_CTX_get_max_proto_version(ctx.as_ptr()),
+        )
+    }
+}
+
+/// `SSL_CTX_get_options`.
+pub(crate) fn ctx_options(ctx: &SslContextRef) -> u64 {
+    // SAFETY: plain getter on a live context.
+    unsafe { sys::SSL_CTX_get_options(ctx.as_ptr()) as u64 }
+}
+
+/// Static C string to `String` (for OpenSSL's `const char *` getters).
+pub(crate) fn static_str(p: *const libc::c_char) -> Option<String> {
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: non-NULL NUL-terminated string owned by OpenSSL for the program's lifetime.
+    Some(unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
+}
