@@ -101,6 +101,14 @@ pub(crate) fn from_queue() -> Error {
     Error::SSLError(e)
 }
 
+/// `_setSSLError(NULL)` for an error code already taken off the queue (the newest of an
+/// `openssl::error::ErrorStack`). Clears whatever is left in the queue.
+pub(crate) fn from_code(code: c_ulong) -> Error {
+    let e = fill(SSLErrorKind::SSLError, i64::from(reason_of(code)), None, code, None);
+    err::clear_error();
+    Error::SSLError(e)
+}
+
 /// CPython's `_setSSLError(msg)`: a fixed text with `errno` 0 and no library or reason.
 pub(crate) fn fixed(message: &str) -> Error {
     err::clear_error();

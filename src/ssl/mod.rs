@@ -14,6 +14,7 @@ mod ciphers;
 mod constants;
 mod context;
 mod errors;
+mod idna;
 mod legacy;
 mod sslsocket;
 
