@@ -14,8 +14,19 @@ pub fn fixture_str(name: &str) -> String {
     fixture(name).to_str().expect("fixture paths are UTF-8").to_string()
 }
 
-/// The CPython the tests compare against: 3.13 (pyenv), the version pyssl follows.
+/// The CPython the tests compare against: 3.13, the version pyssl follows. `python3.13` on the
+/// PATH if there is one, else pyenv's 3.13.0 (`PYENV_VERSION=3.13.0 python3`).
 pub fn python313() -> Command {
+    let on_path = Command::new("python3.13")
+        .arg("-c")
+        .arg("pass")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if on_path {
+        return Command::new("python3.13");
+    }
     let mut cmd = Command::new("python3");
     cmd.env("PYENV_VERSION", "3.13.0");
     cmd

@@ -1,0 +1,63 @@
+//! `pyssl`: the seed article, played on loopback (`pyssl demo`, the default), its client for real
+//! servers (`pyssl connect`) and its server, hardened (`pyssl serve`).
+
+mod connect;
+mod demo;
+mod serve;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: pyssl [demo]
+       pyssl connect HOST PORT [--cafile FILE] [--insecure] [--server-hostname NAME]
+       pyssl serve [--certfile FILE --keyfile FILE] [--port N] [--host ADDR]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        None | Some("demo") => demo::run(),
+        Some("connect") => connect::run(&args[1..]),
+        Some("serve") => serve::run(&args[1..]),
+        Some("-h") | Some("--help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Takes the value after `--name` from `args`, removing both.
+fn take_option(args: &mut Vec<String>, name: &str) -> Result<Option<String>, String> {
+    match args.iter().position(|a| a == name) {
+        None => Ok(None),
+        Some(i) if i + 1 < args.len() => {
+            let value = args.remove(i + 1);
+            args.remove(i);
+            Ok(Some(value))
+        }
+        Some(_) => Err(format!("{name} needs a value\n{USAGE}")),
+    }
+}
+
+/// Removes a `--flag` from `args`, telling whether it was there.
+fn take_flag(args: &mut Vec<String>, name: &str) -> bool {
+    match args.iter().position(|a| a == name) {
+        Some(i) => {
+            args.remove(i);
+            true
+        }
+        None => false,
+    }
+}
+
+/// A file of the repository's `fixtures/` (the demo's certificates).
+fn fixture(name: &str) -> String {
+    format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
