@@ -23,6 +23,8 @@ fn main() {
     for (name, _) in VERSION_CFGS {
         println!("cargo::rustc-check-cfg=cfg({name})");
     }
+    println!("cargo::rustc-check-cfg=cfg(osslconf, values(any()))");
+    println!("cargo::rustc-check-cfg=cfg(osslconf_scanned)");
 
     let Some(version) = openssl_version() else {
         panic!(
@@ -40,6 +42,8 @@ fn main() {
             println!("cargo::rustc-cfg={name}");
         }
     }
+
+    emit_build_configuration(&include_dirs());
 
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let tables = error_tables(&include_dirs());
@@ -60,6 +64,47 @@ fn include_dirs() -> Vec<PathBuf> {
     dirs.push(PathBuf::from("/usr/include"));
     dirs.push(PathBuf::from("/usr/local/include"));
     dirs
+}
+
+/// Emits `osslconf="OPENSSL_NO_*"` for every feature the linked OpenSSL was built without
+/// (from `configuration.h` on 3.x, `opensslconf.h` on 1.1.1, wherever the distribution put
+/// it, e.g. Debian's multiarch `/usr/include/x86_64-linux-gnu`), then `osslconf_scanned`.
+fn emit_build_configuration(dirs: &[PathBuf]) {
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    for dir in dirs {
+        candidates.push(dir.clone());
+        if let Ok(entries) = fs::read_dir(dir) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if file_name(&path).contains("-linux-") {
+                    candidates.push(path);
+                }
+            }
+        }
+    }
+    for dir in candidates {
+        for header in ["configuration.h", "opensslconf.h"] {
+            let path = dir.join("openssl").join(header);
+            let Ok(text) = fs::read_to_string(&path) else { continue };
+            let mut found = false;
+            for line in text.lines() {
+                let rest = line.trim_start();
+                let Some(rest) = rest.strip_prefix('#') else { continue };
+                let Some(rest) = rest.trim_start().strip_prefix("define") else { continue };
+                if let Some(name) = rest.split_whitespace().next() {
+                    if name.starts_with("OPENSSL_NO_") {
+                        println!("cargo::rustc-cfg=osslconf=\"{name}\"");
+                        found = true;
+                    }
+                }
+            }
+            if found {
+                println!("cargo::rerun-if-changed={}", path.display());
+                println!("cargo::rustc-cfg=osslconf_scanned");
+                return;
+            }
+        }
+    }
 }
 
 /// Parses `# define NAME VALUE` lines (OpenSSL writes both `#define` and `# define`).

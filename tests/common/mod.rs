@@ -66,3 +66,50 @@ pub fn py313(code: &str, args: &[&str]) -> String {
     assert_eq!(version.trim(), "(3, 13)", "CPython 3.13 (pyenv 3.13.0) is the oracle");
     run_python(python313(), code, args)
 }
+
+/// CPython's text without its source location: drops ` (_ssl.c:NNN)` and `_ssl.c:NNN: `.
+pub fn strip_location(text: &str) -> String {
+    let mut s = text.to_string();
+    if let Some(start) = s.find(" (_ssl.c:") {
+        if let Some(len) = s[start..].find(')') {
+            s.replace_range(start..start + len + 1, "");
+        }
+    }
+    if s.starts_with("_ssl.c:") {
+        if let Some(i) = s.find(": ") {
+            s.replace_range(..i + 2, "");
+        }
+    }
+    s
+}
+
+/// One line describing an exception the way `PY_DESCRIBE_ERROR` does for Python's:
+/// `type|errno|library|reason|verify_code|verify_message|str`.
+pub fn describe_error(e: &pyssl::Error) -> String {
+    use pyssl::pyrepr::PyRepr;
+    let (library, reason, code, message) = match e {
+        pyssl::Error::SSLError(s) => (
+            s.library.clone().py_repr(),
+            s.reason.clone().py_repr(),
+            s.verify_code.py_repr(),
+            s.verify_message.clone().py_repr(),
+        ),
+        _ => ("-".into(), "-".into(), "-".into(), "-".into()),
+    };
+    format!("{}|{}|{library}|{reason}|{code}|{message}|{e}", e.type_name(), e.errno().py_repr())
+}
+
+/// Python helper printing an exception as `describe_error` does.
+pub const PY_DESCRIBE_ERROR: &str = r#"
+import re, ssl
+def describe_error(e):
+    def strip(s):
+        s = re.sub(r' \(_ssl\.c:\d+\)', '', s)
+        return re.sub(r'^_ssl\.c:\d+: ', '', s)
+    if isinstance(e, ssl.SSLError):
+        extra = [repr(getattr(e, 'library', None)), repr(getattr(e, 'reason', None)),
+                 repr(getattr(e, 'verify_code', None)), repr(getattr(e, 'verify_message', None))]
+    else:
+        extra = ['-'] * 4
+    return '|'.join([type(e).__name__, repr(e.errno)] + extra + [strip(str(e))])
+"#;
