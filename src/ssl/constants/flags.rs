@@ -176,6 +176,12 @@ macro_rules! int_flag {
                 self.0 == 0
             }
 
+            /// Python's `Flag.__members__.items()`: every member name (aliases included) with its
+            /// value, in definition order (by value, then name).
+            pub fn members() -> Vec<(&'static str, $ty)> {
+                Self::class().members.iter().map(|&(name, v)| (name, $ty(v))).collect()
+            }
+
             /// Python's `flag.name`: `Some("OP_NO_SSLv3")`, `Some("A|B|123")` for a composite,
             /// `None` when no member's bits are present.
             pub fn name(self) -> Option<String> {
