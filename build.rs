@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 
 /// Version cfgs we may emit, each meaning "OpenSSL at least this version".
 const VERSION_CFGS: &[(&str, u64)] = &[
-    ("ossl111", 0x1_01_01_00_0),
-    ("ossl300", 0x3_00_00_00_0),
-    ("ossl310", 0x3_01_00_00_0),
-    ("ossl320", 0x3_02_00_00_0),
-    ("ossl330", 0x3_03_00_00_0),
+    ("ossl111", 0x1010_1000),
+    ("ossl300", 0x3000_0000),
+    ("ossl310", 0x3010_0000),
+    ("ossl320", 0x3020_0000),
+    ("ossl330", 0x3030_0000),
 ];
 
 fn main() {
@@ -34,7 +34,7 @@ fn main() {
              \tRHEL/Fedora:   dnf install openssl-devel pkgconf-pkg-config\n\n"
         );
     };
-    if version < 0x1_01_01_00_0 {
+    if version < 0x1010_1000 {
         panic!("pyssl needs OpenSSL 1.1.1 or newer; openssl-sys found {version:#x}");
     }
     for (name, min) in VERSION_CFGS {
@@ -42,6 +42,8 @@ fn main() {
             println!("cargo::rustc-cfg={name}");
         }
     }
+    // The compile-time number, for `ssl::_OPENSSL_API_VERSION`.
+    println!("cargo::rustc-env=PYSSL_OPENSSL_VERSION_NUMBER={version:x}");
 
     emit_build_configuration(&include_dirs());
 
