@@ -1,0 +1,474 @@
+//! Certificates: the `getpeercert()` dict decoder, PEM/DER, `cert_time_to_seconds` and
+//! `get_default_verify_paths`, each compared with CPython 3.13 on the same inputs.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{py313, python313, run_python};
+use pyssl::pyrepr::{PyBytes, PyRepr};
+use pyssl::ssl;
+use pyssl::Error;
+
+/// CPython 3.13's own test certificates (read in place, never copied).
+const CERTDATA: &str = "/root/.pyenv/versions/3.13.0/lib/python3.13/test/certdata";
+
+/// How the Python side prints an outcome: `repr(value)` or `ERR <kind> <str(e)>`, where kind
+/// folds Python's exception classes onto pyssl's (`UnicodeDecodeError` → `UnicodeError`,
+/// `binascii.Error` → `ValueError`).
+const PY_OUTCOME: &str = r#"
+import sys
+def kind(e):
+    for k in (UnicodeError, ValueError, TypeError):
+        if isinstance(e, k):
+            return k.__name__
+    return type(e).__name__
+def outcome(f, *a):
+    try:
+        return repr(f(*a))
+    except Exception as e:
+        return 'ERR %s %s' % (kind(e), e)
+"#;
+
+fn rust_outcome<T>(r: Result<T, Error>, repr: impl Fn(&T) -> String) -> String {
+    match r {
+        Ok(v) => repr(&v),
+        Err(e) => format!("ERR {} {}", e.type_name(), e),
+    }
+}
+
+/// Runs `body` (which prints one line per argument) under CPython 3.13 and returns the lines.
+fn py_lines(body: &str, args: &[&str]) -> Vec<String> {
+    let out = py313(&format!("{PY_OUTCOME}\n{body}"), args);
+    out.lines().map(str::to_string).collect()
+}
+
+/// Compares per input and reports every mismatch in one assertion.
+fn assert_all_equal(what: &str, inputs: &[String], rust: &[String], python: &[String]) {
+    assert_eq!(rust.len(), inputs.len(), "{what}: rust outcomes");
+    assert_eq!(
+        python.len(),
+        inputs.len(),
+        "{what}: python printed {python:#?}"
+    );
+    let mismatches: Vec<String> = inputs
+        .iter()
+        .zip(rust.iter().zip(python))
+        .filter(|(_, (r, p))| r != p)
+        .map(|(i, (r, p))| format!("input {i:?}\n  rust:   {r}\n  python: {p}"))
+        .collect();
+    assert!(
+        mismatches.is_empty(),
+        "{what}: {} mismatches\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+}
+
+fn certdata_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(CERTDATA)
+        .expect("CPython 3.13's test/certdata")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pem"))
+        .collect();
+    // the hashed CA directory holds certificates too
+    files.extend(
+        std::fs::read_dir(Path::new(CERTDATA).join("capath"))
+            .expect("certdata/capath")
+            .map(|e| e.expect("dir entry").path()),
+    );
+    files.sort();
+    files
+}
+
+fn decode_outcomes(paths: &[String]) -> (Vec<String>, Vec<String>) {
+    let rust = paths
+        .iter()
+        .map(|p| rust_outcome(ssl::_test_decode_cert(p), |c| c.py_repr()))
+        .collect();
+    let args: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let python = py_lines(
+        "import _ssl\nfor p in sys.argv[1:]: print(outcome(_ssl._test_decode_cert, p))",
+        &args,
+    );
+    (rust, python)
+}
+
+#[test]
+fn every_certdata_file_decodes_as_cpython() {
+    let files = certdata_files();
+    let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    let (rust, python) = decode_outcomes(&paths);
+    // the set must exercise both outcomes: certificates and non-certificates
+    assert!(
+        python
+            .iter()
+            .filter(|l| l.starts_with("{'subject'"))
+            .count()
+            >= 20,
+        "{python:#?}"
+    );
+    assert!(
+        python.iter().any(|l| l.starts_with("ERR SSLError")),
+        "{python:#?}"
+    );
+    assert_all_equal("_test_decode_cert", &paths, &rust, &python);
+}
+
+#[test]
+fn missing_and_odd_paths_fail_as_cpython() {
+    let paths: Vec<String> = [
+        "/nonexistent/cert.pem",
+        "",
+        CERTDATA,
+        "/dev/null",
+        "/proc/self/status",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let (rust, python) = decode_outcomes(&paths);
+    assert_all_equal("_test_decode_cert errors", &paths, &rust, &python);
+    assert_eq!(
+        ssl::_test_decode_cert("a\0b").unwrap_err(),
+        Error::ValueError("embedded null byte".into())
+    );
+}
+
+/// A temporary directory unique to this test process and name.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pyssl-certs-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+/// keycert.pem's certificate with every occurrence of `needle` in its DER, in the given byte
+/// range, overwritten with `replacement` (same length): the decoder does not check signatures.
+fn patched_cert(needle: &[u8], replacement: &[u8], which: usize) -> Vec<u8> {
+    let pem = std::fs::read_to_string(Path::new(CERTDATA).join("keycert.pem")).unwrap();
+    let start = pem.find(ssl::PEM_HEADER).unwrap();
+    let end = pem.find(ssl::PEM_FOOTER).unwrap() + ssl::PEM_FOOTER.len();
+    let mut der = ssl::PEM_cert_to_DER_cert(&pem[start..end]).unwrap();
+    let hits: Vec<usize> = (0..der.len() - needle.len())
+        .filter(|&i| &der[i..i + needle.len()] == needle)
+        .collect();
+    let at = hits[which];
+    der[at..at + replacement.len()].copy_from_slice(replacement);
+    der
+}
+
+#[test]
+fn invalid_utf8_in_names_fails_as_cpython() {
+    // keycert.pem (self-signed) holds 'localhost' three times: issuer and subject commonName
+    // (UTF8String: OpenSSL 3 already rejects bad UTF-8 there while parsing, so the file
+    // fails to decode) and the SAN dNSName
+    // (IA5String, passed raw to Python's UTF-8 decoder).
+    let dir = scratch("utf8");
+    let der_plain = patched_cert(b"localhost", b"localhost", 0);
+    let count = (0..der_plain.len() - 9)
+        .filter(|&i| &der_plain[i..i + 9] == b"localhost")
+        .count();
+    assert_eq!(count, 3, "keycert.pem layout changed");
+    let mut paths = Vec::new();
+    for (i, replacement) in [&b"\xffocalhost"[..], b"loc\xe2\x82host", b"localhos\xc3"]
+        .iter()
+        .enumerate()
+    {
+        for which in 0..3 {
+            let der = patched_cert(b"localhost", replacement, which);
+            let path = dir.join(format!("bad-{i}-{which}.pem"));
+            std::fs::write(&path, ssl::DER_cert_to_PEM_cert(&der)).unwrap();
+            paths.push(path.display().to_string());
+        }
+    }
+    let (rust, python) = decode_outcomes(&paths);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        python.iter().any(|l| l.starts_with("ERR UnicodeError")),
+        "{python:#?}"
+    );
+    assert_all_equal("invalid UTF-8", &paths, &rust, &python);
+}
+
+fn pem_to_der_cases() -> Vec<String> {
+    let h = ssl::PEM_HEADER;
+    let f = ssl::PEM_FOOTER;
+    let mut cases: Vec<String> = vec![
+        format!("{h}\nYWJj\n{f}\n"),
+        format!("{h}YWJj{f}"),
+        format!("{h}\n{f}\n"),
+        format!("{h}{f}"),
+        "-----BEGIN CERTIFICATE-----END CERTIFICATE-----".to_string(),
+        format!(" {h}\nYWJj\n{f}\n"),
+        format!("{h}\nYWJj\n{f}\n \t\r\n\x0b\x0c\x1c\u{85}\u{a0}\u{3000}"),
+        format!("{h}\nYWJj\n{f}x"),
+        format!("{h}\nYWJj\n"),
+        format!("{h}\nYW Jj\n{f}"),
+        format!("{h}\nYW*J!j~\n{f}"),
+        format!("{h}\nYWI=\n{f}"),
+        format!("{h}\nYWI\n{f}"),
+        format!("{h}\nYQ==\n{f}"),
+        format!("{h}\nYQ=\n{f}"),
+        format!("{h}\nYQ\n{f}"),
+        format!("{h}\nY\n{f}"),
+        format!("{h}\nYWJjY\n{f}"),
+        format!("{h}\nYWJjYWJjY\n{f}"),
+        format!("{h}\nYWJj=YWJj\n{f}"),
+        format!("{h}\nYQ==YWJj\n{f}"),
+        format!("{h}\nY=Q==\n{f}"),
+        format!("{h}\nYW=Jj\n{f}"),
+        format!("{h}\nYW=J=j\n{f}"),
+        format!("{h}\n====\n{f}"),
+        format!("{h}\n=YWJj\n{f}"),
+        format!("{h}\nYWJj\u{e9}\n{f}"),
+        format!("{h}\nYW\u{e9}\u{20ac}Jj\n{f}"),
+        format!("{h}\nYWJj\u{1F600}x\u{2603}\n{f}"),
+        format!("{h}\nYWJj\n{f}\n{h}\nYWJj\n{f}\n"),
+        format!("{h}\nYWJj\n{f}\n{h}\nYQ\n"),
+        "garbage".to_string(),
+        String::new(),
+    ];
+    let keycert = std::fs::read_to_string(Path::new(CERTDATA).join("keycert.pem")).unwrap();
+    let start = keycert.find(h).unwrap();
+    cases.push(keycert[start..].to_string()); // a real certificate, as written by OpenSSL
+    cases.push(keycert); // a key first: must start with the header
+    cases
+}
+
+#[test]
+fn pem_to_der_matches_cpython() {
+    let cases = pem_to_der_cases();
+    let rust: Vec<String> = cases
+        .iter()
+        .map(|c| rust_outcome(ssl::PEM_cert_to_DER_cert(c), |b| PyBytes(b).py_repr()))
+        .collect();
+    let args: Vec<&str> = cases.iter().map(String::as_str).collect();
+    let python = py_lines(
+        "import ssl\nfor s in sys.argv[1:]: print(outcome(ssl.PEM_cert_to_DER_cert, s))",
+        &args,
+    );
+    assert_all_equal("PEM_cert_to_DER_cert", &cases, &rust, &python);
+}
+
+#[test]
+fn der_to_pem_matches_cpython_and_round_trips() {
+    let mut inputs: Vec<Vec<u8>> = (0..100)
+        .map(|n| (0..n).map(|i| (i * 91 + 7) as u8).collect())
+        .collect();
+    inputs.push(b"abc".to_vec());
+    for name in ["keycert.pem", "allsans.pem", "nokia.pem", "pycacert.pem"] {
+        let pem = std::fs::read_to_string(Path::new(CERTDATA).join(name)).unwrap();
+        let start = pem.find(ssl::PEM_HEADER).unwrap();
+        let end = pem.find(ssl::PEM_FOOTER).unwrap() + ssl::PEM_FOOTER.len() + 1;
+        let cert_pem = &pem[start..end];
+        let der = ssl::PEM_cert_to_DER_cert(cert_pem).unwrap();
+        assert_eq!(
+            ssl::DER_cert_to_PEM_cert(&der),
+            cert_pem,
+            "{name}: OpenSSL's PEM round-trips"
+        );
+        inputs.push(der);
+    }
+    let hex: Vec<String> = inputs
+        .iter()
+        .map(|b| b.iter().map(|x| format!("{x:02x}")).collect())
+        .collect();
+    let rust: Vec<String> = inputs
+        .iter()
+        .map(|b| {
+            let pem = ssl::DER_cert_to_PEM_cert(b);
+            assert_eq!(
+                ssl::PEM_cert_to_DER_cert(&pem).as_ref(),
+                Ok(b),
+                "round trip"
+            );
+            pem.py_repr()
+        })
+        .collect();
+    // hex args: empty input as "-" (an empty argv entry is fine, but keep it visible)
+    let args: Vec<&str> = hex
+        .iter()
+        .map(|h| if h.is_empty() { "-" } else { h.as_str() })
+        .collect();
+    let python = py_lines(
+        "import ssl\nfor h in sys.argv[1:]: print(outcome(ssl.DER_cert_to_PEM_cert, bytes.fromhex(h.strip('-'))))",
+        &args,
+    );
+    assert_all_equal("DER_cert_to_PEM_cert", &hex, &rust, &python);
+    assert_eq!(ssl::PEM_HEADER, "-----BEGIN CERTIFICATE-----");
+    assert_eq!(ssl::PEM_FOOTER, "-----END CERTIFICATE-----");
+}
+
+#[test]
+fn cert_time_to_seconds_matches_cpython() {
+    let cases: Vec<String> = [
+        "Jan  5 09:34:43 2018 GMT",
+        "Jan 05 09:34:43 2018 GMT",
+        "Jan 5 09:34:43 2018 GMT",
+        "jan  5 09:34:43 2018 gmt",
+        "JAN  5 09:34:43 2018 GmT",
+        "Feb 29 12:00:00 2020 GMT",
+        "Feb 31 12:00:00 2021 GMT",
+        "Dec 31 23:59:59 9999 GMT",
+        "Dec 31 23:59:60 2008 GMT",
+        "Dec 31 23:59:61 2008 GMT",
+        "Dec 31 23:59:62 2008 GMT",
+        "Jun  1 00:00:00 1969 GMT",
+        "Jan  1 00:00:00 0001 GMT",
+        "Jan  1 00:00:00 0000 GMT",
+        "Mar  1 00:00:00 1900 GMT",
+        "Aug 29 14:23:16 2018 GMT",
+        "Oct 28 14:23:16 2037 GMT",
+        "May  3 00:00:01 2969 GMT",
+        "Jan  1 00:00:01 1970 GMT",
+        "Jan  1 0:0:0 2000 GMT",
+        "Jan  1 9:5:7 2000 GMT",
+        "Jan  1 24:00:00 2000 GMT",
+        "Jan  1 23:60:00 2000 GMT",
+        "Jan 32 00:00:00 2000 GMT",
+        "Jan  0 00:00:00 2000 GMT",
+        "Jan 00 00:00:00 2000 GMT",
+        "Jan\t5\t09:34:43\t2018\tGMT",
+        "Jan   5  09:34:43   2018   GMT",
+        "Jan \u{3000}5 09:34:43 2018\u{a0}GMT",
+        "Jan  \u{661}\u{662}:\u{663}4:43 2018 GMT",
+        "Jan  5 09:34:43 \u{ff12}\u{ff10}\u{ff11}\u{ff18} GMT",
+        "Jan  5 09:34:43 2018 GMT ",
+        "Jan  5 09:34:43 2018 GMT extra",
+        "Jan  5 09:34:43 2018 UTC",
+        "Jan  5 09:34:43 2018",
+        "Jan  5 09:34 2018 GMT",
+        "Jan5 09:34:43 2018 GMT",
+        "Jan  5 09:34:43 18 GMT",
+        "Jan  5 09:34:43 20180 GMT",
+        "Foo  5 09:34:43 2018 GMT",
+        "\u{17f}ep  5 09:34:43 2018 GMT",
+        "Ja",
+        "",
+        "Jan",
+        "Jan ",
+        "January  5 09:34:43 2018 GMT",
+        "Sept  5 09:34:43 2018 GMT",
+        "Nov 1 1:1:1 2001 GMT",
+        "Jan  1 12:30:45 2000 GMT\n",
+        "Jan 12 1:00:00 2000 GMT",
+        "Jan 1 12:00:00 2000 GMT",
+        "Jan 3 1 2:00:00 2000 GMT",
+        "Jan 31 23:59:59 2000 GMT",
+        "It's  5 09:34:43 2018 GMT",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let rust: Vec<String> = cases
+        .iter()
+        .map(|c| rust_outcome(ssl::cert_time_to_seconds(c), |n| n.to_string()))
+        .collect();
+    let args: Vec<&str> = cases.iter().map(String::as_str).collect();
+    let python = py_lines(
+        "import ssl\nfor s in sys.argv[1:]: print(outcome(ssl.cert_time_to_seconds, s).replace('\\n', '\\\\n'))",
+        &args,
+    );
+    let rust: Vec<String> = rust.iter().map(|s| s.replace('\n', "\\n")).collect();
+    assert!(
+        python.iter().filter(|l| !l.starts_with("ERR")).count() >= 20,
+        "{python:#?}"
+    );
+    assert!(
+        python.iter().filter(|l| l.starts_with("ERR")).count() >= 20,
+        "{python:#?}"
+    );
+    assert_all_equal("cert_time_to_seconds", &cases, &rust, &python);
+}
+
+/// Set by [`default_verify_paths_with_env`] when it re-runs this test binary as a child with a
+/// chosen environment (the test process's own environment is never changed).
+const CHILD_FLAG: &str = "PYSSL_CERTS_TEST_CHILD";
+
+#[test]
+fn default_verify_paths_child() {
+    if std::env::var_os(CHILD_FLAG).is_some() {
+        println!("REPR:{}", ssl::get_default_verify_paths().py_repr());
+    }
+}
+
+#[test]
+fn default_verify_paths_match_cpython_in_this_environment() {
+    let python = py313(
+        "import ssl; print(repr(ssl.get_default_verify_paths()))",
+        &[],
+    );
+    let paths = ssl::get_default_verify_paths();
+    assert_eq!(paths.py_repr(), python.trim_end());
+    assert_eq!(paths.to_string(), python.trim_end());
+    assert_eq!(paths.openssl_cafile_env, "SSL_CERT_FILE");
+    assert_eq!(paths.openssl_capath_env, "SSL_CERT_DIR");
+}
+
+#[test]
+fn default_verify_paths_with_env() {
+    let keycert = format!("{CERTDATA}/keycert.pem");
+    let capath = format!("{CERTDATA}/capath");
+    let cases: [(Option<&str>, Option<&str>); 5] = [
+        (Some(&keycert), Some(&capath)),
+        (Some(&keycert), None),
+        (Some("/nonexistent/ca.pem"), Some("/nonexistent/dir")),
+        (Some(CERTDATA), Some(&keycert)), // a directory as file, a file as directory
+        (None, None),
+    ];
+    let exe = std::env::current_exe().expect("test binary path");
+    let mut seen = Vec::new();
+    for (file, dir) in cases {
+        let set_env = |cmd: &mut Command| {
+            for (name, value) in [("SSL_CERT_FILE", file), ("SSL_CERT_DIR", dir)] {
+                match value {
+                    Some(v) => cmd.env(name, v),
+                    None => cmd.env_remove(name),
+                };
+            }
+        };
+        let mut child = Command::new(&exe);
+        child.args([
+            "default_verify_paths_child",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ]);
+        child.env(CHILD_FLAG, "1");
+        set_env(&mut child);
+        let out = child.output().expect("re-run the test binary");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let rust = stdout
+            .lines()
+            .find_map(|l| l.split_once("REPR:").map(|(_, r)| r))
+            .unwrap_or_else(|| panic!("child printed no repr: {stdout}"))
+            .to_string();
+        let mut py = python313();
+        set_env(&mut py);
+        let python = run_python(
+            py,
+            "import ssl; print(repr(ssl.get_default_verify_paths()))",
+            &[],
+        );
+        assert_eq!(
+            rust,
+            python.trim_end(),
+            "SSL_CERT_FILE={file:?} SSL_CERT_DIR={dir:?}"
+        );
+        seen.push(rust);
+    }
+    assert!(seen[0].starts_with(&format!(
+        "DefaultVerifyPaths(cafile='{keycert}', capath='{capath}'"
+    )));
+    assert!(
+        seen[2].starts_with("DefaultVerifyPaths(cafile=None, capath=None"),
+        "{}",
+        seen[2]
+    );
+}
