@@ -238,8 +238,10 @@ impl SSLContext {
             SSLMethod::PROTOCOL_TLSv1_1 => ffi_ssl::version_method(1),
             SSLMethod::PROTOCOL_TLSv1_2 => ffi_ssl::version_method(2),
         };
-        if matches!(protocol, SSLMethod::PROTOCOL_TLS) {
-            log::warn!("ssl.PROTOCOL_TLS is deprecated");
+        // CPython's DeprecationWarning texts, through `log` (Rust has no `warnings` module).
+        match protocol {
+            SSLMethod::PROTOCOL_TLS_CLIENT | SSLMethod::PROTOCOL_TLS_SERVER => {}
+            deprecated => log::warn!("ssl.{} is deprecated", deprecated.name()),
         }
         let mut b = SslContextBuilder::new(method).map_err(|e| config_error(&e, 0))?;
         let client = protocol == SSLMethod::PROTOCOL_TLS_CLIENT;
