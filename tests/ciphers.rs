@@ -1,0 +1,297 @@
+//! Cipher information against CPython 3.13 on the same OpenSSL: `get_ciphers()` dicts for many
+//! cipher strings, `set_ciphers` failures, and `cipher()` / `shared_ciphers()` after real
+//! handshakes.
+
+mod common;
+
+use common::{fixture_str, py313};
+use pyssl::pyrepr::PyRepr;
+use pyssl::ssl;
+
+/// CPython 3.13's default cipher string (what `SSLContext()` starts with).
+const DEFAULT: &str =
+    "@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM";
+
+/// For each argv string: a fresh `SSLContext(PROTOCOL_TLS_CLIENT)`, `set_ciphers(s)`, then one
+/// line: the `repr()` of `get_ciphers()`, or the exception's type, repr and str.
+const PY_EACH_FRESH: &str = r#"
+import ssl, sys
+for s in sys.argv[1:]:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    try:
+        ctx.set_ciphers(s)
+    except Exception as e:
+        print('ERR', type(e).__name__, repr(e), str(e))
+        continue
+    print(repr(ctx.get_ciphers()))
+"#;
+
+/// One context; for each argv string `set_ciphers(s)` (error line or `ok`), then the list.
+const PY_ONE_CONTEXT: &str = r#"
+import ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+for s in sys.argv[1:]:
+    try:
+        ctx.set_ciphers(s)
+        print('ok')
+    except Exception as e:
+        print('ERR', type(e).__name__, repr(e), str(e))
+    print(repr(ctx.get_ciphers()))
+"#;
+
+fn err_line(e: &pyssl::Error) -> String {
+    format!("ERR {} {} {}", e.type_name(), e.py_repr(), e)
+}
+
+fn ours_fresh(strings: &[&str]) -> String {
+    let mut out = String::new();
+    for s in strings {
+        match ssl::_ciphers_for_cipher_string(s) {
+            Ok(list) => out.push_str(&list.py_repr()),
+            Err(e) => out.push_str(&err_line(&e)),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn assert_lines_eq(ours: &str, python: &str, strings: &[&str]) {
+    let (o, p): (Vec<_>, Vec<_>) = (ours.lines().collect(), python.lines().collect());
+    assert_eq!(
+        o.len(),
+        p.len(),
+        "line count\nours:\n{ours}\npython:\n{python}"
+    );
+    for (i, (a, b)) in o.iter().zip(&p).enumerate() {
+        assert_eq!(a, b, "line {i} (strings {strings:?})");
+    }
+}
+
+#[test]
+fn get_ciphers_matches_cpython_for_many_cipher_strings() {
+    let strings = [
+        DEFAULT,
+        "HIGH:!RC4:!MD5:!3DES",
+        "ALL",
+        "DEFAULT",
+        "ECDHE+AESGCM",
+        "AES128-SHA",
+        "@SECLEVEL=0:ALL",
+        "aRSA:!kRSA",
+        "COMPLEMENTOFALL",
+        "RSA:+AES256",
+        "-ALL:+ECDHE-RSA-AES128-GCM-SHA256",
+        "ECDHE-RSA-AES128-GCM-SHA256,AES256-SHA",
+        "XXX",
+        "",
+        "TLS_AES_128_GCM_SHA256",
+    ];
+    let ours = ours_fresh(&strings);
+    let python = py313(PY_EACH_FRESH, &strings);
+    assert_lines_eq(&ours, &python, &strings);
+}
+
+#[test]
+fn default_list_is_the_17_documented_entries() {
+    let list = ssl::_ciphers_for_cipher_string(DEFAULT).unwrap();
+    let names: Vec<&str> = list.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_AES_128_GCM_SHA256",
+            "ECDHE-ECDSA-AES256-GCM-SHA384",
+            "ECDHE-RSA-AES256-GCM-SHA384",
+            "ECDHE-ECDSA-AES128-GCM-SHA256",
+            "ECDHE-RSA-AES128-GCM-SHA256",
+            "ECDHE-ECDSA-CHACHA20-POLY1305",
+            "ECDHE-RSA-CHACHA20-POLY1305",
+            "ECDHE-ECDSA-AES256-SHA384",
+            "ECDHE-RSA-AES256-SHA384",
+            "ECDHE-ECDSA-AES128-SHA256",
+            "ECDHE-RSA-AES128-SHA256",
+            "DHE-RSA-AES256-GCM-SHA384",
+            "DHE-RSA-AES128-GCM-SHA256",
+            "DHE-RSA-AES256-SHA256",
+            "DHE-RSA-AES128-SHA256",
+        ]
+    );
+    let first = &list[0];
+    let expected = "{'id': 50336514, 'name': 'TLS_AES_256_GCM_SHA384', 'protocol': 'TLSv1.3', \
+        'description': 'TLS_AES_256_GCM_SHA384         TLSv1.3 Kx=any      Au=any   Enc=AESGCM(256)            Mac=AEAD', \
+        'strength_bits': 256, 'alg_bits': 256, 'aead': True, 'symmetric': 'aes-256-gcm', \
+        'digest': None, 'kea': 'kx-any', 'auth': 'auth-any'}";
+    assert_eq!(first.py_repr(), expected);
+    assert_eq!(first.to_string(), expected);
+    assert_eq!(first.id, 0x0300_1302);
+    assert!(first.digest.is_none() && first.aead);
+}
+
+#[test]
+fn article_string_lists_140_ciphers() {
+    let list = ssl::_ciphers_for_cipher_string("HIGH:!RC4:!MD5:!3DES").unwrap();
+    assert_eq!(list.len(), 140);
+    let names: Vec<&str> = list.iter().take(6).map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_AES_128_GCM_SHA256",
+            "ECDHE-ECDSA-AES256-GCM-SHA384",
+            "ECDHE-RSA-AES256-GCM-SHA384",
+            "DHE-DSS-AES256-GCM-SHA384",
+        ]
+    );
+}
+
+#[test]
+fn failed_set_ciphers_leaves_only_tls13_suites_as_cpython() {
+    let strings = [
+        "ECDHE+AESGCM",
+        "XXX",
+        "",
+        "TLS_AES_128_GCM_SHA256",
+        "AES128-SHA",
+        "XXX",
+        "ALL",
+    ];
+    let seen = ssl::_ciphers_after_each(&strings).unwrap();
+    let mut ours = String::new();
+    for (err, list) in &seen {
+        match err {
+            Some(e) => ours.push_str(&err_line(e)),
+            None => ours.push_str("ok"),
+        }
+        ours.push('\n');
+        ours.push_str(&list.py_repr());
+        ours.push('\n');
+    }
+    let python = py313(PY_ONE_CONTEXT, &strings);
+    assert_lines_eq(&ours, &python, &strings);
+    // In plain words. OpenSSL 3.0's SSL_CTX_set_cipher_list installs the list it built before
+    // it checks for TLS <= 1.2 ciphers, so a failing `set_ciphers` does NOT keep the previous
+    // list: only the three TLS 1.3 suites stay, and CPython reports exactly that.
+    assert_eq!(seen[0].1.len(), 3 + 4);
+    let tls13 = [
+        "TLS_AES_256_GCM_SHA384",
+        "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_AES_128_GCM_SHA256",
+    ];
+    for i in [1, 2, 3, 5] {
+        let (err, list) = &seen[i];
+        let e = err.as_ref().expect("set_ciphers must fail");
+        assert!(e.is_ssl_error());
+        assert_eq!(e.to_string(), "('No cipher can be selected.',)");
+        assert_eq!(e.py_repr(), "SSLError('No cipher can be selected.')");
+        let names: Vec<&str> = list.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, tls13, "after {:?}", strings[i]);
+    }
+    assert!(seen[4].0.is_none() && seen[4].1.last().map(|c| c.name.as_str()) == Some("AES128-SHA"));
+    assert!(seen[6].0.is_none() && seen[6].1.len() > 100);
+}
+
+#[test]
+fn embedded_nul_is_value_error_as_in_python() {
+    let e = ssl::_ciphers_for_cipher_string("ALL\0XXX").unwrap_err();
+    let python = py313(
+        "import ssl\nctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)\ntry: ctx.set_ciphers('ALL\\0XXX')\n\
+         except Exception as e: print('ERR', type(e).__name__, repr(e), str(e))",
+        &[],
+    );
+    assert_eq!(err_line(&e), python.trim_end());
+    assert!(e.is_value_error());
+}
+
+/// Python twin of `ssl::_loopback_cipher_info`: a handshake over a socket pair, then `cipher()`
+/// and `shared_ciphers()` on both ends (and the server's `shared_ciphers()` before it).
+const PY_LOOPBACK: &str = r#"
+import ssl, socket, threading, sys
+cert, key, sc, cc, tls12 = sys.argv[1:]
+s = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); s.load_cert_chain(cert, key); s.set_ciphers(sc)
+c = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); c.check_hostname = False; c.verify_mode = ssl.CERT_NONE
+c.set_ciphers(cc)
+if tls12 == '1':
+    c.maximum_version = ssl.TLSVersion.TLSv1_2
+a, b = socket.socketpair()
+ss = s.wrap_socket(a, server_side=True, do_handshake_on_connect=False)
+cs = c.wrap_socket(b, do_handshake_on_connect=False)
+print(repr(ss.shared_ciphers()))
+t = threading.Thread(target=ss.do_handshake); t.start()
+cs.do_handshake(); t.join()
+for v in (cs.cipher(), ss.cipher(), cs.shared_ciphers(), ss.shared_ciphers()):
+    print(repr(v))
+"#;
+
+fn loopback_case(server_ciphers: &str, client_ciphers: &str, tls12: bool) -> ssl::_LoopbackCiphers {
+    let (cert, key) = (fixture_str("server.pem"), fixture_str("server.key"));
+    let seen =
+        ssl::_loopback_cipher_info(&cert, &key, server_ciphers, client_ciphers, tls12).unwrap();
+    let ours = [
+        seen.server_shared_before.py_repr(),
+        seen.client_cipher.py_repr(),
+        seen.server_cipher.py_repr(),
+        seen.client_shared.py_repr(),
+        seen.server_shared.py_repr(),
+    ]
+    .join("\n");
+    let tls12_arg = if tls12 { "1" } else { "0" };
+    let python = py313(
+        PY_LOOPBACK,
+        &[&cert, &key, server_ciphers, client_ciphers, tls12_arg],
+    );
+    assert_eq!(
+        ours,
+        python.trim_end(),
+        "server {server_ciphers:?} client {client_ciphers:?} tls12 {tls12}"
+    );
+    seen
+}
+
+#[test]
+fn cipher_and_shared_ciphers_match_cpython_tls13_defaults() {
+    let seen = loopback_case(DEFAULT, DEFAULT, false);
+    let expected = (
+        "TLS_AES_256_GCM_SHA384".to_string(),
+        "TLSv1.3".to_string(),
+        256,
+    );
+    assert_eq!(seen.client_cipher, Some(expected.clone()));
+    assert_eq!(seen.server_cipher, Some(expected));
+    assert_eq!(seen.server_shared_before, None);
+    assert_eq!(seen.client_shared, None);
+    assert_eq!(seen.server_shared.as_ref().map(Vec::len), Some(17));
+}
+
+#[test]
+fn cipher_and_shared_ciphers_match_cpython_tls12_subsets() {
+    // The server's order decides; only what the client offered is shared.
+    let seen = loopback_case(
+        "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:AES256-SHA",
+        "AES256-SHA:ECDHE-RSA-AES256-GCM-SHA384",
+        true,
+    );
+    assert_eq!(
+        seen.client_cipher,
+        Some((
+            "ECDHE-RSA-AES256-GCM-SHA384".to_string(),
+            "TLSv1.2".to_string(),
+            256
+        ))
+    );
+    let shared: Vec<String> = seen
+        .server_shared
+        .unwrap()
+        .into_iter()
+        .map(|t| t.0)
+        .collect();
+    // A client capped at TLS 1.2 offers no TLS 1.3 suites, so none are shared.
+    assert_eq!(shared, ["ECDHE-RSA-AES256-GCM-SHA384", "AES256-SHA"]);
+    // The tuple's middle element is the cipher's protocol, not the negotiated version.
+    let seen = loopback_case("AES128-SHA", "AES128-SHA", true);
+    assert_eq!(
+        seen.server_cipher,
+        Some(("AES128-SHA".to_string(), "SSLv3".to_string(), 128))
+    );
+}
