@@ -269,9 +269,9 @@ pub struct SSLError {
     /// The message: `e.strerror` for two-argument errors, `args[0]` for one-argument ones.
     pub message: String,
     /// `e.library`: OpenSSL library mnemonic such as `'SSL'`, or `None`.
-    pub library: Option<String>,
+    pub library: Option<&'static str>,
     /// `e.reason`: reason mnemonic such as `'CERTIFICATE_VERIFY_FAILED'`, or `None`.
-    pub reason: Option<String>,
+    pub reason: Option<&'static str>,
     /// `e.verify_code` of an `SSLCertVerificationError` raised by a handshake.
     pub verify_code: Option<i64>,
     /// `e.verify_message` of an `SSLCertVerificationError` raised by a handshake.

@@ -22,6 +22,7 @@ use openssl::ssl::{
 };
 use openssl::x509::X509;
 
+use super::ciphers::{ciphers_of, CipherDict};
 use super::constants::{Options, Purpose, SSLMethod, TLSVersion, VerifyFlags, VerifyMode};
 use super::errors;
 use crate::error::{Error, Result, SSLError};
@@ -610,6 +611,18 @@ impl SSLContext {
             crate::ffi::err::clear_error();
             Error::SSLError(SSLError::single("No cipher can be selected."))
         })
+    }
+
+    /// `ctx.get_ciphers()`: the enabled ciphers in priority order (TLS 1.3 suites first), as
+    /// CPython's list of dicts.
+    ///
+    /// ```text
+    /// Python:  [c['name'] for c in ctx.get_ciphers()]
+    /// Rust:    ctx.get_ciphers().iter().map(|c| c.name.clone()).collect::<Vec<_>>()
+    /// ```
+    pub fn get_ciphers(&self) -> Vec<CipherDict> {
+        let _guard = self.read();
+        ciphers_of(&self.inner.ctx)
     }
 
     /// `ctx.load_cert_chain(certfile, keyfile=None, password=None)`.

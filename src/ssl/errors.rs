@@ -85,8 +85,8 @@ fn fill(
         kind,
         errno: Some(errno),
         message,
-        library: library.map(str::to_string),
-        reason: reason.map(str::to_string),
+        library,
+        reason,
         verify_code: verify.as_ref().map(|(c, _)| *c),
         verify_message,
     }

@@ -186,14 +186,14 @@ impl SSLSocket {
         self.sock.settimeout(timeout)?;
         match probe {
             Ok(data) if !data.is_empty() => {
-                let reason = "Closed before TLS handshake with data in recv buffer.";
+                const REASON: &str = "Closed before TLS handshake with data in recv buffer.";
                 let _ = self.sock.close();
                 Err(Error::SSLError(SSLError {
                     kind: SSLErrorKind::SSLError,
                     errno: Some(libc::ENOTCONN as i64),
-                    message: reason.to_string(),
+                    message: REASON.to_string(),
                     library: None,
-                    reason: Some(reason.to_string()),
+                    reason: Some(REASON),
                     verify_code: None,
                     verify_message: None,
                 }))

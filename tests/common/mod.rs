@@ -89,8 +89,8 @@ pub fn describe_error(e: &pyssl::Error) -> String {
     use pyssl::pyrepr::PyRepr;
     let (library, reason, code, message) = match e {
         pyssl::Error::SSLError(s) => (
-            s.library.clone().py_repr(),
-            s.reason.clone().py_repr(),
+            s.library.py_repr(),
+            s.reason.py_repr(),
             s.verify_code.py_repr(),
             s.verify_message.clone().py_repr(),
         ),
