@@ -2,8 +2,11 @@
 //! certificate times and the default verify paths.
 //!
 //! ```text
-//! Python:  print(ssock.getpeercert())          ssl.DER_cert_to_PEM_cert(der)
-//! Rust:    println!("{}", ssock.getpeercert()?.unwrap());   ssl::DER_cert_to_PEM_cert(&der)
+//! Python:  pem = ssl.DER_cert_to_PEM_cert(der)
+//! Rust:    let pem = ssl::DER_cert_to_PEM_cert(&der);
+//!
+//! Python:  print(cert)       # a getpeercert() dict
+//! Rust:    println!("{cert}");   // cert: ssl::CertDict
 //! ```
 
 // `Error` is large by design (it carries all of Python's exception attributes); boxing it is a
