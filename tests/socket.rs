@@ -254,7 +254,7 @@ fn settimeout_rejects_what_python_rejects() {
         ours += &format!("{} {}\n", e.type_name(), e);
     }
     s.settimeout(Some(1e-10)).unwrap();
-    ours += &format!("{}\n", if s.gettimeout() == Some(1e-9) { "True" } else { "False" });
+    ours += &format!("{}\n", (s.gettimeout() == Some(1e-9)).py_repr());
     assert_eq!(ours, expected);
 }
 
@@ -735,5 +735,35 @@ fn default_timeout_child() {
             .unwrap()
             .gettimeout(),
         None
+    );
+}
+
+#[test]
+fn unix_addresses() {
+    let name = format!("\0pyssl-test-{}-{:?}", std::process::id(), Instant::now());
+    let srv = socket::socket(socket::AF_UNIX, socket::SOCK_STREAM).unwrap();
+    srv.bind(Address::unix(&name)).unwrap();
+    srv.listen(None).unwrap();
+    let laddr = srv.getsockname().unwrap();
+    assert_eq!(laddr.unix_path(), Some(name.as_bytes()));
+    // Abstract names are bytes in Python: b'\x00pyssl-test-...'.
+    assert_eq!(laddr.py_repr(), format!("b'\\x00{}'", &name[1..]));
+    let c = socket::socket(socket::AF_UNIX, socket::SOCK_STREAM).unwrap();
+    c.connect(&laddr).unwrap();
+    let (conn, peer) = srv.accept().unwrap();
+    assert_eq!(peer.unix_path(), Some(&b""[..]));
+    assert_eq!(peer.py_repr(), "''");
+    assert_eq!(
+        format!("{conn:?}"),
+        format!(
+            "<socket.socket fd={}, family=1, type=1, proto=0, laddr={}>",
+            conn.fileno(),
+            laddr
+        )
+    );
+    let err = c.connect(("127.0.0.1", 1)).unwrap_err();
+    assert_eq!(
+        err,
+        Error::type_error("a bytes-like object is required, not 'tuple'")
     );
 }

@@ -13,7 +13,7 @@
 //!          let conn = socket::create_connection(("example.com", 443), Default::default())?;
 //! ```
 //!
-//! Python's class `socket.socket` is the struct [`socket`] (lowercase, as Python spells it);
+//! Python's class `socket.socket` is the struct [`socket`](struct@socket) (lowercase, as Python spells it);
 //! the function [`socket()`] is its constructor, so `socket.socket(...)` ports as
 //! `socket::socket(...)`. Errors are Python's: `[Errno 111] Connection refused` is
 //! `Error::OSError` (its `type_name()` is `ConnectionRefusedError`), a timeout is
