@@ -87,12 +87,18 @@ fn emit_build_configuration(dirs: &[PathBuf]) {
     for dir in candidates {
         for header in ["configuration.h", "opensslconf.h"] {
             let path = dir.join("openssl").join(header);
-            let Ok(text) = fs::read_to_string(&path) else { continue };
+            let Ok(text) = fs::read_to_string(&path) else {
+                continue;
+            };
             let mut found = false;
             for line in text.lines() {
                 let rest = line.trim_start();
-                let Some(rest) = rest.strip_prefix('#') else { continue };
-                let Some(rest) = rest.trim_start().strip_prefix("define") else { continue };
+                let Some(rest) = rest.strip_prefix('#') else {
+                    continue;
+                };
+                let Some(rest) = rest.trim_start().strip_prefix("define") else {
+                    continue;
+                };
                 if let Some(name) = rest.split_whitespace().next() {
                     if name.starts_with("OPENSSL_NO_") {
                         println!("cargo::rustc-cfg=osslconf=\"{name}\"");
@@ -122,7 +128,10 @@ fn defines(text: &str) -> impl Iterator<Item = (&str, &str)> {
 }
 
 fn error_tables(dirs: &[PathBuf]) -> String {
-    let Some(ossl) = dirs.iter().map(|d| d.join("openssl")).find(|d| d.join("err.h").is_file())
+    let Some(ossl) = dirs
+        .iter()
+        .map(|d| d.join("openssl"))
+        .find(|d| d.join("err.h").is_file())
     else {
         panic!(
             "\n\npyssl: OpenSSL headers (openssl/err.h) not found in {dirs:?}.\n\
@@ -156,11 +165,19 @@ fn error_tables(dirs: &[PathBuf]) -> String {
     for header in headers {
         let text = fs::read_to_string(&header).unwrap_or_default();
         for (name, value) in defines(&text) {
-            let Some((prefix, reason)) = name.split_once("_R_") else { continue };
-            let Some(&lib) = libs.get(prefix) else { continue };
-            let Ok(code) = value.parse::<u32>() else { continue };
+            let Some((prefix, reason)) = name.split_once("_R_") else {
+                continue;
+            };
+            let Some(&lib) = libs.get(prefix) else {
+                continue;
+            };
+            let Ok(code) = value.parse::<u32>() else {
+                continue;
+            };
             // First definition wins, as in CPython's generated tables (aliases come later).
-            reasons.entry((lib, code)).or_insert_with(|| reason.to_string());
+            reasons
+                .entry((lib, code))
+                .or_insert_with(|| reason.to_string());
         }
     }
 

@@ -31,8 +31,13 @@ fn main() -> Result<(), pyssl::Error> {
     println!("ciphers selected: {}", context.get_ciphers().len());
 
     let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM)?;
-    let mut secure_sock = context
-        .wrap_socket(sock, ssl::WrapSocket { server_hostname: Some(&host), ..Default::default() })?;
+    let mut secure_sock = context.wrap_socket(
+        sock,
+        ssl::WrapSocket {
+            server_hostname: Some(&host),
+            ..Default::default()
+        },
+    )?;
     secure_sock.connect((host.as_str(), port))?;
     println!("version: {}", secure_sock.version().py_repr());
     println!("cipher: {}", secure_sock.cipher().py_repr());

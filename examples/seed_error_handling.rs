@@ -22,10 +22,18 @@ use pyssl::{socket, ssl};
 
 fn attempt(host: &str, port: u16) {
     let context = ssl::create_default_context().expect("default context");
-    context.load_verify_locations(common::fixture("ca.pem").as_str()).expect("fixture CA");
+    context
+        .load_verify_locations(common::fixture("ca.pem").as_str())
+        .expect("fixture CA");
     let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM).expect("socket");
     let mut secure_sock = context
-        .wrap_socket(sock, ssl::WrapSocket { server_hostname: Some(host), ..Default::default() })
+        .wrap_socket(
+            sock,
+            ssl::WrapSocket {
+                server_hostname: Some(host),
+                ..Default::default()
+            },
+        )
         .expect("wrap_socket");
     let server_address = (host, port);
 
@@ -61,7 +69,10 @@ fn main() {
         attempt(host, port.parse().expect("PORT must be a number"));
         return;
     }
-    attempt("localhost", common::local_server("selfsigned.pem", "selfsigned.key"));
+    attempt(
+        "localhost",
+        common::local_server("selfsigned.pem", "selfsigned.key"),
+    );
     attempt("localhost", plain_text_server());
     let unused = socket::socket(socket::AF_INET, socket::SOCK_STREAM).expect("socket");
     unused.bind(("127.0.0.1", 0)).expect("bind");

@@ -12,7 +12,10 @@ fn main() -> Result<(), pyssl::Error> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (host, port) = match args.as_slice() {
         [host, port] => (host.clone(), port.parse().expect("PORT must be a number")),
-        _ => ("localhost".to_string(), common::local_server("selfsigned.pem", "selfsigned.key")),
+        _ => (
+            "localhost".to_string(),
+            common::local_server("selfsigned.pem", "selfsigned.key"),
+        ),
     };
     let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM)?;
 
@@ -32,7 +35,10 @@ fn main() -> Result<(), pyssl::Error> {
     )?;
     secure_sock.connect((host.as_str(), port))?;
     println!("version: {}", secure_sock.version().py_repr());
-    println!("getpeercert(): {}", secure_sock.getpeercert(false)?.py_repr());
+    println!(
+        "getpeercert(): {}",
+        secure_sock.getpeercert(false)?.py_repr()
+    );
     secure_sock.close()?;
     Ok(())
 }

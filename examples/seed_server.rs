@@ -16,9 +16,14 @@ use pyssl::{socket, ssl};
 
 fn main() -> Result<(), pyssl::Error> {
     let args: Vec<String> = std::env::args().collect();
-    let option = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
+    let option = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+    };
     let port: u16 = option("--port").map_or(4433, |p| p.parse().expect("--port N"));
-    let connections: Option<usize> = option("--connections").map(|n| n.parse().expect("--connections N"));
+    let connections: Option<usize> =
+        option("--connections").map(|n| n.parse().expect("--connections N"));
     let (keyfile, certfile) = (common::fixture("server.key"), common::fixture("server.pem"));
 
     // # Create a standard socket

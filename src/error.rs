@@ -196,7 +196,11 @@ impl From<std::io::Error> for Error {
         match e.raw_os_error() {
             Some(errno) => Error::from_errno(errno),
             None if e.kind() == std::io::ErrorKind::TimedOut => Error::TimeoutError(e.to_string()),
-            None => Error::OSError(OSError { errno: None, strerror: Some(e.to_string()), filename: None }),
+            None => Error::OSError(OSError {
+                errno: None,
+                strerror: Some(e.to_string()),
+                filename: None,
+            }),
         }
     }
 }
@@ -359,7 +363,11 @@ pub struct OSError {
 impl OSError {
     /// `OSError(errno, os.strerror(errno))`.
     pub fn from_errno(errno: i32) -> OSError {
-        OSError { errno: Some(errno), strerror: Some(strerror(errno)), filename: None }
+        OSError {
+            errno: Some(errno),
+            strerror: Some(strerror(errno)),
+            filename: None,
+        }
     }
 
     /// The same error with `e.filename` set.

@@ -33,7 +33,11 @@ pub struct PyTuple<'a, T>(pub &'a [T]);
 impl PyRepr for PyStr<'_> {
     fn py_repr(&self) -> String {
         let s = self.0;
-        let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+        let quote = if s.contains('\'') && !s.contains('"') {
+            '"'
+        } else {
+            '\''
+        };
         let mut out = String::with_capacity(s.len() + 2);
         out.push(quote);
         for c in s.chars() {
@@ -81,7 +85,11 @@ fn is_printable(c: char) -> bool {
 impl PyRepr for PyBytes<'_> {
     fn py_repr(&self) -> String {
         let b = self.0;
-        let quote = if b.contains(&b'\'') && !b.contains(&b'"') { b'"' } else { b'\'' };
+        let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
+            b'"'
+        } else {
+            b'\''
+        };
         let mut out = String::with_capacity(b.len() + 3);
         out.push('b');
         out.push(quote as char);
@@ -188,15 +196,22 @@ impl<A: PyRepr, B: PyRepr> PyRepr for (A, B) {
 
 impl<A: PyRepr, B: PyRepr, C: PyRepr> PyRepr for (A, B, C) {
     fn py_repr(&self) -> String {
-        format!("({}, {}, {})", self.0.py_repr(), self.1.py_repr(), self.2.py_repr())
+        format!(
+            "({}, {}, {})",
+            self.0.py_repr(),
+            self.1.py_repr(),
+            self.2.py_repr()
+        )
     }
 }
 
 /// Python's `repr()` of a `dict` whose entries are given as `(key, already-rendered value)`, in
 /// insertion order: `{'id': 1, 'name': 'x'}`.
 pub fn dict_repr(entries: &[(&str, String)]) -> String {
-    let items: Vec<String> =
-        entries.iter().map(|(k, v)| format!("{}: {}", PyStr(k).py_repr(), v)).collect();
+    let items: Vec<String> = entries
+        .iter()
+        .map(|(k, v)| format!("{}: {}", PyStr(k).py_repr(), v))
+        .collect();
     format!("{{{}}}", items.join(", "))
 }
 

@@ -18,7 +18,11 @@ fn pyssl() -> Command {
 fn demo_plays_the_article() {
     let out = pyssl().arg("demo").output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for expected in [
         "   version(): 'TLSv1.3'",
         "   getpeercert(): {}",
@@ -31,7 +35,12 @@ fn demo_plays_the_article() {
     ] {
         assert!(stdout.lines().any(|l| l == expected), "missing {expected:?} in:\n{stdout}");
     }
-    assert_eq!(stdout.matches("[server] Connection from: ('127.0.0.1', ").count(), 2);
+    assert_eq!(
+        stdout
+            .matches("[server] Connection from: ('127.0.0.1', ")
+            .count(),
+        2
+    );
 }
 
 /// A CPython HTTPS server on loopback answering one request; returns it and its port.
@@ -51,13 +60,20 @@ with socket.create_server(('127.0.0.1', 0)) as srv:
         pass
 "#;
     let mut child = common::python313()
-        .args(["-c", code, &common::fixture_str(cert), &common::fixture_str(key)])
+        .args([
+            "-c",
+            code,
+            &common::fixture_str(cert),
+            &common::fixture_str(key),
+        ])
         .stdout(Stdio::piped())
         .stdin(Stdio::null())
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     (child, line.trim().parse().unwrap())
 }
 
@@ -65,14 +81,27 @@ with socket.create_server(('127.0.0.1', 0)) as srv:
 fn connect_verifies_a_python_server() {
     let (mut server, port) = python_https_server("server.pem", "server.key");
     let out = pyssl()
-        .args(["connect", "127.0.0.1", &port.to_string(), "--server-hostname", "localhost"])
+        .args([
+            "connect",
+            "127.0.0.1",
+            &port.to_string(),
+            "--server-hostname",
+            "localhost",
+        ])
         .args(["--cafile", &common::fixture_str("ca.pem")])
         .output()
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("version: 'TLSv1.3'\n"), "{stdout}");
-    assert!(stdout.ends_with("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi\n"), "{stdout:?}");
+    assert!(
+        stdout.ends_with("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi\n"),
+        "{stdout:?}"
+    );
     server.wait().unwrap();
 }
 
@@ -80,7 +109,13 @@ fn connect_verifies_a_python_server() {
 fn connect_reports_pythons_error_text_and_exits_1() {
     let (mut server, port) = python_https_server("selfsigned.pem", "selfsigned.key");
     let out = pyssl()
-        .args(["connect", "127.0.0.1", &port.to_string(), "--server-hostname", "localhost"])
+        .args([
+            "connect",
+            "127.0.0.1",
+            &port.to_string(),
+            "--server-hostname",
+            "localhost",
+        ])
         .args(["--cafile", &common::fixture_str("ca.pem")])
         .output()
         .unwrap();
@@ -103,9 +138,15 @@ impl Drop for Server {
 
 #[test]
 fn serve_keeps_serving_after_bad_clients() {
-    let mut child = pyssl().args(["serve", "--port", "0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child = pyssl()
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let server = Server(child);
     let port: u16 = line
         .trim()
@@ -115,7 +156,11 @@ fn serve_keeps_serving_after_bad_clients() {
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
 
     // Garbage, plain HTTP, and a client that connects and leaves mid-handshake.
-    for junk in [&b"\x00\x01garbage\xff"[..], b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", b"\x16\x03\x01"] {
+    for junk in [
+        &b"\x00\x01garbage\xff"[..],
+        b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"\x16\x03\x01",
+    ] {
         let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
         s.write_all(junk).unwrap();

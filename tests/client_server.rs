@@ -10,8 +10,11 @@ use pyssl::{socket, ssl};
 
 fn server_context() -> ssl::SSLContext {
     let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
-    ctx.load_cert_chain(common::fixture("server.pem"), common::fixture_str("server.key").as_str())
-        .unwrap();
+    ctx.load_cert_chain(
+        common::fixture("server.pem"),
+        common::fixture_str("server.key").as_str(),
+    )
+    .unwrap();
     ctx
 }
 
@@ -29,13 +32,23 @@ fn serve_one<T: Send + 'static>(
     host: &str,
     serve: impl FnOnce(ssl::SSLSocket) -> T + Send + 'static,
 ) -> (u16, thread::JoinHandle<T>) {
-    let family = if host.contains(':') { socket::AF_INET6 } else { socket::AF_INET };
+    let family = if host.contains(':') {
+        socket::AF_INET6
+    } else {
+        socket::AF_INET
+    };
     let listener = socket::socket(family, socket::SOCK_STREAM).unwrap();
     listener.bind((host, 0)).unwrap();
     listener.listen(1).unwrap();
     let port = listener.getsockname().unwrap().port();
     let server = ctx
-        .wrap_socket(listener, ssl::WrapSocket { server_side: true, ..Default::default() })
+        .wrap_socket(
+            listener,
+            ssl::WrapSocket {
+                server_side: true,
+                ..Default::default()
+            },
+        )
         .unwrap();
     let handle = thread::spawn(move || {
         let (conn, _addr) = server.accept().unwrap();
@@ -45,10 +58,20 @@ fn serve_one<T: Send + 'static>(
 }
 
 fn connect(ctx: &ssl::SSLContext, host: &str, port: u16, hostname: &str) -> ssl::SSLSocket {
-    let family = if host.contains(':') { socket::AF_INET6 } else { socket::AF_INET };
+    let family = if host.contains(':') {
+        socket::AF_INET6
+    } else {
+        socket::AF_INET
+    };
     let sock = socket::socket(family, socket::SOCK_STREAM).unwrap();
     let mut ssock = ctx
-        .wrap_socket(sock, ssl::WrapSocket { server_hostname: Some(hostname), ..Default::default() })
+        .wrap_socket(
+            sock,
+            ssl::WrapSocket {
+                server_hostname: Some(hostname),
+                ..Default::default()
+            },
+        )
         .unwrap();
     ssock.connect((host, port)).unwrap();
     ssock
@@ -68,7 +91,8 @@ fn recv_exact(s: &mut ssl::SSLSocket, n: usize) -> Vec<u8> {
 #[test]
 fn mutual_tls13_with_data_both_ways() {
     let sctx = server_context();
-    sctx.load_verify_locations(common::fixture_str("ca.pem").as_str()).unwrap();
+    sctx.load_verify_locations(common::fixture_str("ca.pem").as_str())
+        .unwrap();
     sctx.set_verify_mode(ssl::CERT_REQUIRED).unwrap();
     let big: Vec<u8> = (0..4 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
     let expected = big.clone();
@@ -76,11 +100,19 @@ fn mutual_tls13_with_data_both_ways() {
         let got = recv_exact(&mut conn, expected.len());
         assert!(got == expected, "server received different bytes");
         conn.sendall(&got).unwrap();
-        (conn.version(), conn.cipher(), conn.getpeercert(false).unwrap().py_repr(), conn.server_side())
+        (
+            conn.version(),
+            conn.cipher(),
+            conn.getpeercert(false).unwrap().py_repr(),
+            conn.server_side(),
+        )
     });
     let cctx = client_context();
-    cctx.load_cert_chain(common::fixture("client.pem"), common::fixture_str("client.key").as_str())
-        .unwrap();
+    cctx.load_cert_chain(
+        common::fixture("client.pem"),
+        common::fixture_str("client.key").as_str(),
+    )
+    .unwrap();
     let mut ssock = connect(&cctx, "127.0.0.1", port, "localhost");
     assert_eq!(ssock.version().as_deref(), Some("TLSv1.3"));
     assert_eq!(ssock.server_hostname(), Some("localhost"));
@@ -91,12 +123,21 @@ fn mutual_tls13_with_data_both_ways() {
     assert!(server_side);
     assert_eq!(version, ssock.version());
     assert_eq!(cipher, ssock.cipher());
-    assert_eq!(cipher, Some(("TLS_AES_256_GCM_SHA384".into(), "TLSv1.3".into(), 256)));
-    assert!(client_cert.contains("(('commonName', 'pyssl test client'),)"), "{client_cert}");
+    assert_eq!(
+        cipher,
+        Some(("TLS_AES_256_GCM_SHA384".into(), "TLSv1.3".into(), 256))
+    );
+    assert!(
+        client_cert.contains("(('commonName', 'pyssl test client'),)"),
+        "{client_cert}"
+    );
 
     let der = ssock.getpeercert(true).unwrap().unwrap();
     let pem = std::fs::read(common::fixture("server.pem")).unwrap();
-    let expected_der = openssl::x509::X509::from_pem(&pem).unwrap().to_der().unwrap();
+    let expected_der = openssl::x509::X509::from_pem(&pem)
+        .unwrap()
+        .to_der()
+        .unwrap();
     assert_eq!(der.as_bytes(), Some(expected_der.as_slice()));
 }
 
@@ -111,7 +152,10 @@ fn tls12_over_ipv6_verifying_the_ip_address() {
     let mut ssock = connect(&client_context(), "::1", port, "::1");
     assert_eq!(ssock.read(2).unwrap(), b"hi");
     assert_eq!(ssock.version().as_deref(), Some("TLSv1.2"));
-    assert_eq!(ssock.cipher(), Some(("ECDHE-RSA-AES256-GCM-SHA384".into(), "TLSv1.2".into(), 256)));
+    assert_eq!(
+        ssock.cipher(),
+        Some(("ECDHE-RSA-AES256-GCM-SHA384".into(), "TLSv1.2".into(), 256))
+    );
     assert_eq!(server.join().unwrap().as_deref(), Some("TLSv1.2"));
 }
 
@@ -145,8 +189,15 @@ fn unwrap_drops_back_to_plain_text_on_both_sides() {
     assert_eq!(plain.recv(100).unwrap(), b"plain bye");
     server.join().unwrap();
     // After unwrap the SSLSocket has no TLS layer, as in Python.
-    assert_eq!(ssock.read(1).unwrap_err().to_string(), "Read on closed or unwrapped SSL socket.");
-    assert!(ssock.unwrap().unwrap_err().to_string().starts_with("No SSL wrapper around <ssl.SSLSocket"));
+    assert_eq!(
+        ssock.read(1).unwrap_err().to_string(),
+        "Read on closed or unwrapped SSL socket."
+    );
+    assert!(ssock
+        .unwrap()
+        .unwrap_err()
+        .to_string()
+        .starts_with("No SSL wrapper around <ssl.SSLSocket"));
 }
 
 #[test]
@@ -173,7 +224,11 @@ fn ragged_eof(suppress_ragged_eofs: bool) -> ssl::Result<Vec<u8>> {
     let mut ssock = client_context()
         .wrap_socket(
             sock,
-            ssl::WrapSocket { server_hostname: Some("localhost"), suppress_ragged_eofs, ..Default::default() },
+            ssl::WrapSocket {
+                server_hostname: Some("localhost"),
+                suppress_ragged_eofs,
+                ..Default::default()
+            },
         )
         .unwrap();
     ssock.connect(("127.0.0.1", port)).unwrap();
@@ -199,7 +254,10 @@ fn read_timeout() {
     let mut ssock = connect(&client_context(), "127.0.0.1", port, "localhost");
     ssock.settimeout(Some(0.2)).unwrap();
     let err = ssock.recv(10).unwrap_err();
-    assert_eq!(common::describe_error(&err), "TimeoutError|None|-|-|-|-|The read operation timed out");
+    assert_eq!(
+        common::describe_error(&err),
+        "TimeoutError|None|-|-|-|-|The read operation timed out"
+    );
     ssock.sendall(b"x").unwrap();
     server.join().unwrap();
 }
@@ -210,26 +268,48 @@ fn encrypted_key_needs_its_password() {
     let key = common::fixture_str("server-encrypted.key");
     ctx.load_cert_chain(
         common::fixture("server.pem"),
-        ssl::LoadCertChain { keyfile: Some(&key), password: Some("pyssl-password") },
+        ssl::LoadCertChain {
+            keyfile: Some(&key),
+            password: Some("pyssl-password"),
+        },
     )
     .unwrap();
     let wrong = ctx
         .load_cert_chain(
             common::fixture("server.pem"),
-            ssl::LoadCertChain { keyfile: Some(&key), password: Some("wrong") },
+            ssl::LoadCertChain {
+                keyfile: Some(&key),
+                password: Some("wrong"),
+            },
         )
         .unwrap_err();
     let long = "x".repeat(1025);
     let too_long = ctx
         .load_cert_chain(
             common::fixture("server.pem"),
-            ssl::LoadCertChain { keyfile: Some(&key), password: Some(&long) },
+            ssl::LoadCertChain {
+                keyfile: Some(&key),
+                password: Some(&long),
+            },
         )
         .unwrap_err();
-    let missing = ctx.load_cert_chain(common::fixture("missing.pem"), ssl::LoadCertChain::default()).unwrap_err();
-    let garbage = ctx.load_cert_chain(common::fixture("garbage.pem"), ssl::LoadCertChain::default()).unwrap_err();
+    let missing = ctx
+        .load_cert_chain(
+            common::fixture("missing.pem"),
+            ssl::LoadCertChain::default(),
+        )
+        .unwrap_err();
+    let garbage = ctx
+        .load_cert_chain(
+            common::fixture("garbage.pem"),
+            ssl::LoadCertChain::default(),
+        )
+        .unwrap_err();
     let mismatch = ctx
-        .load_cert_chain(common::fixture("server.pem"), common::fixture_str("client.key").as_str())
+        .load_cert_chain(
+            common::fixture("server.pem"),
+            common::fixture_str("client.key").as_str(),
+        )
         .unwrap_err();
     let code = format!(
         "{}{}",
@@ -256,6 +336,9 @@ for args, kw in [((cert, key), {'password': 'wrong'}), ((cert, key), {'password'
             &common::fixture_str("client.key"),
         ],
     );
-    let ours: Vec<String> = [wrong, too_long, missing, garbage, mismatch].iter().map(common::describe_error).collect();
+    let ours: Vec<String> = [wrong, too_long, missing, garbage, mismatch]
+        .iter()
+        .map(common::describe_error)
+        .collect();
     assert_eq!(ours, theirs.lines().collect::<Vec<_>>());
 }

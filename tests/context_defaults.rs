@@ -80,7 +80,10 @@ fn new_contexts_match_cpython_313() {
 fn setters_follow_python_rules() {
     let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT).unwrap();
     let err = ctx.set_verify_mode(ssl::CERT_NONE).unwrap_err();
-    assert_eq!(err.to_string(), "Cannot set verify_mode to CERT_NONE when check_hostname is enabled.");
+    assert_eq!(
+        err.to_string(),
+        "Cannot set verify_mode to CERT_NONE when check_hostname is enabled."
+    );
     assert_eq!(err.type_name(), "ValueError");
     ctx.set_check_hostname(false);
     ctx.set_verify_mode(ssl::CERT_NONE).unwrap();
@@ -96,15 +99,20 @@ fn setters_follow_python_rules() {
     ctx.clear_options(ssl::OP_NO_TICKET);
     assert_eq!(ctx.options().value(), before);
 
-    ctx.set_minimum_version(ssl::TLSVersion::MAXIMUM_SUPPORTED).unwrap();
+    ctx.set_minimum_version(ssl::TLSVersion::MAXIMUM_SUPPORTED)
+        .unwrap();
     assert_eq!(ctx.minimum_version(), ssl::TLSVersion::TLSv1_3);
-    ctx.set_maximum_version(ssl::TLSVersion::MINIMUM_SUPPORTED).unwrap();
+    ctx.set_maximum_version(ssl::TLSVersion::MINIMUM_SUPPORTED)
+        .unwrap();
     assert_eq!(ctx.maximum_version(), ssl::TLSVersion::TLSv1);
 
     #[allow(deprecated)]
     let pinned = ssl::SSLContext::new(ssl::PROTOCOL_TLSv1_2).unwrap();
     assert_eq!(
-        pinned.set_minimum_version(ssl::TLSVersion::TLSv1_2).unwrap_err().to_string(),
+        pinned
+            .set_minimum_version(ssl::TLSVersion::TLSv1_2)
+            .unwrap_err()
+            .to_string(),
         "The context's protocol doesn't support modification of highest and lowest version."
     );
 }
@@ -120,7 +128,14 @@ for s in sys.argv[1:]:
     except ssl.SSLError as e:
         print(type(e).__name__, str(e), repr(ctx.get_ciphers()))
 "#;
-    let strings = ["HIGH:!RC4:!MD5:!3DES", "XXX", "ECDHE+AESGCM", "", "AES128-SHA", "TLS_AES_128_GCM_SHA256"];
+    let strings = [
+        "HIGH:!RC4:!MD5:!3DES",
+        "XXX",
+        "ECDHE+AESGCM",
+        "",
+        "AES128-SHA",
+        "TLS_AES_128_GCM_SHA256",
+    ];
     let theirs = common::py313(code, &strings);
     let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT).unwrap();
     let ours: Vec<String> = strings

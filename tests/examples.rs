@@ -23,7 +23,11 @@ fn example(name: &str) -> Command {
 
 fn run(name: &str, args: &[&str]) -> String {
     let out = example(name).args(args).output().unwrap();
-    assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -66,11 +70,17 @@ with socket.create_connection(('127.0.0.1', int(sys.argv[1]))) as s:
 "#,
         &[port, &common::fixture_str("ca.pem")],
     );
-    assert_eq!(reply.trim(), r"b'HTTP/1.1 200 OK\r\n\r\nHello Secure World!'");
+    assert_eq!(
+        reply.trim(),
+        r"b'HTTP/1.1 200 OK\r\n\r\nHello Secure World!'"
+    );
     let mut rest = String::new();
     out.read_to_string(&mut rest).unwrap();
     assert!(child.wait().unwrap().success());
-    assert!(rest.starts_with("Connection from: ('127.0.0.1', "), "{rest}");
+    assert!(
+        rest.starts_with("Connection from: ('127.0.0.1', "),
+        "{rest}"
+    );
 }
 
 #[test]
@@ -107,7 +117,10 @@ fn seed_best_practices_verify_the_server() {
     );
     assert_eq!(lines[1], format!("ciphers selected: {}", selected.trim()));
     assert_eq!(lines[2], "version: 'TLSv1.3'");
-    assert_eq!(lines[3], "cipher: ('TLS_AES_256_GCM_SHA384', 'TLSv1.3', 256)");
+    assert_eq!(
+        lines[3],
+        "cipher: ('TLS_AES_256_GCM_SHA384', 'TLSv1.3', 256)"
+    );
     let server_cert = common::py313(
         "import _ssl, sys; print(repr(_ssl._test_decode_cert(sys.argv[1])))",
         &[&common::fixture_str("server.pem")],

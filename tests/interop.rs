@@ -71,11 +71,20 @@ fn rust_client_to_python_server(max_version: &str) {
         ..Default::default()
     })
     .unwrap();
-    ctx.load_cert_chain(common::fixture("client.pem"), common::fixture_str("client.key").as_str())
-        .unwrap();
+    ctx.load_cert_chain(
+        common::fixture("client.pem"),
+        common::fixture_str("client.key").as_str(),
+    )
+    .unwrap();
     let sock = socket::create_connection(("127.0.0.1", port), Default::default()).unwrap();
     let mut ssock = ctx
-        .wrap_socket(sock, ssl::WrapSocket { server_hostname: Some("localhost"), ..Default::default() })
+        .wrap_socket(
+            sock,
+            ssl::WrapSocket {
+                server_hostname: Some("localhost"),
+                ..Default::default()
+            },
+        )
         .unwrap();
     ssock.sendall(b"hello from rust").unwrap();
     let mut reply = Vec::new();
@@ -98,9 +107,21 @@ fn rust_client_to_python_server(max_version: &str) {
     let theirs: Vec<&str> = rest.lines().collect();
     assert_eq!(ours[0], theirs[0], "version");
     assert_eq!(ours[1], theirs[1], "cipher");
-    assert_eq!(ours[2], python_decoding("server.pem"), "server certificate seen by pyssl");
-    assert_eq!(theirs[2], python_decoding("client.pem"), "client certificate seen by CPython");
-    let expected = if max_version == "TLSv1_2" { "TLSv1.2" } else { "TLSv1.3" };
+    assert_eq!(
+        ours[2],
+        python_decoding("server.pem"),
+        "server certificate seen by pyssl"
+    );
+    assert_eq!(
+        theirs[2],
+        python_decoding("client.pem"),
+        "client certificate seen by CPython"
+    );
+    let expected = if max_version == "TLSv1_2" {
+        "TLSv1.2"
+    } else {
+        "TLSv1.3"
+    };
     assert_eq!(ours[0], expected);
 }
 
@@ -134,16 +155,26 @@ with socket.create_connection(('127.0.0.1', port)) as sock:
 #[test]
 fn python_client_rust_server() {
     let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
-    ctx.load_cert_chain(common::fixture("server.pem"), common::fixture_str("server.key").as_str())
+    ctx.load_cert_chain(
+        common::fixture("server.pem"),
+        common::fixture_str("server.key").as_str(),
+    )
+    .unwrap();
+    ctx.load_verify_locations(common::fixture_str("ca.pem").as_str())
         .unwrap();
-    ctx.load_verify_locations(common::fixture_str("ca.pem").as_str()).unwrap();
     ctx.set_verify_mode(ssl::CERT_REQUIRED).unwrap();
     let listener = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
     listener.bind(("127.0.0.1", 0)).unwrap();
     listener.listen(1).unwrap();
     let port = listener.getsockname().unwrap().port();
     let server = ctx
-        .wrap_socket(listener, ssl::WrapSocket { server_side: true, ..Default::default() })
+        .wrap_socket(
+            listener,
+            ssl::WrapSocket {
+                server_side: true,
+                ..Default::default()
+            },
+        )
         .unwrap();
     let handle = thread::spawn(move || {
         let (mut conn, _addr) = server.accept().unwrap();
@@ -172,6 +203,14 @@ fn python_client_rust_server() {
     assert_eq!(theirs[0], "HELLO FROM PYTHON");
     assert_eq!(ours[0], theirs[1], "version");
     assert_eq!(ours[1], theirs[2], "cipher");
-    assert_eq!(ours[2], python_decoding("client.pem"), "client certificate seen by pyssl");
-    assert_eq!(theirs[3], python_decoding("server.pem"), "server certificate seen by CPython");
+    assert_eq!(
+        ours[2],
+        python_decoding("client.pem"),
+        "client certificate seen by pyssl"
+    );
+    assert_eq!(
+        theirs[3],
+        python_decoding("server.pem"),
+        "server certificate seen by CPython"
+    );
 }

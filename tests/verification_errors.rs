@@ -12,15 +12,24 @@ use pyssl::{socket, ssl};
 /// ignoring their failures.
 fn server(cert: &str, key: &str, connections: usize) -> u16 {
     let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
-    ctx.load_cert_chain(common::fixture(cert), common::fixture_str(key).as_str()).unwrap();
+    ctx.load_cert_chain(common::fixture(cert), common::fixture_str(key).as_str())
+        .unwrap();
     let listener = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
     listener.bind(("127.0.0.1", 0)).unwrap();
     listener.listen(5).unwrap();
     let port = listener.getsockname().unwrap().port();
     thread::spawn(move || {
         for _ in 0..connections {
-            let Ok((conn, _)) = listener.accept() else { return };
-            let _ = ctx.wrap_socket(conn, ssl::WrapSocket { server_side: true, ..Default::default() });
+            let Ok((conn, _)) = listener.accept() else {
+                return;
+            };
+            let _ = ctx.wrap_socket(
+                conn,
+                ssl::WrapSocket {
+                    server_side: true,
+                    ..Default::default()
+                },
+            );
         }
     });
     port
@@ -35,7 +44,13 @@ fn rust_client(port: u16, host: &str, hostname: &str) -> String {
     .unwrap();
     let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
     let mut ssock = ctx
-        .wrap_socket(sock, ssl::WrapSocket { server_hostname: Some(hostname), ..Default::default() })
+        .wrap_socket(
+            sock,
+            ssl::WrapSocket {
+                server_hostname: Some(hostname),
+                ..Default::default()
+            },
+        )
         .unwrap();
     match ssock.connect((host, port)) {
         Ok(()) => "connected".to_string(),
@@ -58,16 +73,27 @@ except Exception as e:
     print(describe_error(e))
 "#
     );
-    common::py313(&code, &[host, &port.to_string(), hostname, &common::fixture_str("ca.pem")])
-        .trim_end()
-        .to_string()
+    common::py313(
+        &code,
+        &[
+            host,
+            &port.to_string(),
+            hostname,
+            &common::fixture_str("ca.pem"),
+        ],
+    )
+    .trim_end()
+    .to_string()
 }
 
 fn same_as_cpython(cert: &str, key: &str, host: &str, hostname: &str, expected: &str) {
     let port = server(cert, key, 2);
     let ours = rust_client(port, host, hostname);
     let theirs = python_client(port, host, hostname);
-    assert_eq!(ours, theirs, "pyssl and CPython disagree for {cert} as {hostname}");
+    assert_eq!(
+        ours, theirs,
+        "pyssl and CPython disagree for {cert} as {hostname}"
+    );
     assert!(ours.ends_with(expected), "{ours}");
 }
 
@@ -84,7 +110,13 @@ fn self_signed_server() {
 
 #[test]
 fn expired_server() {
-    same_as_cpython("expired.pem", "expired.key", "127.0.0.1", "localhost", "certificate has expired");
+    same_as_cpython(
+        "expired.pem",
+        "expired.key",
+        "127.0.0.1",
+        "localhost",
+        "certificate has expired",
+    );
 }
 
 #[test]
@@ -133,8 +165,20 @@ fn ip_address_mismatch() {
 
 #[test]
 fn good_server_by_name_and_by_ip() {
-    same_as_cpython("server.pem", "server.key", "127.0.0.1", "localhost", "connected");
-    same_as_cpython("server.pem", "server.key", "127.0.0.1", "127.0.0.1", "connected");
+    same_as_cpython(
+        "server.pem",
+        "server.key",
+        "127.0.0.1",
+        "localhost",
+        "connected",
+    );
+    same_as_cpython(
+        "server.pem",
+        "server.key",
+        "127.0.0.1",
+        "127.0.0.1",
+        "connected",
+    );
 }
 
 #[test]
@@ -157,7 +201,10 @@ fn connection_refused() {
     drop(unused);
     let ours = rust_client(port, "127.0.0.1", "localhost");
     assert_eq!(ours, python_client(port, "127.0.0.1", "localhost"));
-    assert_eq!(ours, "ConnectionRefusedError|111|-|-|-|-|[Errno 111] Connection refused");
+    assert_eq!(
+        ours,
+        "ConnectionRefusedError|111|-|-|-|-|[Errno 111] Connection refused"
+    );
 }
 
 #[test]
@@ -184,10 +231,19 @@ fn handshake_timeout() {
     let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
     sock.settimeout(Some(0.3)).unwrap();
     let mut ssock = ctx
-        .wrap_socket(sock, ssl::WrapSocket { server_hostname: Some("localhost"), ..Default::default() })
+        .wrap_socket(
+            sock,
+            ssl::WrapSocket {
+                server_hostname: Some("localhost"),
+                ..Default::default()
+            },
+        )
         .unwrap();
     let err = ssock.connect(("127.0.0.1", port)).unwrap_err();
-    assert_eq!(common::describe_error(&err), "TimeoutError|None|-|-|-|-|The handshake operation timed out");
+    assert_eq!(
+        common::describe_error(&err),
+        "TimeoutError|None|-|-|-|-|The handshake operation timed out"
+    );
     drop(listener);
 }
 
@@ -195,7 +251,10 @@ fn handshake_timeout() {
 fn bad_cipher_string() {
     let ctx = ssl::create_default_context().unwrap();
     let err = ctx.set_ciphers("XXX").unwrap_err();
-    assert_eq!(common::describe_error(&err), "SSLError|None|None|None|None|None|('No cipher can be selected.',)");
+    assert_eq!(
+        common::describe_error(&err),
+        "SSLError|None|None|None|None|None|('No cipher can be selected.',)"
+    );
 }
 
 #[test]
@@ -205,7 +264,10 @@ fn handshake_on_a_closed_socket() {
     let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
     let mut ssock = ctx.wrap_socket(sock, ssl::WrapSocket::default()).unwrap();
     let err = ssock.do_handshake().unwrap_err();
-    assert_eq!(err.to_string(), "[Errno 107] Transport endpoint is not connected");
+    assert_eq!(
+        err.to_string(),
+        "[Errno 107] Transport endpoint is not connected"
+    );
     ssock.close().unwrap();
     let err = ssock.do_handshake().unwrap_err();
     assert_eq!(err.to_string(), "[Errno 9] Bad file descriptor");

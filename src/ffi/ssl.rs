@@ -40,7 +40,12 @@ fn outcome(ssl: &SslRef, ret: c_int, count: usize) -> IoOutcome {
         // SAFETY: `ssl` is a live SSL; SSL_get_error only inspects it and the error queue.
         unsafe { sys::SSL_get_error(ssl.as_ptr(), ret) }
     };
-    IoOutcome { ret, count, ssl_error, errno }
+    IoOutcome {
+        ret,
+        count,
+        ssl_error,
+        errno,
+    }
 }
 
 fn clear_errno() {
@@ -116,7 +121,9 @@ pub(crate) fn set_mode(ssl: &mut SslRef, mode: c_long) {
 /// `SSL_set_session_id_context(ssl, sid)`.
 pub(crate) fn set_session_id_context(ssl: &mut SslRef, sid: &[u8]) -> bool {
     // SAFETY: `sid` is valid for `sid.len()` bytes (OpenSSL copies at most 32).
-    unsafe { SSL_set_session_id_context(ssl.as_ptr(), sid.as_ptr(), sid.len() as libc::c_uint) == 1 }
+    unsafe {
+        SSL_set_session_id_context(ssl.as_ptr(), sid.as_ptr(), sid.len() as libc::c_uint) == 1
+    }
 }
 
 /// `SSL_set_post_handshake_auth(ssl, 1)`: a client offering TLS 1.3 post-handshake auth.
@@ -269,7 +276,9 @@ unsafe extern "C" fn password_callback(
         return -1;
     }
     // SAFETY: OpenSSL gives a writable buffer of `size` bytes; we write at most that many.
-    unsafe { std::ptr::copy_nonoverlapping(slot.password.as_ptr(), buf.cast(), slot.password.len()) };
+    unsafe {
+        std::ptr::copy_nonoverlapping(slot.password.as_ptr(), buf.cast(), slot.password.len())
+    };
     slot.password.len() as c_int
 }
 
@@ -280,7 +289,10 @@ pub(crate) fn with_password<R>(
     password: &[u8],
     f: impl FnOnce() -> R,
 ) -> (R, Option<c_int>) {
-    let slot = PasswordSlot { password, too_long: std::cell::Cell::new(None) };
+    let slot = PasswordSlot {
+        password,
+        too_long: std::cell::Cell::new(None),
+    };
     // SAFETY: the callback and the pointer to `slot` are installed only for the duration of
     // `f`, during which `slot` is alive; the previous values are put back before returning.
     unsafe {

@@ -185,6 +185,20 @@ impl socket {
         socket::init(fd, family, type_, proto, timeout)
     }
 
+    /// Crate hook for `SSLSocket.unwrap()`: moves the descriptor and its state into a new
+    /// `socket`, leaving this one closed (fd -1), as Python's `detach()` would.
+    pub(crate) fn take(&mut self) -> socket {
+        let taken = socket {
+            fd: self.fd,
+            family: self.family,
+            type_: self.type_,
+            proto: self.proto,
+            timeout: AtomicI64::new(self.timeout.load(Ordering::SeqCst)),
+        };
+        self.fd = -1;
+        taken
+    }
+
     /// `From` conversions cannot fail: what the kernel will not tell us comes from the std
     /// type, and a descriptor whose mode cannot be changed stays as it is, with the timeout
     /// that matches its mode.

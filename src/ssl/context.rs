@@ -12,7 +12,6 @@
 //! shared: clones are handles to the same context, setters take `&self`, and sockets keep the
 //! context they were wrapped with.
 
-use std::ffi::CString;
 use std::path::Path;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -68,7 +67,11 @@ struct State {
 
 impl std::fmt::Debug for SSLContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "<ssl.SSLContext object at {:p}>", Arc::as_ptr(&self.inner))
+        write!(
+            f,
+            "<ssl.SSLContext object at {:p}>",
+            Arc::as_ptr(&self.inner)
+        )
     }
 }
 
@@ -98,7 +101,10 @@ pub struct LoadCertChain<'a> {
 
 impl<'a> From<&'a str> for LoadCertChain<'a> {
     fn from(keyfile: &'a str) -> LoadCertChain<'a> {
-        LoadCertChain { keyfile: Some(keyfile), password: None }
+        LoadCertChain {
+            keyfile: Some(keyfile),
+            password: None,
+        }
     }
 }
 
@@ -133,7 +139,10 @@ pub struct LoadVerifyLocations<'a> {
 
 impl<'a> From<&'a str> for LoadVerifyLocations<'a> {
     fn from(cafile: &'a str) -> LoadVerifyLocations<'a> {
-        LoadVerifyLocations { cafile: Some(cafile), ..Default::default() }
+        LoadVerifyLocations {
+            cafile: Some(cafile),
+            ..Default::default()
+        }
     }
 }
 
@@ -158,7 +167,12 @@ pub struct CreateDefaultContext<'a> {
 
 impl Default for CreateDefaultContext<'_> {
     fn default() -> Self {
-        CreateDefaultContext { purpose: Purpose::SERVER_AUTH, cafile: None, capath: None, cadata: None }
+        CreateDefaultContext {
+            purpose: Purpose::SERVER_AUTH,
+            cafile: None,
+            capath: None,
+            cadata: None,
+        }
     }
 }
 
@@ -192,7 +206,8 @@ pub fn create_default_context_with(kw: CreateDefaultContext<'_>) -> Result<SSLCo
         }
         Purpose::CLIENT_AUTH => SSLContext::new(SSLMethod::PROTOCOL_TLS_SERVER)?,
     };
-    context.set_verify_flags(VerifyFlags::VERIFY_X509_PARTIAL_CHAIN | VerifyFlags::VERIFY_X509_STRICT);
+    context
+        .set_verify_flags(VerifyFlags::VERIFY_X509_PARTIAL_CHAIN | VerifyFlags::VERIFY_X509_STRICT);
     if kw.cafile.is_some() || kw.capath.is_some() || kw.cadata.is_some() {
         context.load_verify_locations(LoadVerifyLocations {
             cafile: kw.cafile,
@@ -203,11 +218,6 @@ pub fn create_default_context_with(kw: CreateDefaultContext<'_>) -> Result<SSLCo
         context.load_default_certs(kw.purpose)?;
     }
     Ok(context)
-}
-
-/// `ValueError: embedded null character`, Python's answer to a NUL inside a `str` argument.
-pub(crate) fn c_string(s: &str) -> Result<CString> {
-    CString::new(s).map_err(|_| Error::value("embedded null character"))
 }
 
 /// A CPython configuration error from an `ErrorStack` the `openssl` crate collected: the newest
@@ -263,7 +273,9 @@ impl SSLContext {
         }
         if matches!(
             protocol,
-            SSLMethod::PROTOCOL_TLS | SSLMethod::PROTOCOL_TLS_CLIENT | SSLMethod::PROTOCOL_TLS_SERVER
+            SSLMethod::PROTOCOL_TLS
+                | SSLMethod::PROTOCOL_TLS_CLIENT
+                | SSLMethod::PROTOCOL_TLS_SERVER
         ) && b.set_min_proto_version(Some(SslVersion::TLS1_2)).is_err()
         {
             return Err(Error::value(format!(
@@ -281,7 +293,13 @@ impl SSLContext {
             post_handshake_auth: false,
             host_flags: HOSTFLAG_NO_PARTIAL_WILDCARDS,
         };
-        Ok(SSLContext { inner: Arc::new(Inner { ctx, protocol, state: RwLock::new(state) }) })
+        Ok(SSLContext {
+            inner: Arc::new(Inner {
+                ctx,
+                protocol,
+                state: RwLock::new(state),
+            }),
+        })
     }
 
     fn read(&self) -> RwLockReadGuard<'_, State> {
@@ -356,7 +374,9 @@ impl SSLContext {
     /// ```
     pub fn clear_options(&self, bits: Options) {
         let current = self.options().value();
-        self.configure(|b| b.clear_options(SslOptions::from_bits_retain((bits.value() & current) as _)));
+        self.configure(|b| {
+            b.clear_options(SslOptions::from_bits_retain((bits.value() & current) as _))
+        });
     }
 
     /// `ctx.verify_mode`.
@@ -560,13 +580,18 @@ impl SSLContext {
     fn set_proto_version(&self, version: TLSVersion, minimum: bool) -> Result<()> {
         if !matches!(
             self.inner.protocol,
-            SSLMethod::PROTOCOL_TLS | SSLMethod::PROTOCOL_TLS_CLIENT | SSLMethod::PROTOCOL_TLS_SERVER
+            SSLMethod::PROTOCOL_TLS
+                | SSLMethod::PROTOCOL_TLS_CLIENT
+                | SSLMethod::PROTOCOL_TLS_SERVER
         ) {
             return Err(Error::value(
                 "The context's protocol doesn't support modification of highest and lowest version.",
             ));
         }
-        if matches!(version, TLSVersion::SSLv3 | TLSVersion::TLSv1 | TLSVersion::TLSv1_1) {
+        if matches!(
+            version,
+            TLSVersion::SSLv3 | TLSVersion::TLSv1 | TLSVersion::TLSv1_1
+        ) {
             log::warn!("ssl.TLSVersion.{version:?} is deprecated");
         }
         let raw = match (version, minimum) {
@@ -607,10 +632,11 @@ impl SSLContext {
         if cipherlist.contains('\0') {
             return Err(Error::value("embedded null character"));
         }
-        self.configure(|b| b.set_cipher_list(cipherlist)).map_err(|_| {
-            crate::ffi::err::clear_error();
-            Error::SSLError(SSLError::single("No cipher can be selected."))
-        })
+        self.configure(|b| b.set_cipher_list(cipherlist))
+            .map_err(|_| {
+                crate::ffi::err::clear_error();
+                Error::SSLError(SSLError::single("No cipher can be selected."))
+            })
     }
 
     /// `ctx.get_ciphers()`: the enabled ciphers in priority order (TLS 1.3 suites first), as
@@ -658,11 +684,14 @@ impl SSLContext {
         ffi_ssl::with_builder(&self.inner.ctx, |b| match kw.password {
             None => load(b),
             Some(password) => {
-                let (result, too_long) = ffi_ssl::with_password(&self.inner.ctx, password.as_bytes(), || load(b));
+                let (result, too_long) =
+                    ffi_ssl::with_password(&self.inner.ctx, password.as_bytes(), || load(b));
                 match too_long {
                     Some(size) => {
                         crate::ffi::err::clear_error();
-                        Err(Error::value(format!("password cannot be longer than {size} bytes")))
+                        Err(Error::value(format!(
+                            "password cannot be longer than {size} bytes"
+                        )))
                     }
                     None => result,
                 }
@@ -679,13 +708,17 @@ impl SSLContext {
     pub fn load_verify_locations<'a>(&self, kw: impl Into<LoadVerifyLocations<'a>>) -> Result<()> {
         let kw = kw.into();
         if kw.cafile.is_none() && kw.capath.is_none() && kw.cadata.is_none() {
-            return Err(Error::type_error("cafile, capath and cadata cannot be all omitted"));
+            return Err(Error::type_error(
+                "cafile, capath and cadata cannot be all omitted",
+            ));
         }
         if let Some(cadata) = kw.cadata {
             let certs = parse_cadata(cadata)?;
             self.configure(|b| -> Result<()> {
                 for cert in certs {
-                    b.cert_store_mut().add_cert(cert).map_err(|e| config_error(&e, 0))?;
+                    b.cert_store_mut()
+                        .add_cert(cert)
+                        .map_err(|e| config_error(&e, 0))?;
                 }
                 Ok(())
             })?;
@@ -701,7 +734,8 @@ impl SSLContext {
             }
             self.configure(|b| {
                 ffi_ssl::reset_errno();
-                b.load_verify_locations(cafile, capath).map_err(|e| config_error(&e, ffi_ssl::errno()))
+                b.load_verify_locations(cafile, capath)
+                    .map_err(|e| config_error(&e, ffi_ssl::errno()))
             })?;
         }
         Ok(())
@@ -725,11 +759,13 @@ impl SSLContext {
     /// Rust:    ctx.set_default_verify_paths()?;
     /// ```
     pub fn set_default_verify_paths(&self) -> Result<()> {
-        self.configure(|b| b.set_default_verify_paths()).map_err(|e| config_error(&e, 0))
+        self.configure(|b| b.set_default_verify_paths())
+            .map_err(|e| config_error(&e, 0))
     }
 }
 
-/// Option bits whose setting CPython warns about.
+/// Option bits whose setting CPython warns about. (`SSL_OP_*` are `c_ulong` before OpenSSL 3.)
+#[allow(clippy::unnecessary_cast)]
 const NO_VERSION_BITS: u64 = (openssl_sys::SSL_OP_NO_SSLv3
     | openssl_sys::SSL_OP_NO_TLSv1
     | openssl_sys::SSL_OP_NO_TLSv1_1
@@ -777,7 +813,9 @@ fn parse_cadata(cadata: Cadata<'_>) -> Result<Vec<X509>> {
             let certs = X509::stack_from_pem(text.as_bytes()).unwrap_or_default();
             crate::ffi::err::clear_error();
             if certs.is_empty() {
-                return Err(errors::fixed("no start line: cadata does not contain a certificate"));
+                return Err(errors::fixed(
+                    "no start line: cadata does not contain a certificate",
+                ));
             }
             Ok(certs)
         }
@@ -796,7 +834,9 @@ fn parse_cadata(cadata: Cadata<'_>) -> Result<Vec<X509>> {
             }
             crate::ffi::err::clear_error();
             if certs.is_empty() {
-                return Err(errors::fixed("not enough data: cadata does not contain a certificate"));
+                return Err(errors::fixed(
+                    "not enough data: cadata does not contain a certificate",
+                ));
             }
             Ok(certs)
         }
@@ -816,7 +856,9 @@ fn der_length(b: &[u8]) -> Option<usize> {
         if n == 0 || n > 4 || b.len() < 2 + n {
             return None;
         }
-        let body = b[2..2 + n].iter().fold(0usize, |acc, &x| (acc << 8) | usize::from(x));
+        let body = b[2..2 + n]
+            .iter()
+            .fold(0usize, |acc, &x| (acc << 8) | usize::from(x));
         (2 + n, body)
     };
     let total = header.checked_add(body)?;

@@ -10,7 +10,7 @@ use libc::{c_int, c_ulong};
 use openssl::ssl::SslRef;
 use openssl_sys as sys;
 
-use crate::error::{Error, OSError, SSLError, SSLErrorKind};
+use crate::error::{Error, SSLError, SSLErrorKind};
 use crate::ffi::{err, ssl as ffi_ssl};
 
 include!(concat!(env!("OUT_DIR"), "/err_names.rs"));
@@ -30,7 +30,10 @@ pub(crate) mod code {
 
 /// Library mnemonic for an `ERR_LIB_*` number (`20` -> `SSL`).
 pub(crate) fn library_name(lib: i32) -> Option<&'static str> {
-    LIBRARY_NAMES.iter().find(|(n, _)| *n == lib).map(|(_, name)| *name)
+    LIBRARY_NAMES
+        .iter()
+        .find(|(n, _)| *n == lib)
+        .map(|(_, name)| *name)
 }
 
 /// Reason mnemonic for `(lib, reason)` (`(20, 134)` -> `CERTIFICATE_VERIFY_FAILED`).
@@ -67,7 +70,9 @@ fn fill(
     let (library, reason, text) = if code != 0 {
         let lib = lib_of(code);
         let reason = reason_of(code);
-        let text = fixed_text.map(str::to_string).or_else(|| err::reason_error_string(code));
+        let text = fixed_text
+            .map(str::to_string)
+            .or_else(|| err::reason_error_string(code));
         (library_name(lib), reason_name(lib, reason), text)
     } else {
         (None, None, fixed_text.map(str::to_string))
@@ -96,7 +101,13 @@ fn fill(
 /// newest queued OpenSSL error and its `errno` is that error's reason code. Clears the queue.
 pub(crate) fn from_queue() -> Error {
     let code = err::peek_last_error();
-    let e = fill(SSLErrorKind::SSLError, i64::from(reason_of(code)), None, code, None);
+    let e = fill(
+        SSLErrorKind::SSLError,
+        i64::from(reason_of(code)),
+        None,
+        code,
+        None,
+    );
     err::clear_error();
     Error::SSLError(e)
 }
@@ -104,7 +115,13 @@ pub(crate) fn from_queue() -> Error {
 /// `_setSSLError(NULL)` for an error code already taken off the queue (the newest of an
 /// `openssl::error::ErrorStack`). Clears whatever is left in the queue.
 pub(crate) fn from_code(code: c_ulong) -> Error {
-    let e = fill(SSLErrorKind::SSLError, i64::from(reason_of(code)), None, code, None);
+    let e = fill(
+        SSLErrorKind::SSLError,
+        i64::from(reason_of(code)),
+        None,
+        code,
+        None,
+    );
     err::clear_error();
     Error::SSLError(e)
 }
@@ -113,17 +130,6 @@ pub(crate) fn from_code(code: c_ulong) -> Error {
 pub(crate) fn fixed(message: &str) -> Error {
     err::clear_error();
     Error::SSLError(fill(SSLErrorKind::SSLError, 0, Some(message), 0, None))
-}
-
-/// After a failed configuration call CPython checks `errno` first (a missing file becomes
-/// `FileNotFoundError: [Errno 2] No such file or directory`) and falls back to the queue.
-pub(crate) fn from_errno_or_queue(errno: i32) -> Error {
-    if errno != 0 {
-        err::clear_error();
-        Error::OSError(OSError::from_errno(errno))
-    } else {
-        from_queue()
-    }
 }
 
 /// CPython's `PySSL_SetError`: classify a failed `SSL_read_ex`/`SSL_write_ex`/
@@ -182,7 +188,11 @@ pub(crate) fn from_io(
         }
         sys::SSL_ERROR_SSL => {
             p_ssl(code, &mut kind, &mut fixed_text);
-            p = if kind == SSLErrorKind::SSLEOFError { code::EOF } else { code::SSL };
+            p = if kind == SSLErrorKind::SSLEOFError {
+                code::EOF
+            } else {
+                code::SSL
+            };
         }
         _ => {
             fixed_text = Some("Invalid error code");
@@ -204,8 +214,7 @@ fn p_ssl(code: c_ulong, kind: &mut SSLErrorKind, fixed_text: &mut Option<&str>) 
         *kind = SSLErrorKind::SSLCertVerificationError;
     }
     #[cfg(ossl300)]
-    if lib_of(code) == ERR_LIB_SSL && reason_of(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING
-    {
+    if lib_of(code) == ERR_LIB_SSL && reason_of(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING {
         *kind = SSLErrorKind::SSLEOFError;
         *fixed_text = Some("EOF occurred in violation of protocol");
     }
@@ -220,12 +229,12 @@ fn verify_details(ssl: &SslRef, server_hostname: Option<&str>) -> (i64, Option<S
     let verify_code = ffi_ssl::verify_result(ssl);
     let host = server_hostname.unwrap_or("None");
     let message = match verify_code as c_int {
-        sys::X509_V_ERR_HOSTNAME_MISMATCH => {
-            Some(format!("Hostname mismatch, certificate is not valid for '{host}'."))
-        }
-        sys::X509_V_ERR_IP_ADDRESS_MISMATCH => {
-            Some(format!("IP address mismatch, certificate is not valid for '{host}'."))
-        }
+        sys::X509_V_ERR_HOSTNAME_MISMATCH => Some(format!(
+            "Hostname mismatch, certificate is not valid for '{host}'."
+        )),
+        sys::X509_V_ERR_IP_ADDRESS_MISMATCH => Some(format!(
+            "IP address mismatch, certificate is not valid for '{host}'."
+        )),
         _ => err::verify_cert_error_string(verify_code),
     };
     (i64::from(verify_code as i32), message)

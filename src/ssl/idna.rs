@@ -24,7 +24,10 @@ fn encode_error(input: &str, start: usize, end: usize, reason: &str) -> Error {
         };
         format!("'idna' codec can't encode character '{escaped}' in position {start}: {reason}")
     } else {
-        format!("'idna' codec can't encode characters in position {start}-{}: {reason}", end - 1)
+        format!(
+            "'idna' codec can't encode characters in position {start}-{}: {reason}",
+            end - 1
+        )
     };
     Error::UnicodeError(msg)
 }
@@ -48,13 +51,20 @@ pub(crate) fn encode_hostname(hostname: &str) -> Result<String> {
         offset = 0;
         for label in &labels {
             if label.len() >= 64 {
-                return Err(encode_error(hostname, offset, offset + label.len(), "label too long"));
+                return Err(encode_error(
+                    hostname,
+                    offset,
+                    offset + label.len(),
+                    "label too long",
+                ));
             }
             offset += label.len() + 1;
         }
         return Ok(hostname.to_string());
     }
-    let mut labels: Vec<&str> = hostname.split(['.', '\u{3002}', '\u{ff0e}', '\u{ff61}']).collect();
+    let mut labels: Vec<&str> = hostname
+        .split(['.', '\u{3002}', '\u{ff0e}', '\u{ff61}'])
+        .collect();
     let trailing_dot = labels.last().is_some_and(|l| l.is_empty());
     if trailing_dot {
         labels.pop();
@@ -62,8 +72,9 @@ pub(crate) fn encode_hostname(hostname: &str) -> Result<String> {
     let mut out = Vec::with_capacity(labels.len());
     let mut offset = 0;
     for label in labels {
-        let encoded = to_ascii(label)
-            .map_err(|(start, end, reason)| encode_error(hostname, offset + start, offset + end, reason))?;
+        let encoded = to_ascii(label).map_err(|(start, end, reason)| {
+            encode_error(hostname, offset + start, offset + end, reason)
+        })?;
         out.push(encoded);
         offset += label.chars().count() + 1;
     }
@@ -118,7 +129,11 @@ fn punycode(input: &str) -> String {
         k + (BASE - TMIN + 1) * delta / (delta + SKEW)
     }
     fn digit(d: u32) -> char {
-        (if d < 26 { b'a' + d as u8 } else { b'0' + (d - 26) as u8 }) as char
+        (if d < 26 {
+            b'a' + d as u8
+        } else {
+            b'0' + (d - 26) as u8
+        }) as char
     }
     let cps: Vec<u32> = input.chars().map(u32::from).collect();
     let mut out: String = input.chars().filter(char::is_ascii).collect();
@@ -140,7 +155,13 @@ fn punycode(input: &str) -> String {
                 let mut q = delta;
                 let mut k = BASE;
                 loop {
-                    let t = if k <= bias { TMIN } else if k >= bias + TMAX { TMAX } else { k - bias };
+                    let t = if k <= bias {
+                        TMIN
+                    } else if k >= bias + TMAX {
+                        TMAX
+                    } else {
+                        k - bias
+                    };
                     if q < t {
                         break;
                     }
@@ -169,7 +190,10 @@ mod tests {
         assert_eq!(encode_hostname("LocalHost").unwrap(), "LocalHost");
         assert_eq!(encode_hostname("pythön.org").unwrap(), "xn--pythn-mua.org");
         assert_eq!(encode_hostname("ÄB.example").unwrap(), "xn--b-zfa.example");
-        assert_eq!(encode_hostname("bücher.example.").unwrap(), "xn--bcher-kva.example.");
+        assert_eq!(
+            encode_hostname("bücher.example.").unwrap(),
+            "xn--bcher-kva.example."
+        );
         assert_eq!(
             encode_hostname(".example.org").unwrap_err().to_string(),
             "'idna' codec can't encode character '\\x2e' in position 0: label empty"

@@ -66,12 +66,16 @@ impl Default for WrapSocketArgs<'_> {
 /// Python:  ssl_socket = ssl.wrap_socket(bindsocket, keyfile='server.key', certfile='server.crt', server_side=True)
 /// Rust:    let ssl_socket = ssl::wrap_socket(bindsocket, ssl::WrapSocketArgs { keyfile: Some("server.key"), certfile: Some("server.crt"), server_side: true, ..Default::default() })?;
 /// ```
-#[deprecated(note = "removed in Python 3.12; use SSLContext::wrap_socket (ssl.wrap_socket() is deprecated, use SSLContext.wrap_socket())")]
+#[deprecated(
+    note = "removed in Python 3.12; use SSLContext::wrap_socket (ssl.wrap_socket() is deprecated, use SSLContext.wrap_socket())"
+)]
 pub fn wrap_socket(sock: socket::socket, kw: WrapSocketArgs<'_>) -> Result<SSLSocket> {
     log::warn!("ssl.wrap_socket() is deprecated, use SSLContext.wrap_socket()");
     let certfile = kw.certfile.filter(|c| !c.is_empty());
     if kw.server_side && certfile.is_none() {
-        return Err(Error::value("certfile must be specified for server-side operations"));
+        return Err(Error::value(
+            "certfile must be specified for server-side operations",
+        ));
     }
     if kw.keyfile.is_some_and(|k| !k.is_empty()) && certfile.is_none() {
         return Err(Error::value("certfile must be specified"));
@@ -82,7 +86,13 @@ pub fn wrap_socket(sock: socket::socket, kw: WrapSocketArgs<'_>) -> Result<SSLSo
         context.load_verify_locations(ca_certs)?;
     }
     if let Some(certfile) = certfile {
-        context.load_cert_chain(certfile, LoadCertChain { keyfile: kw.keyfile, password: None })?;
+        context.load_cert_chain(
+            certfile,
+            LoadCertChain {
+                keyfile: kw.keyfile,
+                password: None,
+            },
+        )?;
     }
     if let Some(ciphers) = kw.ciphers.filter(|c| !c.is_empty()) {
         context.set_ciphers(ciphers)?;

@@ -137,10 +137,14 @@ impl SSLContext {
 impl SSLSocket {
     fn create(sock: socket::socket, context: SSLContext, kw: WrapSocket<'_>) -> Result<SSLSocket> {
         if sock.getsockopt(socket::SOL_SOCKET, socket::SO_TYPE)? != socket::SOCK_STREAM {
-            return Err(Error::NotImplementedError("only stream sockets are supported".into()));
+            return Err(Error::NotImplementedError(
+                "only stream sockets are supported".into(),
+            ));
         }
         if kw.server_side && kw.server_hostname.is_some_and(|h| !h.is_empty()) {
-            return Err(Error::value("server_hostname can only be specified in client mode"));
+            return Err(Error::value(
+                "server_hostname can only be specified in client mode",
+            ));
         }
         if context.check_hostname() && kw.server_hostname.map_or(true, str::is_empty) {
             return Err(Error::value("check_hostname requires server_hostname"));
@@ -158,7 +162,8 @@ impl SSLSocket {
         };
         match this.sock.getpeername() {
             Ok(_) => this.connected = true,
-            Err(e) if matches!(e.errno(), Some(n) if n == libc::ENOTCONN as i64 || n == libc::EINVAL as i64) => {
+            Err(e) if matches!(e.errno(), Some(n) if n == libc::ENOTCONN as i64 || n == libc::EINVAL as i64) =>
+            {
                 this.reject_pre_handshake_data()?;
             }
             Err(e) => return Err(e),
@@ -199,7 +204,9 @@ impl SSLSocket {
                 }))
             }
             Ok(_) => Ok(()),
-            Err(e) if matches!(e.errno(), Some(n) if n == libc::ENOTCONN as i64 || n == libc::EINVAL as i64) => Ok(()),
+            Err(e) if matches!(e.errno(), Some(n) if n == libc::ENOTCONN as i64 || n == libc::EINVAL as i64) => {
+                Ok(())
+            }
             Err(e) => Err(e),
         }
     }
@@ -230,7 +237,11 @@ impl SSLSocket {
             if self.server_side {
                 let mode = ssl.verify_mode();
                 if mode.contains(SslVerifyMode::PEER) {
-                    ssl.set_verify(mode | SslVerifyMode::from_bits_retain(openssl_sys::SSL_VERIFY_POST_HANDSHAKE));
+                    ssl.set_verify(
+                        mode | SslVerifyMode::from_bits_retain(
+                            openssl_sys::SSL_VERIFY_POST_HANDSHAKE,
+                        ),
+                    );
                 }
             } else {
                 ffi_ssl::enable_post_handshake_auth(&mut ssl);
@@ -269,7 +280,13 @@ impl SSLSocket {
             self.sock.getpeername()?;
         }
         let deadline = self.deadline();
-        let SSLSocket { ssl, sock, server_hostname, server_side, .. } = self;
+        let SSLSocket {
+            ssl,
+            sock,
+            server_hostname,
+            server_side,
+            ..
+        } = self;
         let Some(ssl) = ssl.as_mut() else {
             return Err(Error::from_errno(libc::ENOTCONN));
         };
@@ -300,7 +317,7 @@ impl SSLSocket {
 fn wait(sock: &socket::socket, writable: bool, deadline: Option<Instant>, op: Op) -> Result<bool> {
     let timeout = match sock.gettimeout() {
         None => return Ok(true),
-        Some(t) if t == 0.0 => return Ok(false),
+        Some(0.0) => return Ok(false),
         Some(t) => t,
     };
     let fd = sock.fileno();
@@ -384,7 +401,9 @@ impl SSLSocket {
             return Err(Error::value("can't connect in server-side mode"));
         }
         if self.connected || self.ssl.is_some() {
-            return Err(Error::value("attempt to connect already-connected SSLSocket!"));
+            return Err(Error::value(
+                "attempt to connect already-connected SSLSocket!",
+            ));
         }
         self.ssl = Some(self.new_connection()?);
         let result = (|| {
@@ -466,7 +485,12 @@ impl SSLSocket {
             return Ok(0);
         }
         let deadline = self.deadline();
-        let SSLSocket { ssl, sock, server_hostname, .. } = self;
+        let SSLSocket {
+            ssl,
+            sock,
+            server_hostname,
+            ..
+        } = self;
         let Some(ssl) = ssl.as_mut() else {
             return Err(Error::value("Read on closed or unwrapped SSL socket."));
         };
@@ -505,10 +529,17 @@ impl SSLSocket {
     /// CPython's C-level `_SSLSocket.write`.
     fn ssl_write(&mut self, data: &[u8]) -> Result<usize> {
         if data.len() > i32::MAX as usize {
-            return Err(Error::OverflowError("string longer than 2147483647 bytes".into()));
+            return Err(Error::OverflowError(
+                "string longer than 2147483647 bytes".into(),
+            ));
         }
         let deadline = self.deadline();
-        let SSLSocket { ssl, sock, server_hostname, .. } = self;
+        let SSLSocket {
+            ssl,
+            sock,
+            server_hostname,
+            ..
+        } = self;
         let Some(ssl) = ssl.as_mut() else {
             return Err(Error::value("Write on closed or unwrapped SSL socket."));
         };
@@ -712,7 +743,12 @@ impl SSLSocket {
             return Err(Error::value(format!("No SSL wrapper around {self:?}")));
         }
         let deadline = self.deadline();
-        let SSLSocket { ssl: slot, sock, server_hostname, .. } = self;
+        let SSLSocket {
+            ssl: slot,
+            sock,
+            server_hostname,
+            ..
+        } = self;
         let Some(ssl) = slot.as_mut() else {
             return Err(Error::value("No SSL wrapper"));
         };

@@ -6,12 +6,17 @@ use std::process::{Command, Stdio};
 
 /// Path of a file in `fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
 }
 
 /// Path of a fixture as a `String` (for APIs taking `&str`).
 pub fn fixture_str(name: &str) -> String {
-    fixture(name).to_str().expect("fixture paths are UTF-8").to_string()
+    fixture(name)
+        .to_str()
+        .expect("fixture paths are UTF-8")
+        .to_string()
 }
 
 /// The CPython the tests compare against: 3.13, the version pyssl follows. `python3.13` on the
@@ -63,7 +68,11 @@ pub fn run_python(mut python: Command, code: &str, args: &[&str]) -> String {
 /// Runs `code` under CPython 3.13 after asserting the interpreter really is 3.13.
 pub fn py313(code: &str, args: &[&str]) -> String {
     let version = run_python(python313(), "import sys; print(sys.version_info[:2])", &[]);
-    assert_eq!(version.trim(), "(3, 13)", "CPython 3.13 (pyenv 3.13.0) is the oracle");
+    assert_eq!(
+        version.trim(),
+        "(3, 13)",
+        "CPython 3.13 (pyenv 3.13.0) is the oracle"
+    );
     run_python(python313(), code, args)
 }
 
@@ -96,7 +105,11 @@ pub fn describe_error(e: &pyssl::Error) -> String {
         ),
         _ => ("-".into(), "-".into(), "-".into(), "-".into()),
     };
-    format!("{}|{}|{library}|{reason}|{code}|{message}|{e}", e.type_name(), e.errno().py_repr())
+    format!(
+        "{}|{}|{library}|{reason}|{code}|{message}|{e}",
+        e.type_name(),
+        e.errno().py_repr()
+    )
 }
 
 /// Python helper printing an exception as `describe_error` does.
@@ -111,5 +124,5 @@ def describe_error(e):
                  repr(getattr(e, 'verify_code', None)), repr(getattr(e, 'verify_message', None))]
     else:
         extra = ['-'] * 4
-    return '|'.join([type(e).__name__, repr(e.errno)] + extra + [strip(str(e))])
+    return '|'.join([type(e).__name__, repr(getattr(e, 'errno', None))] + extra + [strip(str(e))])
 "#;

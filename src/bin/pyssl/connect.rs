@@ -22,7 +22,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 /// The article's client: context, wrap, connect, GET, print.
-fn fetch(host: &str, port: u16, hostname: &str, cafile: Option<&str>, insecure: bool) -> ssl::Result<()> {
+fn fetch(
+    host: &str,
+    port: u16,
+    hostname: &str,
+    cafile: Option<&str>,
+    insecure: bool,
+) -> ssl::Result<()> {
     let context = ssl::create_default_context_with(ssl::CreateDefaultContext {
         cafile,
         ..Default::default()
@@ -34,12 +40,18 @@ fn fetch(host: &str, port: u16, hostname: &str, cafile: Option<&str>, insecure: 
     let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM)?;
     let mut secure_sock = context.wrap_socket(
         sock,
-        ssl::WrapSocket { server_hostname: Some(hostname), ..Default::default() },
+        ssl::WrapSocket {
+            server_hostname: Some(hostname),
+            ..Default::default()
+        },
     )?;
     secure_sock.connect((host, port))?;
     println!("version: {}", secure_sock.version().py_repr());
     println!("cipher: {}", secure_sock.cipher().py_repr());
-    println!("peer certificate: {}", secure_sock.getpeercert(false)?.py_repr());
+    println!(
+        "peer certificate: {}",
+        secure_sock.getpeercert(false)?.py_repr()
+    );
     let request = format!("GET / HTTP/1.1\r\nHost: {hostname}\r\nConnection: close\r\n\r\n");
     secure_sock.sendall(request.as_bytes())?;
     let response = secure_sock.recv(4096)?;

@@ -14,7 +14,10 @@ pub fn run() -> Result<(), String> {
 }
 
 fn play() -> ssl::Result<()> {
-    println!("pyssl demo: the article's examples over {}\n", *ssl::OPENSSL_VERSION);
+    println!(
+        "pyssl demo: the article's examples over {}\n",
+        *ssl::OPENSSL_VERSION
+    );
 
     println!("== 1. The article's HTTPS server: ssl.wrap_socket(bindsocket, server_side=True)");
     let port = start_article_server(2)?;
@@ -24,16 +27,24 @@ fn play() -> ssl::Result<()> {
     println!("   (cert_reqs defaults to CERT_NONE: this client does not verify the server)");
     article_client(port)?;
 
-    println!("\n== 3. Best practices: create_default_context(), strong ciphers, our CA, no tickets");
+    println!(
+        "\n== 3. Best practices: create_default_context(), strong ciphers, our CA, no tickets"
+    );
     verified_client(port, "localhost")?;
 
-    println!("\n== 4. Handling errors: try: secure_sock.connect(...) except ssl.SSLError / socket.error");
+    println!(
+        "\n== 4. Handling errors: try: secure_sock.connect(...) except ssl.SSLError / socket.error"
+    );
     let selfsigned = start_server("selfsigned.pem", "selfsigned.key")?;
     print!("   a self-signed server:  ");
     handled(verified_client(selfsigned, "localhost"));
     let server = start_server("server.pem", "server.key")?;
     print!("   the wrong host name:   ");
-    handled(verified_client_for(server, "127.0.0.1", "wrong.example.org"));
+    handled(verified_client_for(
+        server,
+        "127.0.0.1",
+        "wrong.example.org",
+    ));
     print!("   an expired server:     ");
     let expired = start_server("expired.pem", "expired.key")?;
     handled(verified_client(expired, "localhost"));
@@ -91,7 +102,10 @@ fn article_client(port: u16) -> ssl::Result<()> {
     let request = "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n";
     secure_sock.sendall(request.as_bytes())?;
     let response = secure_sock.recv(4096)?;
-    println!("   response: {}", String::from_utf8_lossy(&response).py_repr());
+    println!(
+        "   response: {}",
+        String::from_utf8_lossy(&response).py_repr()
+    );
     secure_sock.close()
 }
 
@@ -107,20 +121,31 @@ fn verified_client_for(port: u16, host: &str, hostname: &str) -> ssl::Result<()>
     context.set_options(ssl::OP_NO_TICKET);
     context.set_options(ssl::OP_NO_SSLv2 | ssl::OP_NO_SSLv3);
     let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM)?;
-    let mut secure_sock = context
-        .wrap_socket(sock, ssl::WrapSocket { server_hostname: Some(hostname), ..Default::default() })?;
+    let mut secure_sock = context.wrap_socket(
+        sock,
+        ssl::WrapSocket {
+            server_hostname: Some(hostname),
+            ..Default::default()
+        },
+    )?;
     secure_sock.connect((host, port))?;
     report(&secure_sock)?;
     secure_sock.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")?;
     let response = secure_sock.recv(4096)?;
-    println!("   response: {}", String::from_utf8_lossy(&response).py_repr());
+    println!(
+        "   response: {}",
+        String::from_utf8_lossy(&response).py_repr()
+    );
     secure_sock.close()
 }
 
 fn report(secure_sock: &ssl::SSLSocket) -> ssl::Result<()> {
     println!("   version(): {}", secure_sock.version().py_repr());
     println!("   cipher(): {}", secure_sock.cipher().py_repr());
-    println!("   getpeercert(): {}", secure_sock.getpeercert(false)?.py_repr());
+    println!(
+        "   getpeercert(): {}",
+        secure_sock.getpeercert(false)?.py_repr()
+    );
     Ok(())
 }
 

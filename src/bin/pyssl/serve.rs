@@ -13,7 +13,8 @@ use crate::{fixture, take_option};
 const CLIENT_TIMEOUT: f64 = 10.0;
 
 /// The article's reply (with the backslashes its text lost).
-pub const RESPONSE: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 19\r\nConnection: close\r\n\r\nHello Secure World!";
+pub const RESPONSE: &[u8] =
+    b"HTTP/1.1 200 OK\r\nContent-Length: 19\r\nConnection: close\r\n\r\nHello Secure World!";
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut args = args.to_vec();
@@ -45,7 +46,11 @@ pub fn server_context(certfile: &str, keyfile: &str) -> ssl::Result<ssl::SSLCont
 
 /// A listening TCP socket on `host:port` (port 0 picks a free one).
 pub fn listen(host: &str, port: u16) -> ssl::Result<socket::socket> {
-    let family = if host.contains(':') { socket::AF_INET6 } else { socket::AF_INET };
+    let family = if host.contains(':') {
+        socket::AF_INET6
+    } else {
+        socket::AF_INET
+    };
     let bindsocket = socket::socket(family, socket::SOCK_STREAM)?;
     bindsocket.setsockopt(socket::SOL_SOCKET, socket::SO_REUSEADDR, 1)?;
     bindsocket.bind((host, port))?;
@@ -81,7 +86,13 @@ pub fn serve(context: &ssl::SSLContext, listener: &socket::socket, max_connectio
 
 fn handle(context: &ssl::SSLContext, newsocket: socket::socket) -> ssl::Result<()> {
     newsocket.settimeout(Some(CLIENT_TIMEOUT))?;
-    let mut conn = context.wrap_socket(newsocket, ssl::WrapSocket { server_side: true, ..Default::default() })?;
+    let mut conn = context.wrap_socket(
+        newsocket,
+        ssl::WrapSocket {
+            server_side: true,
+            ..Default::default()
+        },
+    )?;
     let _request = conn.recv(1024)?;
     conn.sendall(RESPONSE)?;
     conn.close()
