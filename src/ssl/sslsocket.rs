@@ -1,4 +1,4 @@
-//! `ssl.SSLSocket`: a TLS connection over a [`socket::socket`](crate::socket::socket).
+//! `ssl.SSLSocket`: a TLS connection over a [`socket::socket`](struct@crate::socket::socket).
 //!
 //! ```text
 //! Python:  ssock = context.wrap_socket(sock, server_hostname='example.com')
@@ -59,7 +59,7 @@ impl Default for WrapSocket<'_> {
 /// `ssl.SSLSocket`: a socket with TLS on top. Returned by [`SSLContext::wrap_socket`] and by
 /// [`SSLSocket::accept`]; there is no public constructor, as in Python.
 ///
-/// It dereferences to its [`socket::socket`], so the inherited socket methods (`bind`,
+/// It dereferences to its [`socket`](struct@crate::socket::socket), so the inherited socket methods (`bind`,
 /// `listen`, `settimeout`, `getsockname`, `fileno`, ...) work as on Python's subclass.
 ///
 /// ```text
