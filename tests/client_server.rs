@@ -342,3 +342,44 @@ for args, kw in [((cert, key), {'password': 'wrong'}), ((cert, key), {'password'
         .collect();
     assert_eq!(ours, theirs.lines().collect::<Vec<_>>());
 }
+
+#[test]
+fn keylog_filename_records_the_tls13_secrets() {
+    let path = std::env::temp_dir().join(format!("pyssl-keylog-cs-{}.log", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let (port, server) = serve_one(server_context(), "127.0.0.1", |mut conn| {
+        conn.sendall(b"x").unwrap();
+    });
+    let ctx = client_context();
+    ctx.set_keylog_filename(path.to_str()).unwrap();
+    assert_eq!(ctx.keylog_filename().as_deref(), path.to_str());
+    let mut ssock = connect(&ctx, "127.0.0.1", port, "localhost");
+    assert_eq!(ssock.recv(1).unwrap(), b"x");
+    server.join().unwrap();
+    let log = std::fs::read_to_string(&path).unwrap();
+    let labels: Vec<&str> = log.lines().map(|l| l.split(' ').next().unwrap()).collect();
+    // CPython's header, then the five TLS 1.3 client secrets in OpenSSL's order.
+    assert_eq!(
+        labels,
+        [
+            "#",
+            "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+            "EXPORTER_SECRET",
+            "SERVER_TRAFFIC_SECRET_0",
+            "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+            "CLIENT_TRAFFIC_SECRET_0",
+        ]
+    );
+    ctx.set_keylog_filename(None).unwrap();
+    assert_eq!(ctx.keylog_filename(), None);
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn public_types_cross_threads_as_pythons_do() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<ssl::SSLContext>();
+    send_sync::<ssl::SSLSocket>();
+    send_sync::<socket::socket>();
+    send_sync::<pyssl::Error>();
+}

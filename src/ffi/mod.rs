@@ -7,5 +7,6 @@
 pub(crate) mod cipher;
 pub(crate) mod err;
 pub(crate) mod ssl;
+pub(crate) mod store;
 pub(crate) mod sys;
 pub(crate) mod x509;

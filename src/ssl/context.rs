@@ -24,6 +24,8 @@ use openssl::x509::X509;
 use super::ciphers::{ciphers_of, CipherDict};
 use super::constants::{Options, Purpose, SSLMethod, TLSVersion, VerifyFlags, VerifyMode};
 use super::errors;
+use super::keylog::{self, KeylogSlot};
+use super::stats::{CertStoreStats, SessionStats};
 use crate::error::{Error, Result, SSLError};
 use crate::ffi::ssl as ffi_ssl;
 
@@ -54,6 +56,8 @@ pub struct SSLContext {
 struct Inner {
     ctx: SslContext,
     protocol: SSLMethod,
+    /// `keylog_filename`'s open file, shared with the keylog callback.
+    keylog: KeylogSlot,
     /// Python-side state; the write lock also serialises every mutation of `ctx`.
     state: RwLock<State>,
 }
@@ -217,6 +221,9 @@ pub fn create_default_context_with(kw: CreateDefaultContext<'_>) -> Result<SSLCo
     } else if context.verify_mode() != VerifyMode::CERT_NONE {
         context.load_default_certs(kw.purpose)?;
     }
+    if let Some(keylogfile) = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty()) {
+        context.set_keylog_filename(keylogfile.to_str())?;
+    }
     Ok(context)
 }
 
@@ -297,6 +304,7 @@ impl SSLContext {
             inner: Arc::new(Inner {
                 ctx,
                 protocol,
+                keylog: KeylogSlot::default(),
                 state: RwLock::new(state),
             }),
         })
@@ -649,6 +657,106 @@ impl SSLContext {
     pub fn get_ciphers(&self) -> Vec<CipherDict> {
         let _guard = self.read();
         ciphers_of(&self.inner.ctx)
+    }
+
+    /// `ctx.num_tickets`: TLS 1.3 session tickets a server sends after a handshake (default 2).
+    ///
+    /// ```text
+    /// Python:  ctx.num_tickets
+    /// Rust:    ctx.num_tickets()
+    /// ```
+    pub fn num_tickets(&self) -> usize {
+        let _guard = self.read();
+        self.inner.ctx.num_tickets()
+    }
+
+    /// `ctx.num_tickets = n`: only on server contexts, never negative (Python's ValueErrors).
+    ///
+    /// ```text
+    /// Python:  ctx.num_tickets = 0
+    /// Rust:    ctx.set_num_tickets(0)?;
+    /// ```
+    pub fn set_num_tickets(&self, num_tickets: i64) -> Result<()> {
+        if num_tickets < 0 {
+            return Err(Error::value("value must be non-negative"));
+        }
+        if self.inner.protocol != SSLMethod::PROTOCOL_TLS_SERVER {
+            return Err(Error::value("SSLContext is not a server context."));
+        }
+        self.configure(|b| b.set_num_tickets(num_tickets as usize))
+            .map_err(|_| {
+                crate::ffi::err::clear_error();
+                Error::value("failed to set num tickets.")
+            })
+    }
+
+    /// `ctx.keylog_filename`: where TLS secrets are logged (NSS key log format), or `None`.
+    ///
+    /// ```text
+    /// Python:  ctx.keylog_filename
+    /// Rust:    ctx.keylog_filename()
+    /// ```
+    pub fn keylog_filename(&self) -> Option<String> {
+        let slot = self.inner.keylog.lock().unwrap_or_else(|p| p.into_inner());
+        slot.as_ref().map(|k| k.filename.clone())
+    }
+
+    /// `ctx.keylog_filename = path`: appends every TLS secret of this context's connections to
+    /// the file (for Wireshark); `None` stops. `create_default_context()` sets it from
+    /// `SSLKEYLOGFILE`, as CPython does.
+    ///
+    /// ```text
+    /// Python:  ctx.keylog_filename = 'keys.log'
+    /// Rust:    ctx.set_keylog_filename(Some("keys.log"))?;
+    /// ```
+    pub fn set_keylog_filename(&self, filename: Option<&str>) -> Result<()> {
+        let opened = filename.map(keylog::open).transpose()?;
+        let installed = opened.is_some();
+        *self.inner.keylog.lock().unwrap_or_else(|p| p.into_inner()) = opened;
+        if installed {
+            let slot = self.inner.keylog.clone();
+            self.configure(|b| {
+                b.set_keylog_callback(move |_, line| keylog::write_line(&slot, line))
+            });
+        }
+        Ok(())
+    }
+
+    /// `ctx.cert_store_stats()`: counts of the trust store's certificates, CRLs and CAs.
+    ///
+    /// ```text
+    /// Python:  ctx.cert_store_stats()
+    /// Rust:    ctx.cert_store_stats()
+    /// ```
+    pub fn cert_store_stats(&self) -> CertStoreStats {
+        let _guard = self.read();
+        let (x509, crl, x509_ca) = crate::ffi::store::cert_store_counts(&self.inner.ctx);
+        CertStoreStats { x509, crl, x509_ca }
+    }
+
+    /// `ctx.session_stats()`: the session cache's counters.
+    ///
+    /// ```text
+    /// Python:  ctx.session_stats()
+    /// Rust:    ctx.session_stats()
+    /// ```
+    pub fn session_stats(&self) -> SessionStats {
+        let _guard = self.read();
+        use crate::ffi::store::{self, sess};
+        let get = |ctrl| store::session_counter(&self.inner.ctx, ctrl) as i64;
+        SessionStats {
+            number: get(sess::NUMBER),
+            connect: get(sess::CONNECT),
+            connect_good: get(sess::CONNECT_GOOD),
+            connect_renegotiate: get(sess::CONNECT_RENEGOTIATE),
+            accept: get(sess::ACCEPT),
+            accept_good: get(sess::ACCEPT_GOOD),
+            accept_renegotiate: get(sess::ACCEPT_RENEGOTIATE),
+            hits: get(sess::HIT),
+            misses: get(sess::MISSES),
+            timeouts: get(sess::TIMEOUTS),
+            cache_full: get(sess::CACHE_FULL),
+        }
     }
 
     /// `ctx.load_cert_chain(certfile, keyfile=None, password=None)`.

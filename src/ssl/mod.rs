@@ -15,8 +15,10 @@ mod constants;
 mod context;
 mod errors;
 mod idna;
+mod keylog;
 mod legacy;
 mod sslsocket;
+mod stats;
 
 #[allow(unused_imports)]
 pub use certificates::*;
@@ -30,5 +32,6 @@ pub use context::*;
 pub use legacy::*;
 #[allow(unused_imports)]
 pub use sslsocket::*;
+pub use stats::{CertStoreStats, SessionStats};
 
 pub use crate::error::{Error, Result, SSLError, SSLErrorKind};
