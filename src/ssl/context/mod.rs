@@ -12,17 +12,22 @@
 //! shared: clones are handles to the same context, setters take `&self`, and sockets keep the
 //! context they were wrapped with.
 
-use std::path::Path;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use openssl::error::ErrorStack;
 use openssl::ssl::{
     Ssl, SslContext, SslContextBuilder, SslMethod, SslMode, SslOptions, SslVerifyMode, SslVersion,
 };
-use openssl::x509::X509;
+
+mod args;
+mod create;
+mod trust;
+
+pub use args::{Cadata, CreateDefaultContext, LoadCertChain, LoadVerifyLocations};
+pub use create::{create_default_context, create_default_context_with};
 
 use super::ciphers::{ciphers_of, CipherDict};
-use super::constants::{Options, Purpose, SSLMethod, TLSVersion, VerifyFlags, VerifyMode};
+use super::constants::{Options, SSLMethod, TLSVersion, VerifyFlags, VerifyMode};
 use super::errors;
 use super::keylog::{self, KeylogSlot};
 use super::stats::{CertStoreStats, SessionStats};
@@ -84,147 +89,6 @@ impl PartialEq for SSLContext {
     fn eq(&self, other: &SSLContext) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
     }
-}
-
-/// Keyword arguments of `SSLContext.load_cert_chain(certfile, keyfile=None, password=None)`.
-///
-/// A bare string is the `keyfile`, as Python's second positional argument:
-/// ```text
-/// Python:  ctx.load_cert_chain('cert.pem', 'key.pem')
-/// Rust:    ctx.load_cert_chain("cert.pem", "key.pem")?;
-/// Python:  ctx.load_cert_chain('cert.pem', password='secret')
-/// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChain { password: Some("secret"), ..Default::default() })?;
-/// ```
-#[derive(Debug, Clone, Copy, Default)]
-pub struct LoadCertChain<'a> {
-    /// `keyfile`: the private key's file; `None` reads the key from `certfile`.
-    pub keyfile: Option<&'a str>,
-    /// `password`: decrypts an encrypted key (a Python `str`).
-    pub password: Option<&'a str>,
-}
-
-impl<'a> From<&'a str> for LoadCertChain<'a> {
-    fn from(keyfile: &'a str) -> LoadCertChain<'a> {
-        LoadCertChain {
-            keyfile: Some(keyfile),
-            password: None,
-        }
-    }
-}
-
-/// `cadata` of `load_verify_locations`: PEM text (`str`) or concatenated DER (`bytes`).
-#[derive(Debug, Clone, Copy)]
-pub enum Cadata<'a> {
-    /// Python `str`: one or more PEM certificates.
-    Pem(&'a str),
-    /// Python `bytes`: one or more DER certificates back to back.
-    Der(&'a [u8]),
-}
-
-/// Keyword arguments of `SSLContext.load_verify_locations(cafile=None, capath=None,
-/// cadata=None)`.
-///
-/// A bare string is the `cafile`, as Python's first positional argument:
-/// ```text
-/// Python:  context.load_verify_locations('path/to/ca_cert.pem')
-/// Rust:    context.load_verify_locations("path/to/ca_cert.pem")?;
-/// Python:  context.load_verify_locations(capath='certs/')
-/// Rust:    context.load_verify_locations(ssl::LoadVerifyLocations { capath: Some("certs/"), ..Default::default() })?;
-/// ```
-#[derive(Debug, Clone, Copy, Default)]
-pub struct LoadVerifyLocations<'a> {
-    /// `cafile`: a PEM file of trusted certificates (and CRLs).
-    pub cafile: Option<&'a str>,
-    /// `capath`: a directory of hashed certificate files.
-    pub capath: Option<&'a str>,
-    /// `cadata`: certificates given directly.
-    pub cadata: Option<Cadata<'a>>,
-}
-
-impl<'a> From<&'a str> for LoadVerifyLocations<'a> {
-    fn from(cafile: &'a str) -> LoadVerifyLocations<'a> {
-        LoadVerifyLocations {
-            cafile: Some(cafile),
-            ..Default::default()
-        }
-    }
-}
-
-/// Keyword arguments of `ssl.create_default_context(purpose=Purpose.SERVER_AUTH, *,
-/// cafile=None, capath=None, cadata=None)`.
-///
-/// ```text
-/// Python:  ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile='ca.pem')
-/// Rust:    ssl::create_default_context_with(ssl::CreateDefaultContext { purpose: ssl::Purpose::CLIENT_AUTH, cafile: Some("ca.pem"), ..Default::default() })?;
-/// ```
-#[derive(Debug, Clone, Copy)]
-pub struct CreateDefaultContext<'a> {
-    /// `purpose`: `SERVER_AUTH` makes a client context, `CLIENT_AUTH` a server context.
-    pub purpose: Purpose,
-    /// `cafile`.
-    pub cafile: Option<&'a str>,
-    /// `capath`.
-    pub capath: Option<&'a str>,
-    /// `cadata`.
-    pub cadata: Option<Cadata<'a>>,
-}
-
-impl Default for CreateDefaultContext<'_> {
-    fn default() -> Self {
-        CreateDefaultContext {
-            purpose: Purpose::SERVER_AUTH,
-            cafile: None,
-            capath: None,
-            cadata: None,
-        }
-    }
-}
-
-/// `ssl.create_default_context()`: a client context that verifies servers against the system's
-/// trust store and checks host names, as CPython 3.13 builds it.
-///
-/// ```text
-/// Python:  context = ssl.create_default_context()
-/// Rust:    let context = ssl::create_default_context()?;
-/// ```
-pub fn create_default_context() -> Result<SSLContext> {
-    create_default_context_with(CreateDefaultContext::default())
-}
-
-/// `ssl.create_default_context(purpose, *, cafile, capath, cadata)` with its keyword arguments.
-///
-/// ```text
-/// Python:  ssl.create_default_context(cafile='ca.pem')
-/// Rust:    ssl::create_default_context_with(ssl::CreateDefaultContext { cafile: Some("ca.pem"), ..Default::default() })?;
-/// ```
-///
-/// Like 3.13 it adds `VERIFY_X509_PARTIAL_CHAIN | VERIFY_X509_STRICT` (3.11 does not: see
-/// `docs/python-versions.md`).
-pub fn create_default_context_with(kw: CreateDefaultContext<'_>) -> Result<SSLContext> {
-    let context = match kw.purpose {
-        Purpose::SERVER_AUTH => {
-            let c = SSLContext::new(SSLMethod::PROTOCOL_TLS_CLIENT)?;
-            c.set_verify_mode(VerifyMode::CERT_REQUIRED)?;
-            c.set_check_hostname(true);
-            c
-        }
-        Purpose::CLIENT_AUTH => SSLContext::new(SSLMethod::PROTOCOL_TLS_SERVER)?,
-    };
-    context
-        .set_verify_flags(VerifyFlags::VERIFY_X509_PARTIAL_CHAIN | VerifyFlags::VERIFY_X509_STRICT);
-    if kw.cafile.is_some() || kw.capath.is_some() || kw.cadata.is_some() {
-        context.load_verify_locations(LoadVerifyLocations {
-            cafile: kw.cafile,
-            capath: kw.capath,
-            cadata: kw.cadata,
-        })?;
-    } else if context.verify_mode() != VerifyMode::CERT_NONE {
-        context.load_default_certs(kw.purpose)?;
-    }
-    if let Some(keylogfile) = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty()) {
-        context.set_keylog_filename(keylogfile.to_str())?;
-    }
-    Ok(context)
 }
 
 /// A CPython configuration error from an `ErrorStack` the `openssl` crate collected: the newest
@@ -758,118 +622,6 @@ impl SSLContext {
             cache_full: get(sess::CACHE_FULL),
         }
     }
-
-    /// `ctx.load_cert_chain(certfile, keyfile=None, password=None)`.
-    ///
-    /// ```text
-    /// Python:  ctx.load_cert_chain('server.crt', 'server.key')
-    /// Rust:    ctx.load_cert_chain("server.crt", "server.key")?;
-    /// Python:  ctx.load_cert_chain('combined.pem')
-    /// Rust:    ctx.load_cert_chain("combined.pem", ssl::LoadCertChain::default())?;
-    /// ```
-    pub fn load_cert_chain<'a>(
-        &self,
-        certfile: impl AsRef<Path>,
-        kw: impl Into<LoadCertChain<'a>>,
-    ) -> Result<()> {
-        let kw = kw.into();
-        let certfile = certfile.as_ref();
-        check_path(certfile)?;
-        let keyfile = kw.keyfile.map(Path::new).unwrap_or(certfile);
-        check_path(keyfile)?;
-        let load = |b: &mut SslContextBuilder| -> Result<()> {
-            ffi_ssl::reset_errno();
-            if let Err(e) = b.set_certificate_chain_file(certfile) {
-                return Err(config_error(&e, ffi_ssl::errno()));
-            }
-            ffi_ssl::reset_errno();
-            if let Err(e) = b.set_private_key_file(keyfile, openssl::ssl::SslFiletype::PEM) {
-                return Err(config_error(&e, ffi_ssl::errno()));
-            }
-            b.check_private_key().map_err(|e| config_error(&e, 0))
-        };
-        let _guard = self.write();
-        ffi_ssl::with_builder(&self.inner.ctx, |b| match kw.password {
-            None => load(b),
-            Some(password) => {
-                let (result, too_long) =
-                    ffi_ssl::with_password(&self.inner.ctx, password.as_bytes(), || load(b));
-                match too_long {
-                    Some(size) => {
-                        crate::ffi::err::clear_error();
-                        Err(Error::value(format!(
-                            "password cannot be longer than {size} bytes"
-                        )))
-                    }
-                    None => result,
-                }
-            }
-        })
-    }
-
-    /// `ctx.load_verify_locations(cafile=None, capath=None, cadata=None)`.
-    ///
-    /// ```text
-    /// Python:  context.load_verify_locations('path/to/ca_cert.pem')
-    /// Rust:    context.load_verify_locations("path/to/ca_cert.pem")?;
-    /// ```
-    pub fn load_verify_locations<'a>(&self, kw: impl Into<LoadVerifyLocations<'a>>) -> Result<()> {
-        let kw = kw.into();
-        if kw.cafile.is_none() && kw.capath.is_none() && kw.cadata.is_none() {
-            return Err(Error::type_error(
-                "cafile, capath and cadata cannot be all omitted",
-            ));
-        }
-        if let Some(cadata) = kw.cadata {
-            let certs = parse_cadata(cadata)?;
-            self.configure(|b| -> Result<()> {
-                for cert in certs {
-                    b.cert_store_mut()
-                        .add_cert(cert)
-                        .map_err(|e| config_error(&e, 0))?;
-                }
-                Ok(())
-            })?;
-        }
-        if kw.cafile.is_some() || kw.capath.is_some() {
-            let cafile = kw.cafile.map(Path::new);
-            let capath = kw.capath.map(Path::new);
-            if let Some(p) = cafile {
-                check_path(p)?;
-            }
-            if let Some(p) = capath {
-                check_path(p)?;
-            }
-            self.configure(|b| {
-                ffi_ssl::reset_errno();
-                b.load_verify_locations(cafile, capath)
-                    .map_err(|e| config_error(&e, ffi_ssl::errno()))
-            })?;
-        }
-        Ok(())
-    }
-
-    /// `ctx.load_default_certs(purpose=Purpose.SERVER_AUTH)`: the system trust store (honouring
-    /// `SSL_CERT_FILE`/`SSL_CERT_DIR` as OpenSSL does).
-    ///
-    /// ```text
-    /// Python:  ctx.load_default_certs()
-    /// Rust:    ctx.load_default_certs(ssl::Purpose::SERVER_AUTH)?;
-    /// ```
-    pub fn load_default_certs(&self, _purpose: Purpose) -> Result<()> {
-        self.set_default_verify_paths()
-    }
-
-    /// `ctx.set_default_verify_paths()`.
-    ///
-    /// ```text
-    /// Python:  ctx.set_default_verify_paths()
-    /// Rust:    ctx.set_default_verify_paths()?;
-    /// ```
-    pub fn set_default_verify_paths(&self) -> Result<()> {
-        self.configure(|b| b.set_default_verify_paths())
-            .map_err(|e| config_error(&e, 0))
-    }
 }
 
 /// Option bits whose setting CPython warns about. (`SSL_OP_*` are `c_ulong` before OpenSSL 3.)
@@ -894,81 +646,4 @@ fn proto_to_version(raw: i32, unlimited: TLSVersion) -> TLSVersion {
     } else {
         TLSVersion::from_value(raw).unwrap_or(unlimited)
     }
-}
-
-/// Paths go to OpenSSL as C strings: a NUL inside is Python's ValueError, not a panic.
-fn check_path(p: &Path) -> Result<()> {
-    use std::os::unix::ffi::OsStrExt;
-    if p.as_os_str().as_bytes().contains(&0) {
-        return Err(Error::value("embedded null character"));
-    }
-    Ok(())
-}
-
-/// Parses `cadata` as CPython does: every PEM certificate of a `str`, or back-to-back DER
-/// certificates of `bytes`.
-fn parse_cadata(cadata: Cadata<'_>) -> Result<Vec<X509>> {
-    match cadata {
-        Cadata::Pem(text) => {
-            if text.is_empty() {
-                return Err(Error::value("Empty certificate data"));
-            }
-            if !text.is_ascii() {
-                return Err(Error::type_error(
-                    "cadata should be an ASCII string or a bytes-like object",
-                ));
-            }
-            let certs = X509::stack_from_pem(text.as_bytes()).unwrap_or_default();
-            crate::ffi::err::clear_error();
-            if certs.is_empty() {
-                return Err(errors::fixed(
-                    "no start line: cadata does not contain a certificate",
-                ));
-            }
-            Ok(certs)
-        }
-        Cadata::Der(mut bytes) => {
-            if bytes.is_empty() {
-                return Err(Error::value("Empty certificate data"));
-            }
-            let mut certs = Vec::new();
-            while let Some(len) = der_length(bytes) {
-                match X509::from_der(&bytes[..len]) {
-                    Ok(c) => certs.push(c),
-                    Err(e) if certs.is_empty() => return Err(config_error(&e, 0)),
-                    Err(_) => break,
-                }
-                bytes = &bytes[len..];
-            }
-            crate::ffi::err::clear_error();
-            if certs.is_empty() {
-                return Err(errors::fixed(
-                    "not enough data: cadata does not contain a certificate",
-                ));
-            }
-            Ok(certs)
-        }
-    }
-}
-
-/// Total length of the DER element (a certificate's outer SEQUENCE) at the start of `b`.
-fn der_length(b: &[u8]) -> Option<usize> {
-    if b.len() < 2 {
-        return None;
-    }
-    let first = usize::from(b[1]);
-    let (header, body) = if first < 0x80 {
-        (2, first)
-    } else {
-        let n = first & 0x7f;
-        if n == 0 || n > 4 || b.len() < 2 + n {
-            return None;
-        }
-        let body = b[2..2 + n]
-            .iter()
-            .fold(0usize, |acc, &x| (acc << 8) | usize::from(x));
-        (2 + n, body)
-    };
-    let total = header.checked_add(body)?;
-    (total <= b.len()).then_some(total)
 }
