@@ -25,6 +25,7 @@ fn describe(ctx: &ssl::SSLContext) -> String {
         ctx.keylog_filename().py_repr(),
         ctx.cert_store_stats().py_repr(),
         ctx.session_stats().py_repr(),
+        ctx.sni_callback().is_some().py_repr(),
     ]
     .join("\n")
 }
@@ -38,7 +39,7 @@ def describe(ctx):
         repr(ctx.minimum_version), repr(ctx.maximum_version), str(ctx.security_level),
         repr(ctx.post_handshake_auth), repr(ctx.hostname_checks_common_name),
         repr(ctx.get_ciphers()), str(ctx.num_tickets), repr(ctx.keylog_filename),
-        repr(ctx.cert_store_stats()), repr(ctx.session_stats())])
+        repr(ctx.cert_store_stats()), repr(ctx.session_stats()), repr(ctx.sni_callback is not None)])
 "#;
 
 const PY_DEFAULTS: &str = r#"
@@ -198,6 +199,7 @@ const STEPS: &[&str] = &[
     "set_ciphers=ECDHE+AESGCM",
     "set_ciphers=@SECLEVEL=1:ALL",
     "set_ciphers=NOPE",
+    "sni_callback=1",
     "keylog_filename=KEYLOG",
     "keylog_filename=",
 ];
@@ -226,6 +228,8 @@ def apply(ctx, step):
         ctx.load_cert_chain(os.path.join(fixtures, value))
     elif name == "set_ciphers":
         ctx.set_ciphers(value)
+    elif name == "sni_callback":
+        ctx.sni_callback = (lambda s, n, c: None) if int(value) else None
     elif name == "keylog_filename":
         ctx.keylog_filename = keylog if value else None
 out = []
@@ -269,6 +273,9 @@ fn apply(ctx: &ssl::SSLContext, step: &str, keylog: &str) -> pyssl::Result<()> {
         }
         "set_ciphers" => ctx.set_ciphers(value)?,
         "keylog_filename" => ctx.set_keylog_filename((!value.is_empty()).then_some(keylog))?,
+        "sni_callback" => ctx.set_sni_callback((value == "1").then_some(
+            |_: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| Ok(None),
+        ))?,
         other => panic!("unknown step {other}"),
     }
     Ok(())

@@ -100,14 +100,52 @@ impl PyRepr for Rdn {
     }
 }
 
-/// A distinguished name (`subject`, `issuer`, a SAN `DirName`): a sequence of RDNs in
-/// certificate order. Print it as Python does with `PyTuple(&cert.subject).py_repr()`.
+/// A distinguished name (`subject`, `issuer`, a SAN `DirName`): the tuple of RDNs in
+/// certificate order. Dereferences to the `Vec` of RDNs; its `py_repr()` is the tuple Python
+/// prints.
 ///
 /// ```text
+/// Python:  print(cert['subject'])
+/// Rust:    println!("{}", cert.subject.py_repr());
 /// Python:  subject = dict(x[0] for x in cert['subject'])
 /// Rust:    let subject: Vec<_> = cert.subject.iter().map(|rdn| &rdn[0]).collect();
 /// ```
-pub type Name = Vec<Rdn>;
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Name(pub Vec<Rdn>);
+
+impl std::ops::Deref for Name {
+    type Target = Vec<Rdn>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Name {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl<'a> IntoIterator for &'a Name {
+    type Item = &'a Rdn;
+    type IntoIter = std::slice::Iter<'a, Rdn>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl FromIterator<Rdn> for Name {
+    fn from_iter<I: IntoIterator<Item = Rdn>>(iter: I) -> Name {
+        Name(iter.into_iter().collect())
+    }
+}
+
+impl PyRepr for Name {
+    /// `((('countryName', 'XY'),), (('commonName', 'localhost'),))`.
+    fn py_repr(&self) -> String {
+        name_repr(&self.0)
+    }
+}
 
 fn name_repr(name: &[Rdn]) -> String {
     PyTuple(name).py_repr()
@@ -283,15 +321,15 @@ mod tests {
     #[test]
     fn repr_uses_tuples_and_python_key_order() {
         let cert = CertDict {
-            subject: vec![rdn("commonName", "a'b")],
-            issuer: vec![],
+            subject: Name(vec![rdn("commonName", "a'b")]),
+            issuer: Name::default(),
             version: 1,
             serialNumber: "00".into(),
             notBefore: "Aug  7 13:11:52 2013 GMT".into(),
             notAfter: "x".into(),
             subjectAltName: Some(vec![
                 ("DNS".into(), SanValue::Str("a\0b".into())),
-                ("DirName".into(), SanValue::Name(vec![rdn("c", "d")])),
+                ("DirName".into(), SanValue::Name(Name(vec![rdn("c", "d")]))),
             ]),
             OCSP: None,
             caIssuers: Some(vec!["u".into()]),

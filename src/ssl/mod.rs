@@ -17,6 +17,7 @@ mod errors;
 mod idna;
 mod keylog;
 mod legacy;
+mod sni;
 mod sslsocket;
 mod stats;
 
@@ -30,6 +31,7 @@ pub use constants::*;
 pub use context::*;
 #[allow(unused_imports)]
 pub use legacy::*;
+pub use sni::{SNICallback, SNIConnection};
 #[allow(unused_imports)]
 pub use sslsocket::*;
 pub use stats::{CertStoreStats, SessionStats};

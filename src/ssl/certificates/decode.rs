@@ -145,7 +145,7 @@ fn decode_name(name: &X509NameRef) -> Result<Name> {
     if !rdn.is_empty() {
         rdns.push(Rdn(rdn));
     }
-    Ok(rdns)
+    Ok(Name(rdns))
 }
 
 /// CPython's `_get_peer_alt_names`.

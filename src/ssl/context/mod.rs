@@ -27,9 +27,11 @@ pub use args::{Cadata, CreateDefaultContext, LoadCertChain, LoadVerifyLocations}
 pub use create::{create_default_context, create_default_context_with};
 
 use super::ciphers::{ciphers_of, CipherDict};
+use super::constants::AlertDescription;
 use super::constants::{Options, SSLMethod, TLSVersion, VerifyFlags, VerifyMode};
 use super::errors;
 use super::keylog::{self, KeylogSlot};
+use super::sni::{self, SNICallback, SNIConnection};
 use super::stats::{CertStoreStats, SessionStats};
 use crate::error::{Error, Result, SSLError};
 use crate::ffi::ssl as ffi_ssl;
@@ -63,6 +65,8 @@ struct Inner {
     protocol: SSLMethod,
     /// `keylog_filename`'s open file, shared with the keylog callback.
     keylog: KeylogSlot,
+    /// `sni_callback`, read by the servername handler at each handshake.
+    sni: RwLock<Option<SNICallback>>,
     /// Python-side state; the write lock also serialises every mutation of `ctx`.
     state: RwLock<State>,
 }
@@ -169,6 +173,7 @@ impl SSLContext {
                 ctx,
                 protocol,
                 keylog: KeylogSlot::default(),
+                sni: RwLock::new(None),
                 state: RwLock::new(state),
             }),
         })
@@ -582,6 +587,93 @@ impl SSLContext {
             self.configure(|b| {
                 b.set_keylog_callback(move |_, line| keylog::write_line(&slot, line))
             });
+        }
+        Ok(())
+    }
+
+    /// `ctx.sni_callback`: the server's Server Name Indication callback, if set.
+    ///
+    /// ```text
+    /// Python:  ctx.sni_callback is None
+    /// Rust:    ctx.sni_callback().is_none()
+    /// ```
+    pub fn sni_callback(&self) -> Option<SNICallback> {
+        self.inner
+            .sni
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// `ctx.sni_callback = callback`: called on the server during each handshake as
+    /// `callback(connection, server_name, context)` with the name the client sent (`None` for no
+    /// name or an IP address). It may switch the connection to another context
+    /// ([`SNIConnection::set_context`]) and returns `Ok(None)` to go on, `Ok(Some(alert))` to
+    /// refuse with that alert; an `Err` fails the handshake with `HANDSHAKE_FAILURE`, as a
+    /// Python exception would. Not allowed on `PROTOCOL_TLS_CLIENT` contexts.
+    ///
+    /// ```text
+    /// Python:  ctx.sni_callback = lambda sock, name, ctx: None
+    /// Rust:    ctx.set_sni_callback(Some(|_: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| Ok(None)))?;
+    /// ```
+    pub fn set_sni_callback<F>(&self, callback: Option<F>) -> Result<()>
+    where
+        F: Fn(
+                &mut SNIConnection<'_>,
+                Option<&str>,
+                &SSLContext,
+            ) -> Result<Option<AlertDescription>>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.set_sni_callback_arc(callback.map(|f| Arc::new(f) as SNICallback))
+    }
+
+    /// `ctx.set_servername_callback(callback)`: the older spelling of `sni_callback`.
+    ///
+    /// ```text
+    /// Python:  ctx.set_servername_callback(cb)
+    /// Rust:    ctx.set_servername_callback(Some(cb))?;
+    /// ```
+    pub fn set_servername_callback<F>(&self, callback: Option<F>) -> Result<()>
+    where
+        F: Fn(
+                &mut SNIConnection<'_>,
+                Option<&str>,
+                &SSLContext,
+            ) -> Result<Option<AlertDescription>>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.set_sni_callback(callback)
+    }
+
+    /// Installs (or clears) an already shared callback, e.g. one read from another context's
+    /// [`sni_callback`](SSLContext::sni_callback).
+    pub fn set_sni_callback_arc(&self, callback: Option<SNICallback>) -> Result<()> {
+        if self.inner.protocol == SSLMethod::PROTOCOL_TLS_CLIENT {
+            return Err(sni::client_context_error());
+        }
+        let first = {
+            let mut slot = self.inner.sni.write().unwrap_or_else(|p| p.into_inner());
+            let first = slot.is_none();
+            *slot = callback.clone();
+            first
+        };
+        if first && callback.is_some() {
+            let weak = Arc::downgrade(&self.inner);
+            let lookup = move || {
+                let inner = weak.upgrade()?;
+                let cb = inner
+                    .sni
+                    .read()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .clone()?;
+                Some((SSLContext { inner }, cb))
+            };
+            self.configure(|b| b.set_servername_callback(sni::servername_handler(lookup)));
         }
         Ok(())
     }

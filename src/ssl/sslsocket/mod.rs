@@ -21,6 +21,7 @@ use super::constants::SSLMethod;
 use super::context::SSLContext;
 use super::errors;
 use super::idna;
+use super::sni;
 
 mod io;
 use crate::error::{Error, Result, SSLError, SSLErrorKind};
@@ -208,6 +209,7 @@ impl SSLSocket {
             ));
         }
         let (mut ssl, check_hostname, post_handshake_auth) = self.context.new_ssl()?;
+        ssl.set_ex_data(sni::context_index(), self.context.clone());
         if !ffi_ssl::set_fd(&mut ssl, self.sock.fileno()) {
             return Err(errors::from_queue());
         }
@@ -426,7 +428,25 @@ impl SSLSocket {
     /// Rust:    ssock.context()
     /// ```
     pub fn context(&self) -> &SSLContext {
-        &self.context
+        self.ssl
+            .as_ref()
+            .and_then(|ssl| ssl.ex_data(sni::context_index()))
+            .unwrap_or(&self.context)
+    }
+
+    /// `ssock.context = other`: switch this connection to another context (its certificate
+    /// and settings), as an SNI callback does.
+    ///
+    /// ```text
+    /// Python:  ssock.context = other_context
+    /// Rust:    ssock.set_context(&other_context)?;
+    /// ```
+    pub fn set_context(&mut self, context: &SSLContext) -> Result<()> {
+        self.context = context.clone();
+        match self.ssl.as_mut() {
+            Some(ssl) => sni::switch_context(ssl, context),
+            None => Ok(()),
+        }
     }
 
     /// `ssock.do_handshake_on_connect`.
