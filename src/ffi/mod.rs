@@ -4,6 +4,7 @@
 #![allow(unsafe_code)]
 #![allow(dead_code)]
 
+pub(crate) mod bio;
 pub(crate) mod cipher;
 pub(crate) mod err;
 pub(crate) mod ssl;

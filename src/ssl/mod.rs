@@ -9,8 +9,10 @@
 //! own file: constants and enums, contexts, sockets, certificates, ciphers, errors, and the
 //! names CPython 3.12 removed (kept with 3.11's semantics).
 
+mod bio;
 mod certificates;
 mod ciphers;
+mod connection;
 mod constants;
 mod context;
 mod errors;
@@ -18,9 +20,11 @@ mod idna;
 mod keylog;
 mod legacy;
 mod sni;
+mod sslobject;
 mod sslsocket;
 mod stats;
 
+pub use bio::MemoryBIO;
 #[allow(unused_imports)]
 pub use certificates::*;
 #[allow(unused_imports)]
@@ -32,6 +36,7 @@ pub use context::*;
 #[allow(unused_imports)]
 pub use legacy::*;
 pub use sni::{SNICallback, SNIConnection};
+pub use sslobject::{SSLObject, WrapBio};
 #[allow(unused_imports)]
 pub use sslsocket::*;
 pub use stats::{CertStoreStats, SessionStats};

@@ -13,11 +13,10 @@
 
 use std::os::fd::{AsRawFd, RawFd};
 
-use openssl::ssl::{Ssl, SslVerifyMode};
+use openssl::ssl::Ssl;
 
-use super::certificates::{decode_certificate, PeerCert};
-use super::ciphers::cipher_tuple;
-use super::constants::SSLMethod;
+use super::certificates::PeerCert;
+use super::connection;
 use super::context::SSLContext;
 use super::errors;
 use super::idna;
@@ -197,77 +196,20 @@ impl SSLSocket {
 
     /// CPython's `newPySSLSocket`: one `SSL` for this connection, attached to the descriptor.
     fn new_connection(&self) -> Result<Ssl> {
-        let protocol = self.context.protocol();
-        if self.server_side && protocol == SSLMethod::PROTOCOL_TLS_CLIENT {
-            return Err(errors::fixed(
-                "Cannot create a server socket with a PROTOCOL_TLS_CLIENT context",
-            ));
-        }
-        if !self.server_side && protocol == SSLMethod::PROTOCOL_TLS_SERVER {
-            return Err(errors::fixed(
-                "Cannot create a client socket with a PROTOCOL_TLS_SERVER context",
-            ));
-        }
-        let (mut ssl, check_hostname, post_handshake_auth) = self.context.new_ssl()?;
-        ssl.set_ex_data(sni::context_index(), self.context.clone());
-        if !ffi_ssl::set_fd(&mut ssl, self.sock.fileno()) {
-            return Err(errors::from_queue());
-        }
-        ffi_ssl::set_mode(
-            &mut ssl,
-            (openssl_sys::SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | openssl_sys::SSL_MODE_AUTO_RETRY)
-                as libc::c_long,
-        );
-        if post_handshake_auth {
-            if self.server_side {
-                let mode = ssl.verify_mode();
-                if mode.contains(SslVerifyMode::PEER) {
-                    ssl.set_verify(
-                        mode | SslVerifyMode::from_bits_retain(
-                            openssl_sys::SSL_VERIFY_POST_HANDSHAKE,
-                        ),
-                    );
+        let fd = self.sock.fileno();
+        connection::new_ssl(
+            &self.context,
+            self.server_side,
+            self.server_hostname.as_deref(),
+            |ssl| {
+                if ffi_ssl::set_fd(ssl, fd) {
+                    Ok(())
+                } else {
+                    Err(errors::from_queue())
                 }
-            } else {
-                ffi_ssl::enable_post_handshake_auth(&mut ssl);
-            }
-        }
-        if self.server_side {
-            // CPython 3.13 (gh-105293): "Python" plus its NUL, on every server connection.
-            ffi_ssl::set_session_id_context(&mut ssl, b"Python\0");
-        }
-        if let Some(host) = &self.server_hostname {
-            configure_hostname(&mut ssl, host, check_hostname)?;
-        }
-        if self.server_side {
-            ssl.set_accept_state();
-        } else {
-            ssl.set_connect_state();
-        }
-        Ok(ssl)
+            },
+        )
     }
-}
-
-/// SNI and, when `check_hostname` was on at wrap time, the name or IP OpenSSL must verify.
-fn configure_hostname(ssl: &mut Ssl, host: &str, check_hostname: bool) -> Result<()> {
-    if host.is_empty() || host.starts_with('.') {
-        return Err(Error::value(
-            "server_hostname cannot be an empty string or start with a leading dot.",
-        ));
-    }
-    let ip: Option<std::net::IpAddr> = host.parse().ok();
-    if ip.is_none() {
-        ssl.set_hostname(host).map_err(|_| errors::from_queue())?;
-    }
-    if check_hostname {
-        let param = ssl.param_mut();
-        let ok = match ip {
-            Some(ip) => param.set_ip(ip),
-            None => param.set_host(host),
-        };
-        ok.map_err(|_| errors::from_queue())?;
-    }
-    Ok(())
 }
 
 impl SSLSocket {
@@ -359,20 +301,7 @@ impl SSLSocket {
         let Some(ssl) = self.ssl.as_ref() else {
             return Err(Error::from_errno(libc::ENOTCONN));
         };
-        if !ssl.is_init_finished() {
-            return Err(Error::value("handshake not done yet"));
-        }
-        let Some(cert) = ssl.peer_certificate() else {
-            return Ok(None);
-        };
-        if binary_form {
-            let der = cert.to_der().map_err(|_| errors::from_queue())?;
-            return Ok(Some(PeerCert::Binary(der)));
-        }
-        if ffi_ssl::current_ctx_verify_mode(ssl) & openssl_sys::SSL_VERIFY_PEER == 0 {
-            return Ok(Some(PeerCert::Empty));
-        }
-        Ok(Some(PeerCert::Dict(decode_certificate(&cert)?)))
+        connection::getpeercert(ssl, binary_form)
     }
 
     /// `ssock.cipher()`: `(name, protocol, secret_bits)` of the negotiated cipher, or `None`.
@@ -382,8 +311,7 @@ impl SSLSocket {
     /// Rust:    println!("{}", ssock.cipher().py_repr());
     /// ```
     pub fn cipher(&self) -> Option<(String, String, i32)> {
-        let ssl = self.ssl.as_ref()?;
-        ssl.current_cipher().map(cipher_tuple)
+        connection::cipher(self.ssl.as_ref()?)
     }
 
     /// `ssock.version()`: `'TLSv1.3'`, `'TLSv1.2'`, ... once the handshake is done, else `None`.
@@ -393,12 +321,7 @@ impl SSLSocket {
     /// Rust:    println!("{}", ssock.version().py_repr());
     /// ```
     pub fn version(&self) -> Option<String> {
-        let ssl = self.ssl.as_ref()?;
-        if !ssl.is_init_finished() {
-            return None;
-        }
-        let v = ffi_ssl::version_str(ssl);
-        (v != "unknown").then_some(v)
+        connection::version(self.ssl.as_ref()?)
     }
 
     /// `ssock.server_side`.

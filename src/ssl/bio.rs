@@ -1,0 +1,144 @@
+//! `ssl.MemoryBIO`: an in-memory byte buffer OpenSSL reads from or writes to, the transport of
+//! the sans-I/O `SSLObject`.
+//!
+//! ```text
+//! Python:  incoming = ssl.MemoryBIO(); incoming.write(data); incoming.pending
+//! Rust:    let incoming = ssl::MemoryBIO::new()?; incoming.write(&data)?; incoming.pending()
+//! ```
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::errors;
+use crate::error::{Error, Result, SSLError};
+use crate::ffi::bio::MemBio;
+
+/// `ssl.MemoryBIO`. Clones are handles to the same buffer, as Python references are; the
+/// `SSLObject` it is given to keeps a handle too.
+#[derive(Clone)]
+pub struct MemoryBIO {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    bio: Mutex<MemBio>,
+    eof_written: AtomicBool,
+}
+
+impl std::fmt::Debug for MemoryBIO {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "<_ssl.MemoryBIO object at {:p}>",
+            Arc::as_ptr(&self.shared)
+        )
+    }
+}
+
+impl MemoryBIO {
+    /// `ssl.MemoryBIO()`: an empty buffer.
+    ///
+    /// ```text
+    /// Python:  bio = ssl.MemoryBIO()
+    /// Rust:    let bio = ssl::MemoryBIO::new()?;
+    /// ```
+    pub fn new() -> Result<MemoryBIO> {
+        let bio = MemBio::new().ok_or_else(errors::from_queue)?;
+        Ok(MemoryBIO {
+            shared: Arc::new(Shared {
+                bio: Mutex::new(bio),
+                eof_written: AtomicBool::new(false),
+            }),
+        })
+    }
+
+    /// Locks the buffer for one operation (OpenSSL's calls through an `SSLObject` included).
+    pub(crate) fn lock(&self) -> MutexGuard<'_, MemBio> {
+        self.shared.bio.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The shared buffer's address (orders locking).
+    pub(crate) fn addr(&self) -> usize {
+        Arc::as_ptr(&self.shared) as usize
+    }
+
+    /// Whether two handles share one buffer.
+    pub(crate) fn same_as(&self, other: &MemoryBIO) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+
+    /// `bio.pending`: bytes buffered.
+    ///
+    /// ```text
+    /// Python:  bio.pending
+    /// Rust:    bio.pending()
+    /// ```
+    pub fn pending(&self) -> usize {
+        self.lock().pending()
+    }
+
+    /// `bio.eof`: `write_eof()` was called and everything has been read.
+    ///
+    /// ```text
+    /// Python:  bio.eof
+    /// Rust:    bio.eof()
+    /// ```
+    pub fn eof(&self) -> bool {
+        self.shared.eof_written.load(Ordering::SeqCst) && self.pending() == 0
+    }
+
+    /// `bio.read(size=-1)`: up to `size` bytes (all of them for a negative size, Python's
+    /// default); `b''` when empty.
+    ///
+    /// ```text
+    /// Python:  data = bio.read()
+    /// Rust:    let data = bio.read(-1)?;
+    /// ```
+    pub fn read(&self, size: isize) -> Result<Vec<u8>> {
+        let mut bio = self.lock();
+        let avail = bio.pending();
+        let n = if size < 0 || size as usize > avail {
+            avail
+        } else {
+            size as usize
+        };
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        bio.read(n).ok_or_else(errors::from_queue)
+    }
+
+    /// `bio.write(data)`: appends `data`, returning its length. After `write_eof()` this is
+    /// Python's `SSLError('cannot write() after write_eof()')`.
+    ///
+    /// ```text
+    /// Python:  bio.write(data)
+    /// Rust:    bio.write(&data)?;
+    /// ```
+    pub fn write(&self, data: &[u8]) -> Result<usize> {
+        if data.len() > i32::MAX as usize {
+            return Err(Error::OverflowError(
+                "string longer than 2147483647 bytes".into(),
+            ));
+        }
+        if self.shared.eof_written.load(Ordering::SeqCst) {
+            return Err(SSLError::single("cannot write() after write_eof()").into());
+        }
+        let n = self.lock().write(data);
+        if n < 0 {
+            return Err(errors::from_queue());
+        }
+        Ok(n as usize)
+    }
+
+    /// `bio.write_eof()`: no more data will come; once drained, reads see end of stream.
+    ///
+    /// ```text
+    /// Python:  bio.write_eof()
+    /// Rust:    bio.write_eof();
+    /// ```
+    pub fn write_eof(&self) {
+        self.shared.eof_written.store(true, Ordering::SeqCst);
+        self.lock().set_eof();
+    }
+}

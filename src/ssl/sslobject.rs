@@ -1,0 +1,223 @@
+//! `ssl.SSLObject`: TLS without I/O. OpenSSL reads the peer's bytes from an incoming
+//! [`MemoryBIO`] and writes its own to an outgoing one; the caller moves them (event loops,
+//! custom transports). Every operation is non-blocking: when OpenSSL needs more input it raises
+//! `SSLWantReadError` after queueing what it has to send.
+//!
+//! ```text
+//! Python:  sslobj = ctx.wrap_bio(incoming, outgoing, server_hostname='example.com')
+//! Rust:    let mut sslobj = ctx.wrap_bio(&incoming, &outgoing, ssl::WrapBio { server_hostname: Some("example.com"), ..Default::default() })?;
+//! ```
+
+use openssl::ssl::Ssl;
+
+use super::bio::MemoryBIO;
+use super::certificates::PeerCert;
+use super::connection::{self, NoWait};
+use super::context::SSLContext;
+use super::idna;
+use super::sni;
+use crate::error::{Error, Result};
+use crate::ffi::bio as ffi_bio;
+
+/// Keyword arguments of `SSLContext.wrap_bio(incoming, outgoing, server_side=False,
+/// server_hostname=None)`.
+///
+/// ```text
+/// Python:  ctx.wrap_bio(incoming, outgoing, server_side=True)
+/// Rust:    ctx.wrap_bio(&incoming, &outgoing, ssl::WrapBio { server_side: true, ..Default::default() })?;
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WrapBio<'a> {
+    /// `server_side`.
+    pub server_side: bool,
+    /// `server_hostname`: SNI and, with `check_hostname`, the name to verify.
+    pub server_hostname: Option<&'a str>,
+}
+
+/// `ssl.SSLObject`: a TLS connection over two [`MemoryBIO`]s. Created by
+/// [`SSLContext::wrap_bio`]; there is no public constructor, as in Python.
+pub struct SSLObject {
+    ssl: Ssl,
+    incoming: MemoryBIO,
+    outgoing: MemoryBIO,
+    context: SSLContext,
+    server_side: bool,
+    server_hostname: Option<String>,
+}
+
+impl std::fmt::Debug for SSLObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "<ssl.SSLObject object at {:p}>",
+            self as *const SSLObject
+        )
+    }
+}
+
+impl SSLContext {
+    /// `ctx.wrap_bio(incoming, outgoing, server_side=False, server_hostname=None)`: an
+    /// [`SSLObject`] over the two buffers. Unlike `wrap_socket`, a missing `server_hostname` on a
+    /// `check_hostname` context is not an error (no name is then checked), as in CPython.
+    ///
+    /// ```text
+    /// Python:  sslobj = ctx.wrap_bio(incoming, outgoing, server_hostname='localhost')
+    /// Rust:    let mut sslobj = ctx.wrap_bio(&incoming, &outgoing, ssl::WrapBio { server_hostname: Some("localhost"), ..Default::default() })?;
+    /// ```
+    pub fn wrap_bio(
+        &self,
+        incoming: &MemoryBIO,
+        outgoing: &MemoryBIO,
+        kw: WrapBio<'_>,
+    ) -> Result<SSLObject> {
+        if kw.server_side && kw.server_hostname.is_some_and(|h| !h.is_empty()) {
+            return Err(Error::value(
+                "server_hostname can only be specified in client mode",
+            ));
+        }
+        let server_hostname = kw.server_hostname.map(idna::encode_hostname).transpose()?;
+        let ssl = connection::new_ssl(self, kw.server_side, server_hostname.as_deref(), |ssl| {
+            let rbio = incoming.lock();
+            if incoming.same_as(outgoing) {
+                ffi_bio::attach(ssl, &rbio, &rbio);
+            } else {
+                ffi_bio::attach(ssl, &rbio, &outgoing.lock());
+            }
+            Ok(())
+        })?;
+        Ok(SSLObject {
+            ssl,
+            incoming: incoming.clone(),
+            outgoing: outgoing.clone(),
+            context: self.clone(),
+            server_side: kw.server_side,
+            server_hostname,
+        })
+    }
+}
+
+impl SSLObject {
+    /// Runs `f` on the connection while both buffers are locked, so no other thread touches
+    /// them while OpenSSL does.
+    fn with_bios<R>(&mut self, f: impl FnOnce(&mut Ssl, Option<&str>) -> R) -> R {
+        // A fixed order (by address) so two objects sharing buffers crosswise cannot deadlock.
+        let (a, b) = if self.incoming.addr() <= self.outgoing.addr() {
+            (&self.incoming, &self.outgoing)
+        } else {
+            (&self.outgoing, &self.incoming)
+        };
+        let first = a.lock();
+        let second = (!a.same_as(b)).then(|| b.lock());
+        let r = f(&mut self.ssl, self.server_hostname.as_deref());
+        drop(second);
+        drop(first);
+        r
+    }
+
+    /// `sslobj.do_handshake()`: advance the handshake; `SSLWantReadError` until the peer's
+    /// data arrives in `incoming`.
+    ///
+    /// ```text
+    /// Python:  sslobj.do_handshake()
+    /// Rust:    sslobj.do_handshake()?;
+    /// ```
+    pub fn do_handshake(&mut self) -> Result<()> {
+        self.with_bios(|ssl, host| connection::do_handshake(ssl, &NoWait, host))
+    }
+
+    /// `sslobj.read(len=1024)`: decrypted bytes (no ragged-EOF suppression, as in Python).
+    ///
+    /// ```text
+    /// Python:  data = sslobj.read(1024)
+    /// Rust:    let data = sslobj.read(1024)?;
+    /// ```
+    pub fn read(&mut self, len: usize) -> Result<Vec<u8>> {
+        let mut buf = vec![0u8; len];
+        let n = self.read_into(&mut buf)?;
+        buf.truncate(n);
+        Ok(buf)
+    }
+
+    /// `sslobj.read(len, buffer)`: decrypts into `buffer`, returning the count.
+    ///
+    /// ```text
+    /// Python:  n = sslobj.read(len(buf), buf)
+    /// Rust:    let n = sslobj.read_into(&mut buf)?;
+    /// ```
+    pub fn read_into(&mut self, buffer: &mut [u8]) -> Result<usize> {
+        self.with_bios(|ssl, host| connection::read(ssl, buffer, &NoWait, host))
+    }
+
+    /// `sslobj.write(data)`: encrypts `data` into `outgoing`, returning its length.
+    ///
+    /// ```text
+    /// Python:  sslobj.write(b'hello')
+    /// Rust:    sslobj.write(b"hello")?;
+    /// ```
+    pub fn write(&mut self, data: &[u8]) -> Result<usize> {
+        self.with_bios(|ssl, host| connection::write(ssl, data, &NoWait, host))
+    }
+
+    /// `sslobj.unwrap()`: queue close_notify; `SSLWantReadError` until the peer's arrives.
+    ///
+    /// ```text
+    /// Python:  sslobj.unwrap()
+    /// Rust:    sslobj.unwrap()?;
+    /// ```
+    pub fn unwrap(&mut self) -> Result<()> {
+        self.with_bios(|ssl, host| connection::shutdown(ssl, &NoWait, host))
+    }
+
+    /// `sslobj.pending()`: decrypted bytes buffered inside OpenSSL.
+    pub fn pending(&self) -> usize {
+        self.ssl.pending()
+    }
+
+    /// `sslobj.getpeercert(binary_form=False)`: as [`SSLSocket::getpeercert`](super::SSLSocket::getpeercert).
+    ///
+    /// ```text
+    /// Python:  sslobj.getpeercert()
+    /// Rust:    sslobj.getpeercert(false)?
+    /// ```
+    pub fn getpeercert(&self, binary_form: bool) -> Result<Option<PeerCert>> {
+        connection::getpeercert(&self.ssl, binary_form)
+    }
+
+    /// `sslobj.cipher()`.
+    pub fn cipher(&self) -> Option<(String, String, i32)> {
+        connection::cipher(&self.ssl)
+    }
+
+    /// `sslobj.version()`.
+    pub fn version(&self) -> Option<String> {
+        connection::version(&self.ssl)
+    }
+
+    /// `sslobj.server_side`.
+    pub fn server_side(&self) -> bool {
+        self.server_side
+    }
+
+    /// `sslobj.server_hostname`: the IDNA A-label form of the name given to `wrap_bio`.
+    pub fn server_hostname(&self) -> Option<&str> {
+        self.server_hostname.as_deref()
+    }
+
+    /// `sslobj.context`: the context in use (an SNI callback may have switched it).
+    pub fn context(&self) -> &SSLContext {
+        self.ssl
+            .ex_data(sni::context_index())
+            .unwrap_or(&self.context)
+    }
+
+    /// `sslobj.context = other`.
+    pub fn set_context(&mut self, context: &SSLContext) -> Result<()> {
+        self.context = context.clone();
+        sni::switch_context(&mut self.ssl, context)
+    }
+
+    /// The underlying `openssl` connection, for what Python never had (an escape hatch).
+    pub fn ssl_object(&self) -> &openssl::ssl::SslRef {
+        &self.ssl
+    }
+}
