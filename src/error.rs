@@ -425,6 +425,34 @@ impl fmt::Display for OSError {
     }
 }
 
+/// Python's `UnicodeEncodeError` text for `input[start..end]` (positions in characters), e.g.
+/// `'ascii' codec can't encode character '\xf6' in position 4: ordinal not in range(128)`.
+pub(crate) fn unicode_encode_error(
+    codec: &str,
+    input: &str,
+    start: usize,
+    end: usize,
+    reason: &str,
+) -> Error {
+    let msg = if end == start + 1 {
+        let c = input.chars().nth(start).map_or(0, u32::from);
+        let escaped = if c < 0x100 {
+            format!("\\x{c:02x}")
+        } else if c < 0x10000 {
+            format!("\\u{c:04x}")
+        } else {
+            format!("\\U{c:08x}")
+        };
+        format!("'{codec}' codec can't encode character '{escaped}' in position {start}: {reason}")
+    } else {
+        format!(
+            "'{codec}' codec can't encode characters in position {start}-{}: {reason}",
+            end - 1
+        )
+    };
+    Error::UnicodeError(msg)
+}
+
 /// `os.strerror(errno)`: the C library's text for an errno.
 pub fn strerror(errno: i32) -> String {
     // std's formatting of raw OS errors is "<strerror> (os error N)"; keep the first part.

@@ -16,6 +16,9 @@ extern "C" {
     fn SSL_set_session_id_context(ssl: *mut sys::SSL, sid: *const u8, len: libc::c_uint) -> c_int;
     fn SSL_set_post_handshake_auth(ssl: *mut sys::SSL, val: c_int);
     fn SSL_CTX_get_verify_mode(ctx: *const sys::SSL_CTX) -> c_int;
+    fn SSL_get_current_compression(ssl: *const sys::SSL) -> *const libc::c_void;
+    fn SSL_COMP_get_name(comp: *const libc::c_void) -> *const libc::c_char;
+    fn SSL_verify_client_post_handshake(ssl: *mut sys::SSL) -> c_int;
 }
 
 /// What one OpenSSL I/O call did: its return value, the bytes moved, `SSL_get_error`'s class
@@ -318,4 +321,24 @@ pub(crate) fn reset_errno() {
 /// This thread's current `errno`.
 pub(crate) fn errno() -> i32 {
     std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
+}
+
+/// `SSL_get_current_compression` + `SSL_COMP_get_name`: the compression in use, if any.
+pub(crate) fn compression_name(ssl: &SslRef) -> Option<String> {
+    // SAFETY: plain getters on a live SSL; the method (if any) is owned by OpenSSL and its name
+    // is a static string.
+    unsafe {
+        let comp = SSL_get_current_compression(ssl.as_ptr());
+        if comp.is_null() {
+            return None;
+        }
+        static_str(SSL_COMP_get_name(comp))
+    }
+}
+
+/// `SSL_verify_client_post_handshake`: queue a TLS 1.3 CertificateRequest. `false` on failure
+/// (the reason is on the error queue).
+pub(crate) fn verify_client_post_handshake(ssl: &mut SslRef) -> bool {
+    // SAFETY: `ssl` is live; the call only queues a handshake message.
+    unsafe { SSL_verify_client_post_handshake(ssl.as_ptr()) == 1 }
 }

@@ -24,7 +24,7 @@ mod time;
 
 pub use decode::_test_decode_cert;
 #[allow(unused_imports)] // used by getpeercert() and get_ca_certs()
-pub(crate) use decode::decode_certificate;
+pub(crate) use decode::{decode_certificate, utf8};
 pub use paths::*;
 pub use pem::*;
 pub use time::*;

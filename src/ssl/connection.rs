@@ -334,3 +334,55 @@ fn log_handshake(ssl: &SslRef) {
         );
     }
 }
+
+/// `selected_alpn_protocol()`: the negotiated ALPN protocol, if any.
+pub(crate) fn selected_alpn_protocol(ssl: &SslRef) -> Result<Option<String>> {
+    match ssl.selected_alpn_protocol() {
+        None | Some([]) => Ok(None),
+        Some(p) => super::certificates::utf8(p).map(Some),
+    }
+}
+
+/// `get_channel_binding(cb_type)` on a live connection: `tls-unique` is the first Finished
+/// message of the handshake (ours when we are the client of a new session or the server of a
+/// resumed one, the peer's otherwise); `None` before the handshake.
+pub(crate) fn channel_binding(ssl: &SslRef, cb_type: &str) -> Result<Option<Vec<u8>>> {
+    if cb_type != "tls-unique" {
+        return Err(Error::value(format!(
+            "'{cb_type}' channel binding type not implemented"
+        )));
+    }
+    let mut buf = [0u8; 128];
+    let len = if ssl.session_reused() ^ !ssl.is_server() {
+        ssl.finished(&mut buf)
+    } else {
+        ssl.peer_finished(&mut buf)
+    };
+    Ok((len != 0).then(|| buf[..len.min(buf.len())].to_vec()))
+}
+
+/// `get_channel_binding` with no TLS layer (Python's own check, without quotes).
+pub(crate) fn channel_binding_unconnected(cb_type: &str) -> Result<Option<Vec<u8>>> {
+    if cb_type != "tls-unique" {
+        return Err(Error::value(format!(
+            "{cb_type} channel binding type not implemented"
+        )));
+    }
+    Ok(None)
+}
+
+/// `compression()`: the compression method's name; `None` without compression (always, with
+/// `OP_NO_COMPRESSION` or an OpenSSL built without it).
+pub(crate) fn compression(ssl: &SslRef) -> Option<String> {
+    ffi_ssl::compression_name(ssl)
+}
+
+/// `verify_client_post_handshake()`: errors come from OpenSSL's queue with its reason code as
+/// `errno` (`[SSL: NOT_SERVER] not server`, `[SSL: WRONG_SSL_VERSION] wrong ssl version`, ...).
+pub(crate) fn verify_client_post_handshake(ssl: &mut SslRef) -> Result<()> {
+    if ffi_ssl::verify_client_post_handshake(ssl) {
+        Ok(())
+    } else {
+        Err(errors::from_queue())
+    }
+}

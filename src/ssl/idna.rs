@@ -9,27 +9,10 @@
 //! Nameprep is approximated by Unicode lower-casing (no NFKC tables), which matches Python for
 //! names already in normal form.
 
-use crate::error::{Error, Result};
+use crate::error::{unicode_encode_error, Error, Result};
 
-/// Python 3.13's `UnicodeEncodeError` text for `input[start..end]` (positions in characters).
 fn encode_error(input: &str, start: usize, end: usize, reason: &str) -> Error {
-    let msg = if end == start + 1 {
-        let c = input.chars().nth(start).map_or(0, u32::from);
-        let escaped = if c < 0x100 {
-            format!("\\x{c:02x}")
-        } else if c < 0x10000 {
-            format!("\\u{c:04x}")
-        } else {
-            format!("\\U{c:08x}")
-        };
-        format!("'idna' codec can't encode character '{escaped}' in position {start}: {reason}")
-    } else {
-        format!(
-            "'idna' codec can't encode characters in position {start}-{}: {reason}",
-            end - 1
-        )
-    };
-    Error::UnicodeError(msg)
+    unicode_encode_error("idna", input, start, end, reason)
 }
 
 /// `hostname.encode('idna').decode('ascii')`, with Python 3.13's errors.

@@ -9,6 +9,7 @@
 //! own file: constants and enums, contexts, sockets, certificates, ciphers, errors, and the
 //! names CPython 3.12 removed (kept with 3.11's semantics).
 
+mod alpn;
 mod bio;
 mod certificates;
 mod ciphers;

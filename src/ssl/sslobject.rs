@@ -193,6 +193,26 @@ impl SSLObject {
         connection::version(&self.ssl)
     }
 
+    /// `sslobj.selected_alpn_protocol()`.
+    pub fn selected_alpn_protocol(&self) -> Result<Option<String>> {
+        connection::selected_alpn_protocol(&self.ssl)
+    }
+
+    /// `sslobj.get_channel_binding(cb_type="tls-unique")`.
+    pub fn get_channel_binding(&self, cb_type: &str) -> Result<Option<Vec<u8>>> {
+        connection::channel_binding(&self.ssl, cb_type)
+    }
+
+    /// `sslobj.compression()`.
+    pub fn compression(&self) -> Option<String> {
+        connection::compression(&self.ssl)
+    }
+
+    /// `sslobj.verify_client_post_handshake()`.
+    pub fn verify_client_post_handshake(&mut self) -> Result<()> {
+        self.with_bios(|ssl, _| connection::verify_client_post_handshake(ssl))
+    }
+
     /// `sslobj.server_side`.
     pub fn server_side(&self) -> bool {
         self.server_side

@@ -26,6 +26,7 @@ mod trust;
 pub use args::{Cadata, CreateDefaultContext, LoadCertChain, LoadVerifyLocations};
 pub use create::{create_default_context, create_default_context_with};
 
+use super::alpn;
 use super::ciphers::{ciphers_of, CipherDict};
 use super::constants::AlertDescription;
 use super::constants::{Options, SSLMethod, TLSVersion, VerifyFlags, VerifyMode};
@@ -67,6 +68,8 @@ struct Inner {
     keylog: KeylogSlot,
     /// `sni_callback`, read by the servername handler at each handshake.
     sni: RwLock<Option<SNICallback>>,
+    /// The ALPN protocols in wire format, read by the server's selection callback.
+    alpn: Arc<RwLock<Option<Vec<u8>>>>,
     /// Python-side state; the write lock also serialises every mutation of `ctx`.
     state: RwLock<State>,
 }
@@ -174,6 +177,7 @@ impl SSLContext {
                 protocol,
                 keylog: KeylogSlot::default(),
                 sni: RwLock::new(None),
+                alpn: Arc::default(),
                 state: RwLock::new(state),
             }),
         })
@@ -588,6 +592,33 @@ impl SSLContext {
                 b.set_keylog_callback(move |_, line| keylog::write_line(&slot, line))
             });
         }
+        Ok(())
+    }
+
+    /// `ctx.set_alpn_protocols(protocols)`: the protocols to offer (client) or accept, in order
+    /// of preference (server: its own order wins; no overlap means no ALPN, not a failure).
+    ///
+    /// ```text
+    /// Python:  ctx.set_alpn_protocols(['h2', 'http/1.1'])
+    /// Rust:    ctx.set_alpn_protocols(&["h2", "http/1.1"])?;
+    /// ```
+    pub fn set_alpn_protocols(&self, alpn_protocols: &[&str]) -> Result<()> {
+        let wire = alpn::wire_format(alpn_protocols)?;
+        let first = {
+            let mut slot = self.inner.alpn.write().unwrap_or_else(|p| p.into_inner());
+            let first = slot.is_none();
+            *slot = Some(wire.clone());
+            first
+        };
+        let shared = self.inner.alpn.clone();
+        self.configure(|b| {
+            // Cannot fail for a well-formed list other than by lack of memory, as in CPython.
+            let _ = b.set_alpn_protos(&wire);
+            if first {
+                b.set_alpn_select_callback(move |_, client| alpn::select(&shared, client));
+            }
+        });
+        crate::ffi::err::clear_error();
         Ok(())
     }
 

@@ -324,6 +324,53 @@ impl SSLSocket {
         connection::version(self.ssl.as_ref()?)
     }
 
+    /// `ssock.selected_alpn_protocol()`: the protocol ALPN agreed on, or `None`.
+    ///
+    /// ```text
+    /// Python:  ssock.selected_alpn_protocol()
+    /// Rust:    ssock.selected_alpn_protocol()?
+    /// ```
+    pub fn selected_alpn_protocol(&self) -> Result<Option<String>> {
+        match self.ssl.as_ref() {
+            Some(ssl) => connection::selected_alpn_protocol(ssl),
+            None => Ok(None),
+        }
+    }
+
+    /// `ssock.get_channel_binding(cb_type="tls-unique")`: the RFC 5929 channel binding, `None`
+    /// before the handshake.
+    ///
+    /// ```text
+    /// Python:  ssock.get_channel_binding("tls-unique")
+    /// Rust:    ssock.get_channel_binding("tls-unique")?
+    /// ```
+    pub fn get_channel_binding(&self, cb_type: &str) -> Result<Option<Vec<u8>>> {
+        match self.ssl.as_ref() {
+            Some(ssl) => connection::channel_binding(ssl, cb_type),
+            None => connection::channel_binding_unconnected(cb_type),
+        }
+    }
+
+    /// `ssock.compression()`: the compression algorithm in use, `None` (always, on OpenSSL 3
+    /// with CPython's `OP_NO_COMPRESSION`).
+    pub fn compression(&self) -> Option<String> {
+        connection::compression(self.ssl.as_ref()?)
+    }
+
+    /// `ssock.verify_client_post_handshake()`: on a TLS 1.3 server, ask the client for its
+    /// certificate now (sent with the next write, read with the next read).
+    ///
+    /// ```text
+    /// Python:  ssock.verify_client_post_handshake()
+    /// Rust:    ssock.verify_client_post_handshake()?;
+    /// ```
+    pub fn verify_client_post_handshake(&mut self) -> Result<()> {
+        let Some(ssl) = self.ssl.as_mut() else {
+            return Err(Error::value(format!("No SSL wrapper around {self:?}")));
+        };
+        connection::verify_client_post_handshake(ssl)
+    }
+
     /// `ssock.server_side`.
     ///
     /// ```text
