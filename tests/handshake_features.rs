@@ -88,8 +88,11 @@ def pair(sctx, cctx, server, client):
     return out["s"], out["c"]
 "#;
 
-/// ALPN: (server protocols, client protocols); `None` leaves that side unset.
-const ALPN_CASES: &[(Option<&[&str]>, Option<&[&str]>)] = &[
+/// One side's ALPN list; `None` leaves that side unset.
+type Protocols = Option<&'static [&'static str]>;
+
+/// ALPN: (server protocols, client protocols).
+const ALPN_CASES: &[(Protocols, Protocols)] = &[
     (Some(&["foo", "bar", "milkshake"]), Some(&["bar", "foo"])),
     (Some(&["h2", "http/1.1"]), Some(&["http/1.1", "h2"])),
     (Some(&["h2"]), Some(&["http/1.1"])),
