@@ -386,3 +386,11 @@ pub(crate) fn verify_client_post_handshake(ssl: &mut SslRef) -> Result<()> {
         Err(errors::from_queue())
     }
 }
+
+/// Before a connection is freed without close_notify: keep its session resumable, as CPython
+/// does since gh-116810 (OpenSSL otherwise drops sessions of connections that did not shut down).
+pub(crate) fn release(ssl: &mut SslRef) {
+    if ssl.is_init_finished() {
+        crate::ffi::session::mark_sent_shutdown(ssl);
+    }
+}

@@ -103,7 +103,7 @@ pub fn wrap_socket(sock: socket::socket, kw: WrapSocketArgs<'_>) -> Result<SSLSo
             server_side: kw.server_side,
             do_handshake_on_connect: kw.do_handshake_on_connect,
             suppress_ragged_eofs: kw.suppress_ragged_eofs,
-            server_hostname: None,
+            ..Default::default()
         },
     )
 }

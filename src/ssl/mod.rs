@@ -20,6 +20,7 @@ mod errors;
 mod idna;
 mod keylog;
 mod legacy;
+mod session;
 mod sni;
 mod sslobject;
 mod sslsocket;
@@ -36,6 +37,7 @@ pub use constants::*;
 pub use context::*;
 #[allow(unused_imports)]
 pub use legacy::*;
+pub use session::SSLSession;
 pub use sni::{SNICallback, SNIConnection};
 pub use sslobject::{SSLObject, WrapBio};
 #[allow(unused_imports)]

@@ -15,6 +15,7 @@ use super::certificates::PeerCert;
 use super::connection::{self, NoWait};
 use super::context::SSLContext;
 use super::idna;
+use super::session::SSLSession;
 use super::sni;
 use crate::error::{Error, Result};
 use crate::ffi::bio as ffi_bio;
@@ -32,6 +33,8 @@ pub struct WrapBio<'a> {
     pub server_side: bool,
     /// `server_hostname`: SNI and, with `check_hostname`, the name to verify.
     pub server_hostname: Option<&'a str>,
+    /// `session`: a session of an earlier connection to resume (clients only).
+    pub session: Option<&'a SSLSession>,
 }
 
 /// `ssl.SSLObject`: a TLS connection over two [`MemoryBIO`]s. Created by
@@ -52,6 +55,12 @@ impl std::fmt::Debug for SSLObject {
             "<ssl.SSLObject object at {:p}>",
             self as *const SSLObject
         )
+    }
+}
+
+impl Drop for SSLObject {
+    fn drop(&mut self) {
+        connection::release(&mut self.ssl);
     }
 }
 
@@ -85,6 +94,10 @@ impl SSLContext {
             }
             Ok(())
         })?;
+        let mut ssl = ssl;
+        if let Some(session) = kw.session {
+            session.install(&mut ssl, self, kw.server_side)?;
+        }
         Ok(SSLObject {
             ssl,
             incoming: incoming.clone(),
@@ -191,6 +204,22 @@ impl SSLObject {
     /// `sslobj.version()`.
     pub fn version(&self) -> Option<String> {
         connection::version(&self.ssl)
+    }
+
+    /// `sslobj.session`: the TLS session, to resume on a later connection.
+    pub fn session(&self) -> Option<SSLSession> {
+        SSLSession::of(&self.ssl, self.context())
+    }
+
+    /// `sslobj.session = session`: resume `session` (clients, before the handshake).
+    pub fn set_session(&mut self, session: &SSLSession) -> Result<()> {
+        let context = self.context().clone();
+        session.install(&mut self.ssl, &context, self.server_side)
+    }
+
+    /// `sslobj.session_reused`.
+    pub fn session_reused(&self) -> bool {
+        self.ssl.session_reused()
     }
 
     /// `sslobj.selected_alpn_protocol()`.

@@ -20,6 +20,7 @@ use super::connection;
 use super::context::SSLContext;
 use super::errors;
 use super::idna;
+use super::session::SSLSession;
 use super::sni;
 
 mod io;
@@ -44,6 +45,8 @@ pub struct WrapSocket<'a> {
     pub suppress_ragged_eofs: bool,
     /// `server_hostname`: the name sent as SNI and checked against the certificate.
     pub server_hostname: Option<&'a str>,
+    /// `session`: a session of an earlier connection to resume (clients only).
+    pub session: Option<&'a SSLSession>,
 }
 
 impl Default for WrapSocket<'_> {
@@ -53,6 +56,7 @@ impl Default for WrapSocket<'_> {
             do_handshake_on_connect: true,
             suppress_ragged_eofs: true,
             server_hostname: None,
+            session: None,
         }
     }
 }
@@ -77,6 +81,8 @@ pub struct SSLSocket {
     do_handshake_on_connect: bool,
     suppress_ragged_eofs: bool,
     connected: bool,
+    /// `_session`: the session to resume, applied when the connection is created.
+    session: Option<SSLSession>,
 }
 
 impl std::fmt::Debug for SSLSocket {
@@ -84,6 +90,12 @@ impl std::fmt::Debug for SSLSocket {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let plain = format!("{:?}", self.sock);
         f.write_str(&plain.replacen("socket.socket", "ssl.SSLSocket", 1))
+    }
+}
+
+impl Drop for SSLSocket {
+    fn drop(&mut self) {
+        self.release();
     }
 }
 
@@ -129,6 +141,9 @@ impl SSLSocket {
                 "server_hostname can only be specified in client mode",
             ));
         }
+        if kw.server_side && kw.session.is_some() {
+            return Err(Error::value("session can only be specified in client mode"));
+        }
         if context.check_hostname() && kw.server_hostname.map_or(true, str::is_empty) {
             return Err(Error::value("check_hostname requires server_hostname"));
         }
@@ -142,6 +157,7 @@ impl SSLSocket {
             do_handshake_on_connect: kw.do_handshake_on_connect,
             suppress_ragged_eofs: kw.suppress_ragged_eofs,
             connected: false,
+            session: kw.session.cloned(),
         };
         match this.sock.getpeername() {
             Ok(_) => this.connected = true,
@@ -197,7 +213,7 @@ impl SSLSocket {
     /// CPython's `newPySSLSocket`: one `SSL` for this connection, attached to the descriptor.
     fn new_connection(&self) -> Result<Ssl> {
         let fd = self.sock.fileno();
-        connection::new_ssl(
+        let mut ssl = connection::new_ssl(
             &self.context,
             self.server_side,
             self.server_hostname.as_deref(),
@@ -208,7 +224,11 @@ impl SSLSocket {
                     Err(errors::from_queue())
                 }
             },
-        )
+        )?;
+        if let Some(session) = &self.session {
+            session.install(&mut ssl, &self.context, self.server_side)?;
+        }
+        Ok(ssl)
     }
 }
 
@@ -278,7 +298,7 @@ impl SSLSocket {
             server_side: true,
             do_handshake_on_connect: self.do_handshake_on_connect,
             suppress_ragged_eofs: self.suppress_ragged_eofs,
-            server_hostname: None,
+            ..Default::default()
         };
         let ssock = self.context.wrap_socket(newsock, kw)?;
         Ok((ssock, addr))
@@ -322,6 +342,44 @@ impl SSLSocket {
     /// ```
     pub fn version(&self) -> Option<String> {
         connection::version(self.ssl.as_ref()?)
+    }
+
+    /// `ssock.session`: the TLS session, to resume on a later connection (`None` before the
+    /// connection exists). For TLS 1.3 the ticket arrives after the handshake: read first.
+    ///
+    /// ```text
+    /// Python:  session = ssock.session
+    /// Rust:    let session = ssock.session();
+    /// ```
+    pub fn session(&self) -> Option<SSLSession> {
+        SSLSession::of(self.ssl.as_ref()?, self.context())
+    }
+
+    /// `ssock.session = session`: resume `session` (clients, before the handshake), with
+    /// CPython's errors otherwise.
+    ///
+    /// ```text
+    /// Python:  ssock.session = session
+    /// Rust:    ssock.set_session(&session)?;
+    /// ```
+    pub fn set_session(&mut self, session: &SSLSession) -> Result<()> {
+        self.session = Some(session.clone());
+        let context = self.context().clone();
+        match self.ssl.as_mut() {
+            Some(ssl) => session.install(ssl, &context, self.server_side),
+            None => Ok(()),
+        }
+    }
+
+    /// `ssock.session_reused`: whether the handshake resumed a session (`None` before the
+    /// connection exists).
+    ///
+    /// ```text
+    /// Python:  ssock.session_reused
+    /// Rust:    ssock.session_reused()
+    /// ```
+    pub fn session_reused(&self) -> Option<bool> {
+        Some(self.ssl.as_ref()?.session_reused())
     }
 
     /// `ssock.selected_alpn_protocol()`: the protocol ALPN agreed on, or `None`.
@@ -437,7 +495,7 @@ impl SSLSocket {
     /// Rust:    ssock.shutdown(socket::SHUT_RDWR)?;
     /// ```
     pub fn shutdown(&mut self, how: i32) -> Result<()> {
-        self.ssl = None;
+        self.release();
         self.sock.shutdown(how)
     }
 
@@ -448,8 +506,15 @@ impl SSLSocket {
     /// Rust:    secure_sock.close()?;
     /// ```
     pub fn close(&mut self) -> Result<()> {
-        self.ssl = None;
+        self.release();
         self.sock.close()
+    }
+
+    /// Drops the TLS layer without close_notify, keeping its session resumable.
+    fn release(&mut self) {
+        if let Some(mut ssl) = self.ssl.take() {
+            connection::release(&mut ssl);
+        }
     }
 
     /// The underlying `openssl` connection, for what Python never had (an escape hatch).
