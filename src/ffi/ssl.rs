@@ -19,6 +19,7 @@ extern "C" {
     fn SSL_get_current_compression(ssl: *const sys::SSL) -> *const libc::c_void;
     fn SSL_COMP_get_name(comp: *const libc::c_void) -> *const libc::c_char;
     fn SSL_verify_client_post_handshake(ssl: *mut sys::SSL) -> c_int;
+    fn SSL_CTX_use_psk_identity_hint(ctx: *mut sys::SSL_CTX, hint: *const libc::c_char) -> c_int;
 }
 
 /// What one OpenSSL I/O call did: its return value, the bytes moved, `SSL_get_error`'s class
@@ -341,4 +342,16 @@ pub(crate) fn compression_name(ssl: &SslRef) -> Option<String> {
 pub(crate) fn verify_client_post_handshake(ssl: &mut SslRef) -> bool {
     // SAFETY: `ssl` is live; the call only queues a handshake message.
     unsafe { SSL_verify_client_post_handshake(ssl.as_ptr()) == 1 }
+}
+
+/// `SSL_CTX_use_psk_identity_hint(ctx, hint)`; `None` clears it. Callers hold the write lock.
+pub(crate) fn ctx_use_psk_identity_hint(ctx: &SslContextRef, hint: Option<&str>) -> bool {
+    let c = match hint.map(std::ffi::CString::new) {
+        Some(Ok(c)) => Some(c),
+        Some(Err(_)) => return false,
+        None => None,
+    };
+    let ptr = c.as_ref().map_or(std::ptr::null(), |c| c.as_ptr());
+    // SAFETY: `ptr` is NULL or a NUL-terminated string alive for the call; OpenSSL copies it.
+    unsafe { SSL_CTX_use_psk_identity_hint(ctx.as_ptr(), ptr) == 1 }
 }

@@ -20,6 +20,7 @@ mod errors;
 mod idna;
 mod keylog;
 mod legacy;
+mod psk;
 mod session;
 mod sni;
 mod sslobject;
@@ -37,6 +38,7 @@ pub use constants::*;
 pub use context::*;
 #[allow(unused_imports)]
 pub use legacy::*;
+pub use psk::{PskClientCallback, PskServerCallback};
 pub use session::SSLSession;
 pub use sni::{SNICallback, SNIConnection};
 pub use sslobject::{SSLObject, WrapBio};

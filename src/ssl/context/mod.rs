@@ -32,6 +32,7 @@ use super::constants::AlertDescription;
 use super::constants::{Options, SSLMethod, TLSVersion, VerifyFlags, VerifyMode};
 use super::errors;
 use super::keylog::{self, KeylogSlot};
+use super::psk::{self, PskClientCallback, PskServerCallback};
 use super::sni::{self, SNICallback, SNIConnection};
 use super::stats::{CertStoreStats, SessionStats};
 use crate::error::{Error, Result, SSLError};
@@ -70,6 +71,9 @@ struct Inner {
     sni: RwLock<Option<SNICallback>>,
     /// The ALPN protocols in wire format, read by the server's selection callback.
     alpn: Arc<RwLock<Option<Vec<u8>>>>,
+    /// The PSK callbacks (CPython 3.13), read by OpenSSL-level handlers at each handshake.
+    psk_client: psk::Slot<PskClientCallback>,
+    psk_server: psk::Slot<PskServerCallback>,
     /// Python-side state; the write lock also serialises every mutation of `ctx`.
     state: RwLock<State>,
 }
@@ -178,6 +182,8 @@ impl SSLContext {
                 keylog: KeylogSlot::default(),
                 sni: RwLock::new(None),
                 alpn: Arc::default(),
+                psk_client: Arc::default(),
+                psk_server: Arc::default(),
                 state: RwLock::new(state),
             }),
         })
@@ -622,6 +628,83 @@ impl SSLContext {
         Ok(())
     }
 
+    /// `ctx.set_psk_client_callback(callback)` (CPython 3.13): the client's pre-shared key for
+    /// the server's identity hint; `None` removes it. Not on `PROTOCOL_TLS_SERVER` contexts.
+    ///
+    /// ```text
+    /// Python:  ctx.set_psk_client_callback(lambda hint: ('id', key))
+    /// Rust:    ctx.set_psk_client_callback(Some(move |_: Option<&str>| Ok((Some("id".into()), key.clone()))))?;
+    /// ```
+    pub fn set_psk_client_callback<F>(&self, callback: Option<F>) -> Result<()>
+    where
+        F: Fn(Option<&str>) -> Result<(Option<String>, Vec<u8>)> + Send + Sync + 'static,
+    {
+        if self.inner.protocol == SSLMethod::PROTOCOL_TLS_SERVER {
+            return Err(errors::fixed(
+                "Cannot add PSK client callback to a PROTOCOL_TLS_SERVER context",
+            ));
+        }
+        psk_supported()?;
+        let callback = callback.map(|f| Arc::new(f) as PskClientCallback);
+        let install = callback.is_some();
+        *self
+            .inner
+            .psk_client
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = callback;
+        #[cfg(not(osslconf = "OPENSSL_NO_PSK"))]
+        if install {
+            let slot = self.inner.psk_client.clone();
+            self.configure(|b| b.set_psk_client_callback(psk::client_handler(slot)));
+        }
+        Ok(())
+    }
+
+    /// `ctx.set_psk_server_callback(callback, identity_hint=None)` (CPython 3.13): the server's
+    /// key for a client identity; `None` removes it. Not on `PROTOCOL_TLS_CLIENT` contexts.
+    ///
+    /// ```text
+    /// Python:  ctx.set_psk_server_callback(lambda identity: key, 'hint')
+    /// Rust:    ctx.set_psk_server_callback(Some(move |_: Option<&str>| Ok(key.clone())), Some("hint"))?;
+    /// ```
+    pub fn set_psk_server_callback<F>(
+        &self,
+        callback: Option<F>,
+        identity_hint: Option<&str>,
+    ) -> Result<()>
+    where
+        F: Fn(Option<&str>) -> Result<Vec<u8>> + Send + Sync + 'static,
+    {
+        if self.inner.protocol == SSLMethod::PROTOCOL_TLS_CLIENT {
+            return Err(errors::fixed(
+                "Cannot add PSK server callback to a PROTOCOL_TLS_CLIENT context",
+            ));
+        }
+        psk_supported()?;
+        if identity_hint.is_some_and(|h| h.contains('\0')) {
+            return Err(Error::value("embedded null character"));
+        }
+        let _guard = self.write();
+        if !crate::ffi::ssl::ctx_use_psk_identity_hint(&self.inner.ctx, identity_hint) {
+            crate::ffi::err::clear_error();
+            return Err(Error::value("failed to set identity hint"));
+        }
+        drop(_guard);
+        let callback = callback.map(|f| Arc::new(f) as PskServerCallback);
+        let install = callback.is_some();
+        *self
+            .inner
+            .psk_server
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = callback;
+        #[cfg(not(osslconf = "OPENSSL_NO_PSK"))]
+        if install {
+            let slot = self.inner.psk_server.clone();
+            self.configure(|b| b.set_psk_server_callback(psk::server_handler(slot)));
+        }
+        Ok(())
+    }
+
     /// `ctx.sni_callback`: the server's Server Name Indication callback, if set.
     ///
     /// ```text
@@ -745,6 +828,16 @@ impl SSLContext {
             cache_full: get(sess::CACHE_FULL),
         }
     }
+}
+
+/// CPython's answer where OpenSSL was built without PSK.
+fn psk_supported() -> Result<()> {
+    if cfg!(osslconf = "OPENSSL_NO_PSK") {
+        return Err(Error::NotImplementedError(
+            "TLS-PSK is not supported by your OpenSSL version.".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Option bits whose setting CPython warns about. (`SSL_OP_*` are `c_ulong` before OpenSSL 3.)
