@@ -33,6 +33,8 @@ fn text(bytes: Option<&[u8]>) -> Option<String> {
 
 /// The client handler: CPython's `psk_client_callback` rules (identity NUL-terminated within
 /// OpenSSL's limit, key non-empty and within its limit; any failure means no PSK).
+// The closure type is the `openssl` crate's callback signature; naming it adds nothing.
+#[allow(clippy::type_complexity)]
 pub(crate) fn client_handler(
     slot: Slot<PskClientCallback>,
 ) -> impl Fn(
@@ -68,6 +70,7 @@ pub(crate) fn client_handler(
 }
 
 /// The server handler: CPython's `psk_server_callback` rules.
+#[allow(clippy::type_complexity)]
 pub(crate) fn server_handler(
     slot: Slot<PskServerCallback>,
 ) -> impl Fn(&mut SslRef, Option<&[u8]>, &mut [u8]) -> std::result::Result<usize, ErrorStack>
