@@ -331,3 +331,52 @@ fn post_handshake_authentication_matches_cpython() {
         ours[0]
     );
 }
+
+#[test]
+#[allow(deprecated)]
+fn version_and_cipher_for_every_protocol_version() {
+    let versions = [
+        ssl::TLSVersion::TLSv1,
+        ssl::TLSVersion::TLSv1_1,
+        ssl::TLSVersion::TLSv1_2,
+        ssl::TLSVersion::TLSv1_3,
+    ];
+    let mut ours = Vec::new();
+    for v in versions {
+        let (sctx, cctx) = (server_ctx(), client_ctx());
+        for ctx in [&sctx, &cctx] {
+            ctx.set_ciphers("@SECLEVEL=0:ALL").unwrap();
+            ctx.set_minimum_version(v).unwrap();
+            ctx.set_maximum_version(v).unwrap();
+        }
+        let (s, c) = pair(
+            sctx,
+            cctx,
+            |s| (s.version(), s.cipher(), s.compression()),
+            |c| (c.version(), c.cipher(), c.compression()),
+        );
+        assert_eq!(s, c);
+        ours.push(format!(
+            "{} {} {}",
+            c.0.py_repr(),
+            c.1.py_repr(),
+            c.2.py_repr()
+        ));
+    }
+    let code = format!(
+        "{PY_PAIR}{}",
+        r#"
+import warnings
+warnings.simplefilter("ignore")
+for v in (ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_1, ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
+    sctx, cctx = server_ctx(), client_ctx()
+    for c in (sctx, cctx):
+        c.set_ciphers("@SECLEVEL=0:ALL"); c.minimum_version = v; c.maximum_version = v
+    s, c = pair(sctx, cctx, lambda s: None, lambda c: (c.version(), c.cipher(), c.compression()))
+    print(repr(c[0]), repr(c[1]), repr(c[2]))
+"#
+    );
+    let theirs = common::py313(&code, &[common::fixture_str("").trim_end_matches('/')]);
+    assert_eq!(ours, theirs.lines().collect::<Vec<_>>());
+    assert!(ours[0].starts_with("'TLSv1' "), "{}", ours[0]);
+}
