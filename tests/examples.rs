@@ -127,3 +127,30 @@ fn seed_best_practices_verify_the_server() {
     );
     assert_eq!(lines[4], format!("peer: {}", server_cert.trim()));
 }
+
+#[test]
+fn logging_example_shows_handshakes_failures_and_ragged_eofs_but_no_secrets() {
+    let out = example("logging")
+        .env("RUST_LOG", "pyssl=debug")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log = String::from_utf8(out.stderr).unwrap();
+    for expected in [
+        "TLS handshake (client) with localhost",
+        "TLS handshake done (client): TLSv1.3 TLS_AES_256_GCM_SHA384 peer=",
+        "ragged EOF suppressed: [SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol",
+        "certificate verification failed: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate",
+    ] {
+        assert!(log.contains(expected), "missing {expected:?} in:\n{log}");
+    }
+    assert!(!log.contains("SECRET"), "key material in the log:\n{log}");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "refused: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate\n"
+    );
+}

@@ -181,6 +181,11 @@ pub(crate) fn do_handshake(
     waiter: &dyn Waiter,
     host: Option<&str>,
 ) -> Result<()> {
+    log::debug!(
+        "TLS handshake ({}){}",
+        if ssl.is_server() { "server" } else { "client" },
+        host.map(|h| format!(" with {h}")).unwrap_or_default()
+    );
     let deadline = waiter.deadline();
     loop {
         let io = ffi_ssl::do_handshake(ssl);
