@@ -154,3 +154,30 @@ fn logging_example_shows_handshakes_failures_and_ragged_eofs_but_no_secrets() {
         "refused: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate\n"
     );
 }
+
+#[test]
+fn cert_expiry_port_counts_days_as_the_python_does() {
+    let days = || {
+        common::py313(
+            "import ssl, time; print(int((ssl.cert_time_to_seconds('Jan  1 00:00:00 2099 GMT') - time.time()) // 86400))",
+            &[],
+        )
+        .trim()
+        .to_string()
+    };
+    let before = days();
+    let out = run("cert_expiry", &[]);
+    let after = days();
+    let line = out.trim_end();
+    assert!(line.starts_with("localhost:"), "{line}");
+    let tail = |d: &str| format!(" expires Jan  1 00:00:00 2099 GMT ({d} days left)");
+    assert!(
+        line.ends_with(&tail(&before)) || line.ends_with(&tail(&after)),
+        "{line}"
+    );
+}
+
+#[test]
+fn mtls_service_port_names_the_client() {
+    assert_eq!(run("mtls_service", &[]), "hello pyssl test client: ping\n");
+}
