@@ -8,24 +8,6 @@ use std::thread;
 use pyssl::pyrepr::PyRepr;
 use pyssl::{socket, ssl};
 
-fn server_context() -> ssl::SSLContext {
-    let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
-    ctx.load_cert_chain(
-        common::fixture("server.pem"),
-        common::fixture_str("server.key").as_str(),
-    )
-    .unwrap();
-    ctx
-}
-
-fn client_context() -> ssl::SSLContext {
-    ssl::create_default_context_with(ssl::CreateDefaultContext {
-        cafile: Some(&common::fixture_str("ca.pem")),
-        ..Default::default()
-    })
-    .unwrap()
-}
-
 /// Listens on `host` (port 0) and runs `serve` on the first accepted, handshaken connection.
 fn serve_one<T: Send + 'static>(
     ctx: ssl::SSLContext,
@@ -90,7 +72,7 @@ fn recv_exact(s: &mut ssl::SSLSocket, n: usize) -> Vec<u8> {
 
 #[test]
 fn mutual_tls13_with_data_both_ways() {
-    let sctx = server_context();
+    let sctx = common::server_context();
     sctx.load_verify_locations(common::fixture_str("ca.pem").as_str())
         .unwrap();
     sctx.set_verify_mode(ssl::CERT_REQUIRED).unwrap();
@@ -107,7 +89,7 @@ fn mutual_tls13_with_data_both_ways() {
             conn.server_side(),
         )
     });
-    let cctx = client_context();
+    let cctx = common::client_context();
     cctx.load_cert_chain(
         common::fixture("client.pem"),
         common::fixture_str("client.key").as_str(),
@@ -143,13 +125,13 @@ fn mutual_tls13_with_data_both_ways() {
 
 #[test]
 fn tls12_over_ipv6_verifying_the_ip_address() {
-    let sctx = server_context();
+    let sctx = common::server_context();
     sctx.set_maximum_version(ssl::TLSVersion::TLSv1_2).unwrap();
     let (port, server) = serve_one(sctx, "::1", |mut conn| {
         conn.sendall(b"hi").unwrap();
         conn.version()
     });
-    let mut ssock = connect(&client_context(), "::1", port, "::1");
+    let mut ssock = connect(&common::client_context(), "::1", port, "::1");
     assert_eq!(ssock.read(2).unwrap(), b"hi");
     assert_eq!(ssock.version().as_deref(), Some("TLSv1.2"));
     assert_eq!(
@@ -161,11 +143,11 @@ fn tls12_over_ipv6_verifying_the_ip_address() {
 
 #[test]
 fn pending_counts_buffered_plaintext() {
-    let (port, server) = serve_one(server_context(), "127.0.0.1", |mut conn| {
+    let (port, server) = serve_one(common::server_context(), "127.0.0.1", |mut conn| {
         conn.sendall(b"12345").unwrap();
         let _ = conn.recv(1);
     });
-    let mut ssock = connect(&client_context(), "127.0.0.1", port, "localhost");
+    let mut ssock = connect(&common::client_context(), "127.0.0.1", port, "localhost");
     assert_eq!(ssock.read(3).unwrap(), b"123");
     assert_eq!(ssock.pending(), 2);
     assert_eq!(ssock.read(10).unwrap(), b"45");
@@ -176,13 +158,13 @@ fn pending_counts_buffered_plaintext() {
 
 #[test]
 fn unwrap_drops_back_to_plain_text_on_both_sides() {
-    let (port, server) = serve_one(server_context(), "127.0.0.1", |mut conn| {
+    let (port, server) = serve_one(common::server_context(), "127.0.0.1", |mut conn| {
         assert_eq!(conn.recv(100).unwrap(), b"STARTTLS-END");
         let plain = conn.unwrap().unwrap();
         assert_eq!(plain.recv(100).unwrap(), b"plain hello");
         plain.sendall(b"plain bye").unwrap();
     });
-    let mut ssock = connect(&client_context(), "127.0.0.1", port, "localhost");
+    let mut ssock = connect(&common::client_context(), "127.0.0.1", port, "localhost");
     ssock.sendall(b"STARTTLS-END").unwrap();
     let plain = ssock.unwrap().unwrap();
     plain.sendall(b"plain hello").unwrap();
@@ -202,12 +184,12 @@ fn unwrap_drops_back_to_plain_text_on_both_sides() {
 
 #[test]
 fn clean_close_reads_as_end_of_stream() {
-    let (port, server) = serve_one(server_context(), "127.0.0.1", |mut conn| {
+    let (port, server) = serve_one(common::server_context(), "127.0.0.1", |mut conn| {
         conn.sendall(b"bye").unwrap();
         // unwrap() sends close_notify and waits for the client's.
         conn.unwrap().unwrap();
     });
-    let mut ssock = connect(&client_context(), "127.0.0.1", port, "localhost");
+    let mut ssock = connect(&common::client_context(), "127.0.0.1", port, "localhost");
     assert_eq!(ssock.recv(10).unwrap(), b"bye");
     assert_eq!(ssock.recv(10).unwrap(), b"");
     assert_eq!(ssock.recv(10).unwrap(), b"");
@@ -216,12 +198,12 @@ fn clean_close_reads_as_end_of_stream() {
 }
 
 fn ragged_eof(suppress_ragged_eofs: bool) -> ssl::Result<Vec<u8>> {
-    let (port, server) = serve_one(server_context(), "127.0.0.1", |mut conn| {
+    let (port, server) = serve_one(common::server_context(), "127.0.0.1", |mut conn| {
         // close() drops TLS without close_notify: the client sees a bare TCP FIN.
         conn.close().unwrap();
     });
     let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
-    let mut ssock = client_context()
+    let mut ssock = common::client_context()
         .wrap_socket(
             sock,
             ssl::WrapSocket {
@@ -248,10 +230,10 @@ fn ragged_eof_is_suppressed_or_raised_as_python_does() {
 
 #[test]
 fn read_timeout() {
-    let (port, server) = serve_one(server_context(), "127.0.0.1", |mut conn| {
+    let (port, server) = serve_one(common::server_context(), "127.0.0.1", |mut conn| {
         let _ = conn.recv(1);
     });
-    let mut ssock = connect(&client_context(), "127.0.0.1", port, "localhost");
+    let mut ssock = connect(&common::client_context(), "127.0.0.1", port, "localhost");
     ssock.settimeout(Some(0.2)).unwrap();
     let err = ssock.recv(10).unwrap_err();
     assert_eq!(
@@ -347,10 +329,10 @@ for args, kw in [((cert, key), {'password': 'wrong'}), ((cert, key), {'password'
 fn keylog_filename_records_the_tls13_secrets() {
     let path = std::env::temp_dir().join(format!("pyssl-keylog-cs-{}.log", std::process::id()));
     let _ = std::fs::remove_file(&path);
-    let (port, server) = serve_one(server_context(), "127.0.0.1", |mut conn| {
+    let (port, server) = serve_one(common::server_context(), "127.0.0.1", |mut conn| {
         conn.sendall(b"x").unwrap();
     });
-    let ctx = client_context();
+    let ctx = common::client_context();
     ctx.set_keylog_filename(path.to_str()).unwrap();
     assert_eq!(ctx.keylog_filename().as_deref(), path.to_str());
     let mut ssock = connect(&ctx, "127.0.0.1", port, "localhost");

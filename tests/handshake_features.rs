@@ -8,24 +8,6 @@ use std::thread;
 use pyssl::pyrepr::{PyBytes, PyRepr};
 use pyssl::{socket, ssl};
 
-fn server_ctx() -> ssl::SSLContext {
-    let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
-    ctx.load_cert_chain(
-        common::fixture("server.pem"),
-        common::fixture_str("server.key").as_str(),
-    )
-    .unwrap();
-    ctx
-}
-
-fn client_ctx() -> ssl::SSLContext {
-    ssl::create_default_context_with(ssl::CreateDefaultContext {
-        cafile: Some(&common::fixture_str("ca.pem")),
-        ..Default::default()
-    })
-    .unwrap()
-}
-
 /// Runs `server` on one accepted connection and `client` on a connection to it.
 fn pair<S: Send + 'static, C>(
     sctx: ssl::SSLContext,
@@ -106,7 +88,7 @@ const ALPN_CASES: &[(Protocols, Protocols)] = &[
 fn alpn_negotiation_matches_cpython() {
     let mut ours = Vec::new();
     for (server_protos, client_protos) in ALPN_CASES {
-        let (sctx, cctx) = (server_ctx(), client_ctx());
+        let (sctx, cctx) = (common::server_context(), common::client_context());
         if let Some(p) = server_protos {
             sctx.set_alpn_protocols(p).unwrap();
         }
@@ -147,7 +129,7 @@ for sp, cp in CASES:
 
 #[test]
 fn alpn_protocol_list_errors_match_cpython() {
-    let ctx = client_ctx();
+    let ctx = common::client_context();
     let long = "x".repeat(256);
     let ours: Vec<String> = [
         vec![""],
@@ -177,10 +159,10 @@ for p in ([""], ["x" * 256], ["pythön"], ["h2", ""]):
 #[test]
 fn tls_unique_channel_binding() {
     for max in [ssl::TLSVersion::TLSv1_2, ssl::TLSVersion::TLSv1_3] {
-        let cctx = client_ctx();
+        let cctx = common::client_context();
         cctx.set_maximum_version(max).unwrap();
         let (s, c) = pair(
-            server_ctx(),
+            common::server_context(),
             cctx,
             |s| {
                 let cb = s.get_channel_binding("tls-unique").unwrap();
@@ -208,7 +190,7 @@ fn tls_unique_channel_binding() {
         );
     }
     let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
-    let ssock = client_ctx()
+    let ssock = common::client_context()
         .wrap_socket(
             sock,
             ssl::WrapSocket {
@@ -226,13 +208,13 @@ fn tls_unique_channel_binding() {
 
 /// What each side sees in a TLS 1.3 post-handshake authentication, in order.
 fn pha_rust(client_offers_pha: bool, max: ssl::TLSVersion) -> (Vec<String>, Vec<String>) {
-    let sctx = server_ctx();
+    let sctx = common::server_context();
     sctx.load_verify_locations(common::fixture_str("ca.pem").as_str())
         .unwrap();
     sctx.set_verify_mode(ssl::CERT_REQUIRED).unwrap();
     sctx.set_post_handshake_auth(true);
     sctx.set_maximum_version(max).unwrap();
-    let cctx = client_ctx();
+    let cctx = common::client_context();
     cctx.load_cert_chain(
         common::fixture("client.pem"),
         common::fixture_str("client.key").as_str(),
@@ -343,7 +325,7 @@ fn version_and_cipher_for_every_protocol_version() {
     ];
     let mut ours = Vec::new();
     for v in versions {
-        let (sctx, cctx) = (server_ctx(), client_ctx());
+        let (sctx, cctx) = (common::server_context(), common::client_context());
         for ctx in [&sctx, &cctx] {
             ctx.set_ciphers("@SECLEVEL=0:ALL").unwrap();
             ctx.set_minimum_version(v).unwrap();

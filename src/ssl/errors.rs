@@ -100,16 +100,7 @@ fn fill(
 /// CPython's `_setSSLError(NULL)`: a configuration call failed; the exception comes from the
 /// newest queued OpenSSL error and its `errno` is that error's reason code. Clears the queue.
 pub(crate) fn from_queue() -> Error {
-    let code = err::peek_last_error();
-    let e = fill(
-        SSLErrorKind::SSLError,
-        i64::from(reason_of(code)),
-        None,
-        code,
-        None,
-    );
-    err::clear_error();
-    Error::SSLError(e)
+    from_code(err::peek_last_error())
 }
 
 /// `_setSSLError(NULL)` for an error code already taken off the queue (the newest of an

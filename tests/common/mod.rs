@@ -126,3 +126,20 @@ def describe_error(e):
         extra = ['-'] * 4
     return '|'.join([type(e).__name__, repr(getattr(e, 'errno', None))] + extra + [strip(str(e))])
 "#;
+
+/// A server context with the fixture certificate for `localhost` (`server.pem`).
+pub fn server_context() -> pyssl::ssl::SSLContext {
+    let ctx = pyssl::ssl::SSLContext::new(pyssl::ssl::PROTOCOL_TLS_SERVER).unwrap();
+    ctx.load_cert_chain(fixture("server.pem"), fixture_str("server.key").as_str())
+        .unwrap();
+    ctx
+}
+
+/// `create_default_context(cafile='fixtures/ca.pem')`: a client that trusts the fixture CA.
+pub fn client_context() -> pyssl::ssl::SSLContext {
+    pyssl::ssl::create_default_context_with(pyssl::ssl::CreateDefaultContext {
+        cafile: Some(&fixture_str("ca.pem")),
+        ..Default::default()
+    })
+    .unwrap()
+}
