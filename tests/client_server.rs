@@ -365,3 +365,46 @@ fn public_types_cross_threads_as_pythons_do() {
     send_sync::<socket::socket>();
     send_sync::<pyssl::Error>();
 }
+
+#[test]
+fn socket_calls_with_flags_never_bypass_tls() {
+    let (port, server) = serve_one(common::server_context(), "127.0.0.1", |mut conn| {
+        conn.recv(10).unwrap()
+    });
+    let mut ssock = connect(&common::client_context(), "127.0.0.1", port, "localhost");
+    let errors: Vec<String> = [
+        ssock.recv_flags(10, socket::MSG_PEEK).unwrap_err(),
+        ssock
+            .recv_into_flags(&mut [0u8; 4], socket::MSG_PEEK)
+            .unwrap_err(),
+        ssock.send_flags(b"x", socket::MSG_DONTWAIT).unwrap_err(),
+        ssock.sendall_flags(b"x", socket::MSG_DONTWAIT).unwrap_err(),
+        ssock.dup().unwrap_err(),
+    ]
+    .iter()
+    .map(common::describe_error)
+    .collect();
+    let code = format!(
+        "{}{}",
+        common::PY_DESCRIBE_ERROR,
+        r#"
+import socket, ssl
+a, b = socket.socketpair()
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+s = ctx.wrap_socket(a, server_hostname="x", do_handshake_on_connect=False)
+for call in (lambda: s.recv(10, socket.MSG_PEEK), lambda: s.recv_into(bytearray(4), 0, socket.MSG_PEEK),
+             lambda: s.send(b"x", socket.MSG_DONTWAIT), lambda: s.sendall(b"x", socket.MSG_DONTWAIT),
+             lambda: s.dup()):
+    try:
+        call()
+    except Exception as e:
+        print(describe_error(e))
+"#
+    );
+    assert_eq!(
+        errors,
+        common::py313(&code, &[]).lines().collect::<Vec<_>>()
+    );
+    ssock.sendall(b"fine").unwrap();
+    assert_eq!(server.join().unwrap(), b"fine");
+}

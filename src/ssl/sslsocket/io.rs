@@ -201,6 +201,62 @@ impl SSLSocket {
     }
 }
 
+/// Python's answer to socket flags on a TLS socket.
+fn flags_error(call: &str) -> Error {
+    Error::value(format!(
+        "non-zero flags not allowed in calls to {call}() on <class 'ssl.SSLSocket'>"
+    ))
+}
+
+/// The socket calls with `flags`: Python's `SSLSocket` refuses non-zero flags while TLS is
+/// active (they would bypass it) and passes them to the plain socket otherwise. These shadow the
+/// plain socket's methods reached through `Deref`, so no flag variant sends clear text on a TLS
+/// connection.
+impl SSLSocket {
+    /// `ssock.recv(buflen, flags)`.
+    pub fn recv_flags(&mut self, buflen: usize, flags: i32) -> Result<Vec<u8>> {
+        match (self.ssl.is_some(), flags) {
+            (true, 0) => self.recv(buflen),
+            (true, _) => Err(flags_error("recv")),
+            (false, _) => self.sock.recv_flags(buflen, flags),
+        }
+    }
+
+    /// `ssock.recv_into(buffer, nbytes, flags)`.
+    pub fn recv_into_flags(&mut self, buffer: &mut [u8], flags: i32) -> Result<usize> {
+        match (self.ssl.is_some(), flags) {
+            (true, 0) => self.recv_into(buffer),
+            (true, _) => Err(flags_error("recv_into")),
+            (false, _) => self.sock.recv_into_flags(buffer, flags),
+        }
+    }
+
+    /// `ssock.send(data, flags)`.
+    pub fn send_flags(&mut self, data: &[u8], flags: i32) -> Result<usize> {
+        match (self.ssl.is_some(), flags) {
+            (true, 0) => self.send(data),
+            (true, _) => Err(flags_error("send")),
+            (false, _) => self.sock.send_flags(data, flags),
+        }
+    }
+
+    /// `ssock.sendall(data, flags)`.
+    pub fn sendall_flags(&mut self, data: &[u8], flags: i32) -> Result<()> {
+        match (self.ssl.is_some(), flags) {
+            (true, 0) => self.sendall(data),
+            (true, _) => Err(flags_error("sendall")),
+            (false, _) => self.sock.sendall_flags(data, flags),
+        }
+    }
+
+    /// `ssock.dup()`: not allowed, as in Python.
+    pub fn dup(&self) -> Result<socket::socket> {
+        Err(Error::NotImplementedError(
+            "Can't dup() SSLSocket instances".into(),
+        ))
+    }
+}
+
 impl std::io::Read for SSLSocket {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         self.recv_into(buf).map_err(Into::into)
