@@ -20,6 +20,8 @@ extern "C" {
     fn SSL_COMP_get_name(comp: *const libc::c_void) -> *const libc::c_char;
     fn SSL_verify_client_post_handshake(ssl: *mut sys::SSL) -> c_int;
     fn SSL_CTX_use_psk_identity_hint(ctx: *mut sys::SSL_CTX, hint: *const libc::c_char) -> c_int;
+    fn RAND_status() -> c_int;
+    fn RAND_add(buf: *const libc::c_void, num: c_int, randomness: libc::c_double);
 }
 
 /// What one OpenSSL I/O call did: its return value, the bytes moved, `SSL_get_error`'s class
@@ -354,4 +356,34 @@ pub(crate) fn ctx_use_psk_identity_hint(ctx: &SslContextRef, hint: Option<&str>)
     let ptr = c.as_ref().map_or(std::ptr::null(), |c| c.as_ptr());
     // SAFETY: `ptr` is NULL or a NUL-terminated string alive for the call; OpenSSL copies it.
     unsafe { SSL_CTX_use_psk_identity_hint(ctx.as_ptr(), ptr) == 1 }
+}
+
+/// `RAND_status()`.
+pub(crate) fn rand_status() -> bool {
+    // SAFETY: no arguments; reads the generator's state.
+    unsafe { RAND_status() == 1 }
+}
+
+/// `RAND_add(buf, len, entropy)`, in chunks that fit a C int.
+pub(crate) fn rand_add(buf: &[u8], entropy: f64) {
+    for chunk in buf.chunks(i32::MAX as usize) {
+        // SAFETY: `chunk` is valid for reads of its length, which fits in c_int.
+        unsafe { RAND_add(chunk.as_ptr().cast(), chunk.len() as c_int, entropy) }
+    }
+}
+
+/// `SSL_CTX_set1_groups(ctx, &[nid], 1)`: one curve for key exchange (CPython's
+/// `set_ecdh_curve` on OpenSSL 3). Callers hold the write lock.
+pub(crate) fn ctx_set1_group(ctx: &SslContextRef, nid: c_int) -> bool {
+    const SSL_CTRL_SET_GROUPS: c_int = 91;
+    let mut nids = [nid];
+    // SAFETY: the ctrl reads one c_int from `nids`, which outlives the call.
+    unsafe {
+        sys::SSL_CTX_ctrl(
+            ctx.as_ptr(),
+            SSL_CTRL_SET_GROUPS,
+            1,
+            nids.as_mut_ptr().cast(),
+        ) == 1
+    }
 }

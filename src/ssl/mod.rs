@@ -10,6 +10,7 @@
 //! names CPython 3.12 removed (kept with 3.11's semantics).
 
 mod alpn;
+mod asn1;
 mod bio;
 mod certificates;
 mod ciphers;
@@ -21,6 +22,7 @@ mod idna;
 mod keylog;
 mod legacy;
 mod psk;
+mod rand;
 mod session;
 mod sni;
 mod sslobject;
@@ -39,6 +41,7 @@ pub use context::*;
 #[allow(unused_imports)]
 pub use legacy::*;
 pub use psk::{PskClientCallback, PskServerCallback};
+pub use rand::{RAND_add, RAND_bytes, RAND_status};
 pub use session::SSLSession;
 pub use sni::{SNICallback, SNIConnection};
 pub use sslobject::{SSLObject, WrapBio};

@@ -37,6 +37,7 @@ use super::sni::{self, SNICallback, SNIConnection};
 use super::stats::{CertStoreStats, SessionStats};
 use crate::error::{Error, Result, SSLError};
 use crate::ffi::ssl as ffi_ssl;
+use crate::pyrepr::PyRepr;
 
 /// CPython's `PY_SSL_DEFAULT_CIPHER_STRING` (the `python` build option, Debian's and upstream's).
 pub const _DEFAULT_CIPHERS: &str =
@@ -536,6 +537,48 @@ impl SSLContext {
     pub fn get_ciphers(&self) -> Vec<CipherDict> {
         let _guard = self.read();
         ciphers_of(&self.inner.ctx)
+    }
+
+    /// `ctx.set_ecdh_curve(name)`: the one elliptic curve for ECDH key exchange (on OpenSSL 3,
+    /// CPython sets it as the only group).
+    ///
+    /// ```text
+    /// Python:  ctx.set_ecdh_curve('prime256v1')
+    /// Rust:    ctx.set_ecdh_curve("prime256v1")?;
+    /// ```
+    pub fn set_ecdh_curve(&self, name: &str) -> Result<()> {
+        let nid = crate::ffi::obj::sn2nid(name);
+        if nid == 0 {
+            return Err(Error::value(format!(
+                "unknown elliptic curve name {}",
+                crate::pyrepr::PyStr(name).py_repr()
+            )));
+        }
+        let _guard = self.write();
+        if ffi_ssl::ctx_set1_group(&self.inner.ctx, nid) {
+            Ok(())
+        } else {
+            Err(errors::from_queue())
+        }
+    }
+
+    /// `ctx.load_dh_params(path)`: Diffie-Hellman parameters for `DHE` ciphers, from a PEM file.
+    ///
+    /// ```text
+    /// Python:  ctx.load_dh_params('dhparams.pem')
+    /// Rust:    ctx.load_dh_params("dhparams.pem")?;
+    /// ```
+    pub fn load_dh_params(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        let path = path.as_ref();
+        let pem = std::fs::read(path).map_err(|e| {
+            let errno = e.raw_os_error().unwrap_or(0);
+            Error::OSError(
+                crate::error::OSError::from_errno(errno).with_filename(path.to_string_lossy()),
+            )
+        })?;
+        let dh = openssl::dh::Dh::params_from_pem(&pem).map_err(|e| config_error(&e, 0))?;
+        self.configure(|b| b.set_tmp_dh(&dh))
+            .map_err(|e| config_error(&e, 0))
     }
 
     /// `ctx.num_tickets`: TLS 1.3 session tickets a server sends after a handshake (default 2).
