@@ -6,7 +6,9 @@ mod common;
 
 use common::{fixture_str, py313};
 use pyssl::pyrepr::PyRepr;
-use pyssl::ssl;
+use std::thread;
+
+use pyssl::{socket, ssl};
 
 /// CPython 3.13's default cipher string (what `SSLContext()` starts with).
 const DEFAULT: &str =
@@ -43,10 +45,17 @@ fn err_line(e: &pyssl::Error) -> String {
     format!("ERR {} {} {}", e.type_name(), e.py_repr(), e)
 }
 
+/// A fresh `SSLContext(PROTOCOL_TLS_CLIENT)`, `set_ciphers(s)`, then `get_ciphers()`.
+fn ciphers_for(s: &str) -> pyssl::Result<Vec<ssl::CipherDict>> {
+    let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT)?;
+    ctx.set_ciphers(s)?;
+    Ok(ctx.get_ciphers())
+}
+
 fn ours_fresh(strings: &[&str]) -> String {
     let mut out = String::new();
     for s in strings {
-        match ssl::_ciphers_for_cipher_string(s) {
+        match ciphers_for(s) {
             Ok(list) => out.push_str(&list.py_repr()),
             Err(e) => out.push_str(&err_line(&e)),
         }
@@ -93,7 +102,7 @@ fn get_ciphers_matches_cpython_for_many_cipher_strings() {
 
 #[test]
 fn default_list_is_the_17_documented_entries() {
-    let list = ssl::_ciphers_for_cipher_string(DEFAULT).unwrap();
+    let list = ciphers_for(DEFAULT).unwrap();
     let names: Vec<&str> = list.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
         names,
@@ -130,7 +139,7 @@ fn default_list_is_the_17_documented_entries() {
 
 #[test]
 fn article_string_lists_140_ciphers() {
-    let list = ssl::_ciphers_for_cipher_string("HIGH:!RC4:!MD5:!3DES").unwrap();
+    let list = ciphers_for("HIGH:!RC4:!MD5:!3DES").unwrap();
     assert_eq!(list.len(), 140);
     let names: Vec<&str> = list.iter().take(6).map(|c| c.name.as_str()).collect();
     assert_eq!(
@@ -157,7 +166,11 @@ fn failed_set_ciphers_leaves_only_tls13_suites_as_cpython() {
         "XXX",
         "ALL",
     ];
-    let seen = ssl::_ciphers_after_each(&strings).unwrap();
+    let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT).unwrap();
+    let seen: Vec<(Option<pyssl::Error>, Vec<ssl::CipherDict>)> = strings
+        .iter()
+        .map(|s| (ctx.set_ciphers(s).err(), ctx.get_ciphers()))
+        .collect();
     let mut ours = String::new();
     for (err, list) in &seen {
         match err {
@@ -194,7 +207,7 @@ fn failed_set_ciphers_leaves_only_tls13_suites_as_cpython() {
 
 #[test]
 fn embedded_nul_is_value_error_as_in_python() {
-    let e = ssl::_ciphers_for_cipher_string("ALL\0XXX").unwrap_err();
+    let e = ciphers_for("ALL\0XXX").unwrap_err();
     let python = py313(
         "import ssl\nctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)\ntry: ctx.set_ciphers('ALL\\0XXX')\n\
          except Exception as e: print('ERR', type(e).__name__, repr(e), str(e))",
@@ -204,7 +217,7 @@ fn embedded_nul_is_value_error_as_in_python() {
     assert!(e.is_value_error());
 }
 
-/// Python twin of `ssl::_loopback_cipher_info`: a handshake over a socket pair, then `cipher()`
+/// A handshake over a socket pair, then `cipher()`
 /// and `shared_ciphers()` on both ends (and the server's `shared_ciphers()` before it).
 const PY_LOOPBACK: &str = r#"
 import ssl, socket, threading, sys
@@ -224,10 +237,51 @@ for v in (cs.cipher(), ss.cipher(), cs.shared_ciphers(), ss.shared_ciphers()):
     print(repr(v))
 "#;
 
-fn loopback_case(server_ciphers: &str, client_ciphers: &str, tls12: bool) -> ssl::_LoopbackCiphers {
+/// What one handshake shows: the server's `shared_ciphers()` before it, then `cipher()` and
+/// `shared_ciphers()` on both ends.
+struct Seen {
+    server_shared_before: Option<Vec<(String, String, i32)>>,
+    client_cipher: Option<(String, String, i32)>,
+    server_cipher: Option<(String, String, i32)>,
+    client_shared: Option<Vec<(String, String, i32)>>,
+    server_shared: Option<Vec<(String, String, i32)>>,
+}
+
+/// The same handshake as `PY_LOOPBACK`, with pyssl over a socket pair.
+fn loopback_case(server_ciphers: &str, client_ciphers: &str, tls12: bool) -> Seen {
     let (cert, key) = (fixture_str("server.pem"), fixture_str("server.key"));
-    let seen =
-        ssl::_loopback_cipher_info(&cert, &key, server_ciphers, client_ciphers, tls12).unwrap();
+    let sctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
+    sctx.load_cert_chain(&cert, key.as_str()).unwrap();
+    sctx.set_ciphers(server_ciphers).unwrap();
+    let cctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT).unwrap();
+    cctx.set_check_hostname(false);
+    cctx.set_verify_mode(ssl::CERT_NONE).unwrap();
+    cctx.set_ciphers(client_ciphers).unwrap();
+    if tls12 {
+        cctx.set_maximum_version(ssl::TLSVersion::TLSv1_2).unwrap();
+    }
+    let (a, b) = socket::socketpair().unwrap();
+    let lazy = |server_side| ssl::WrapSocket {
+        server_side,
+        do_handshake_on_connect: false,
+        ..Default::default()
+    };
+    let mut ss = sctx.wrap_socket(a, lazy(true)).unwrap();
+    let mut cs = cctx.wrap_socket(b, lazy(false)).unwrap();
+    let server_shared_before = ss.shared_ciphers();
+    let server = thread::spawn(move || {
+        ss.do_handshake().unwrap();
+        (ss.cipher(), ss.shared_ciphers())
+    });
+    cs.do_handshake().unwrap();
+    let (server_cipher, server_shared) = server.join().unwrap();
+    let seen = Seen {
+        server_shared_before,
+        client_cipher: cs.cipher(),
+        server_cipher,
+        client_shared: cs.shared_ciphers(),
+        server_shared,
+    };
     let ours = [
         seen.server_shared_before.py_repr(),
         seen.client_cipher.py_repr(),

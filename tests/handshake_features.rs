@@ -362,3 +362,22 @@ for v in (ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_1, ssl.TLSVersion.TLSv1_2, 
     assert_eq!(ours, theirs.lines().collect::<Vec<_>>());
     assert!(ours[0].starts_with("'TLSv1' "), "{}", ours[0]);
 }
+
+#[test]
+fn tls13_ciphersuites_extension_picks_the_suite() {
+    let cctx = common::client_context();
+    cctx.set_ciphersuites("TLS_CHACHA20_POLY1305_SHA256")
+        .unwrap();
+    let (s, c) = pair(
+        common::server_context(),
+        cctx,
+        |s| s.cipher(),
+        |c| c.cipher(),
+    );
+    let expected = Some((
+        "TLS_CHACHA20_POLY1305_SHA256".to_string(),
+        "TLSv1.3".to_string(),
+        256,
+    ));
+    assert_eq!((s, c), (expected.clone(), expected));
+}

@@ -4,19 +4,12 @@
 //!
 //! ```text
 //! Python:  for c in ctx.get_ciphers(): print(c['name'], c['protocol'])
-//! Rust:    for c in ctx.get_ciphers()? { println!("{} {}", c.name, c.protocol); }
+//! Rust:    for c in ctx.get_ciphers() { println!("{} {}", c.name, c.protocol); }
 //! ```
-// `crate::Error` is large by design (it carries everything Python's exceptions carry).
-#![allow(clippy::result_large_err)]
-
 use std::fmt;
 
-use openssl::ssl::{
-    Ssl, SslCipherRef, SslContext, SslContextBuilder, SslContextRef, SslMethod, SslMode,
-    SslOptions, SslRef, SslVersion,
-};
+use openssl::ssl::{Ssl, SslCipherRef, SslContextRef, SslRef};
 
-use crate::error::{Error, Result, SSLError};
 use crate::ffi::cipher as ffi;
 use crate::pyrepr::{dict_repr, PyRepr};
 
@@ -24,7 +17,7 @@ use crate::pyrepr::{dict_repr, PyRepr};
 ///
 /// ```text
 /// Python:  c = ctx.get_ciphers()[0]; print(c['name'], c['strength_bits']); print(c)
-/// Rust:    let c = &ctx.get_ciphers()?[0]; println!("{} {}", c.name, c.strength_bits); println!("{c}");
+/// Rust:    let c = &ctx.get_ciphers()[0]; println!("{} {}", c.name, c.strength_bits); println!("{c}");
 /// ```
 ///
 /// `Display` and [`PyRepr::py_repr`] both give Python's `repr()` of the dict (what `print(c)`
@@ -131,161 +124,4 @@ pub(crate) fn cipher_tuple(c: &SslCipherRef) -> (String, String, i32) {
 /// ClientHello.
 pub(crate) fn shared_ciphers(ssl: &SslRef) -> Option<Vec<(String, String, i32)>> {
     ffi::shared_ciphers(ssl).map(|list| list.into_iter().map(cipher_tuple).collect())
-}
-
-/// The cipher string CPython builds its contexts with (`--with-ssl-default-suites=python`).
-const PY_SSL_DEFAULT_CIPHER_STRING: &str =
-    "@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM";
-
-/// A context builder set up as CPython's `_SSLContext(protocol)` constructor does for everything
-/// that bears on ciphers (method, options, cipher string, minimum version).
-fn default_builder(method: SslMethod) -> Result<SslContextBuilder> {
-    let fail = |_| Error::from(SSLError::single("No cipher can be selected."));
-    let mut b = SslContextBuilder::new(method).map_err(fail)?;
-    b.set_options(
-        (SslOptions::ALL & !SslOptions::DONT_INSERT_EMPTY_FRAGMENTS)
-            | SslOptions::NO_SSLV2
-            | SslOptions::NO_SSLV3
-            | SslOptions::NO_COMPRESSION
-            | SslOptions::CIPHER_SERVER_PREFERENCE
-            | SslOptions::SINGLE_DH_USE
-            | SslOptions::SINGLE_ECDH_USE,
-    );
-    b.set_cipher_list(PY_SSL_DEFAULT_CIPHER_STRING)
-        .map_err(fail)?;
-    b.set_min_proto_version(Some(SslVersion::TLS1_2))
-        .map_err(fail)?;
-    b.set_mode(SslMode::RELEASE_BUFFERS);
-    Ok(b)
-}
-
-/// `_SSLContext(PROTOCOL_TLS_CLIENT)` as far as ciphers go.
-fn default_client_context() -> Result<SslContext> {
-    Ok(default_builder(SslMethod::tls_client())?.build())
-}
-
-/// CPython's `SSLContext.set_ciphers` on a context this module owns exclusively.
-fn set_ciphers(ctx: &SslContext, cipher_string: &str) -> Result<()> {
-    if cipher_string.contains('\0') {
-        return Err(Error::ValueError("embedded null character".to_string()));
-    }
-    crate::ffi::ssl::with_builder(ctx, |b| b.set_cipher_list(cipher_string))
-        .map_err(|_| SSLError::single("No cipher can be selected.").into())
-}
-
-/// Test hook: a fresh CPython-default client context, then `ctx.set_ciphers(cipher_string)`,
-/// then `ctx.get_ciphers()`.
-///
-/// ```text
-/// Python:  ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); ctx.set_ciphers(s); ctx.get_ciphers()
-/// Rust:    ssl::_ciphers_for_cipher_string(s)?
-/// ```
-#[doc(hidden)]
-pub fn _ciphers_for_cipher_string(cipher_string: &str) -> Result<Vec<CipherDict>> {
-    let ctx = default_client_context()?;
-    set_ciphers(&ctx, cipher_string)?;
-    Ok(ciphers_of(&ctx))
-}
-
-/// Test hook: on one CPython-default client context, for each string in turn
-/// `ctx.set_ciphers(s)` (its error, if any) and then `ctx.get_ciphers()`. Shows what a failing
-/// `set_ciphers` leaves behind: on OpenSSL 3.0 not the previous list but only the TLS 1.3 suites
-/// (`SSL_CTX_set_cipher_list` installs the new list before it rejects it), as in CPython.
-///
-/// ```text
-/// Python:  ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-///          for s in strings:
-///              try: ctx.set_ciphers(s); err = None
-///              except ssl.SSLError as e: err = e
-///              out.append((err, ctx.get_ciphers()))
-/// Rust:    let out = ssl::_ciphers_after_each(&strings)?;
-/// ```
-#[doc(hidden)]
-pub fn _ciphers_after_each(strings: &[&str]) -> Result<Vec<(Option<Error>, Vec<CipherDict>)>> {
-    let ctx = default_client_context()?;
-    Ok(strings
-        .iter()
-        .map(|s| {
-            let err = set_ciphers(&ctx, s).err();
-            (err, ciphers_of(&ctx))
-        })
-        .collect())
-}
-
-/// What [`_loopback_cipher_info`] observed on both ends of one handshake.
-#[doc(hidden)]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct _LoopbackCiphers {
-    /// Server `shared_ciphers()` before the handshake.
-    pub server_shared_before: Option<Vec<(String, String, i32)>>,
-    /// Client `cipher()` after the handshake.
-    pub client_cipher: Option<(String, String, i32)>,
-    /// Server `cipher()` after the handshake.
-    pub server_cipher: Option<(String, String, i32)>,
-    /// Client `shared_ciphers()` after the handshake.
-    pub client_shared: Option<Vec<(String, String, i32)>>,
-    /// Server `shared_ciphers()` after the handshake.
-    pub server_shared: Option<Vec<(String, String, i32)>>,
-}
-
-/// Test hook: one handshake over a socket pair between a CPython-default server context (with
-/// `certfile`/`keyfile`, `set_ciphers(server_ciphers)`) and a non-verifying CPython-default
-/// client context (`set_ciphers(client_ciphers)`, `maximum_version = TLSv1_2` if `tls12`),
-/// reporting `cipher()` and `shared_ciphers()` on both ends.
-///
-/// ```text
-/// Python:  s = sctx.wrap_socket(a, server_side=True); c = cctx.wrap_socket(b)  # handshake
-///          (c.cipher(), s.cipher(), c.shared_ciphers(), s.shared_ciphers())
-/// Rust:    let seen = ssl::_loopback_cipher_info(cert, key, sc, cc, tls12)?;
-/// ```
-#[doc(hidden)]
-pub fn _loopback_cipher_info(
-    certfile: &str,
-    keyfile: &str,
-    server_ciphers: &str,
-    client_ciphers: &str,
-    tls12: bool,
-) -> Result<_LoopbackCiphers> {
-    use openssl::ssl::{SslFiletype, SslVerifyMode};
-    use std::os::unix::net::UnixStream;
-
-    let setup = |_| Error::from(SSLError::single("loopback setup failed"));
-    let mut sb = default_builder(SslMethod::tls_server())?;
-    sb.set_certificate_chain_file(certfile).map_err(setup)?;
-    sb.set_private_key_file(keyfile, SslFiletype::PEM)
-        .map_err(setup)?;
-    let sctx = sb.build();
-    set_ciphers(&sctx, server_ciphers)?;
-    let mut cb = default_builder(SslMethod::tls_client())?;
-    cb.set_verify(SslVerifyMode::NONE);
-    if tls12 {
-        cb.set_max_proto_version(Some(SslVersion::TLS1_2))
-            .map_err(setup)?;
-    }
-    let cctx = cb.build();
-    set_ciphers(&cctx, client_ciphers)?;
-
-    let (a, b) = UnixStream::pair().map_err(Error::from)?;
-    let server_ssl = Ssl::new(&sctx).map_err(setup)?;
-    let server_shared_before = shared_ciphers(&server_ssl);
-    let server = std::thread::spawn(move || {
-        let stream = server_ssl.accept(a).map_err(|e| e.to_string())?;
-        let ssl = stream.ssl();
-        Ok::<_, String>((ssl.current_cipher().map(cipher_tuple), shared_ciphers(ssl)))
-    });
-    let client = Ssl::new(&cctx).map_err(setup)?.connect(b);
-    let server = server
-        .join()
-        .map_err(|_| SSLError::single("loopback server panicked"))?;
-    let client = client.map_err(|e| SSLError::single(format!("loopback client: {e}")))?;
-    let (server_cipher, server_shared) =
-        server.map_err(|e| SSLError::single(format!("loopback server: {e}")))?;
-    let ssl = client.ssl();
-    Ok(_LoopbackCiphers {
-        server_shared_before,
-        client_cipher: ssl.current_cipher().map(cipher_tuple),
-        server_cipher,
-        client_shared: shared_ciphers(ssl),
-        server_shared,
-    })
 }

@@ -242,6 +242,11 @@ impl SSLObject {
         self.with_bios(|ssl, _| connection::verify_client_post_handshake(ssl))
     }
 
+    /// `sslobj.shared_ciphers()`.
+    pub fn shared_ciphers(&self) -> Option<Vec<(String, String, i32)>> {
+        super::ciphers::shared_ciphers(&self.ssl)
+    }
+
     /// `sslobj.server_side`.
     pub fn server_side(&self) -> bool {
         self.server_side

@@ -429,6 +429,18 @@ impl SSLSocket {
         connection::verify_client_post_handshake(ssl)
     }
 
+    /// `ssock.shared_ciphers()`: on a server, the ciphers of its list (server order) that the
+    /// client offered, as `(name, protocol, secret_bits)`; `None` on a client or before the
+    /// handshake.
+    ///
+    /// ```text
+    /// Python:  ssock.shared_ciphers()
+    /// Rust:    ssock.shared_ciphers()
+    /// ```
+    pub fn shared_ciphers(&self) -> Option<Vec<(String, String, i32)>> {
+        super::ciphers::shared_ciphers(self.ssl.as_ref()?)
+    }
+
     /// `ssock.server_side`.
     ///
     /// ```text
