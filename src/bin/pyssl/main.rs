@@ -1,7 +1,9 @@
 //! `pyssl`: the seed article, played on loopback (`pyssl demo`, the default), its client for real
 //! servers (`pyssl connect`) and its server, hardened (`pyssl serve`).
 
+mod ciphers;
 mod connect;
+mod decode_cert;
 mod demo;
 mod serve;
 
@@ -10,7 +12,9 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: pyssl [demo]
        pyssl connect HOST PORT [--cafile FILE] [--insecure] [--server-hostname NAME]
-       pyssl serve [--certfile FILE --keyfile FILE] [--port N] [--host ADDR]";
+       pyssl serve [--certfile FILE --keyfile FILE] [--port N] [--host ADDR]
+       pyssl ciphers [--repr] [--] CIPHER_STRING
+       pyssl decode-cert FILE [--repr]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -18,6 +22,8 @@ fn main() -> ExitCode {
         None | Some("demo") => demo::run(),
         Some("connect") => connect::run(&args[1..]),
         Some("serve") => serve::run(&args[1..]),
+        Some("ciphers") => ciphers::run(&args[1..]),
+        Some("decode-cert") => decode_cert::run(&args[1..]),
         Some("-h") | Some("--help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
