@@ -3,6 +3,7 @@
 
 mod connect;
 mod demo;
+mod getcert;
 mod serve;
 
 use std::process::ExitCode;
@@ -10,7 +11,8 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: pyssl [demo]
        pyssl connect HOST PORT [--cafile FILE] [--insecure] [--server-hostname NAME]
-       pyssl serve [--certfile FILE --keyfile FILE] [--port N] [--host ADDR]";
+       pyssl serve [--certfile FILE --keyfile FILE] [--port N] [--host ADDR]
+       pyssl getcert HOST PORT [--cafile FILE] [--timeout SECONDS]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -18,6 +20,7 @@ fn main() -> ExitCode {
         None | Some("demo") => demo::run(),
         Some("connect") => connect::run(&args[1..]),
         Some("serve") => serve::run(&args[1..]),
+        Some("getcert") => getcert::run(&args[1..]),
         Some("-h") | Some("--help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
