@@ -20,6 +20,7 @@ use crate::pyrepr::{dict_repr, PyBytes, PyRepr, PyStr, PyTuple};
 mod decode;
 mod paths;
 mod pem;
+mod server;
 mod time;
 
 pub use decode::_test_decode_cert;
@@ -27,6 +28,7 @@ pub use decode::_test_decode_cert;
 pub(crate) use decode::{decode_certificate, utf8};
 pub use paths::*;
 pub use pem::*;
+pub use server::*;
 pub use time::*;
 
 /// A value in a certificate name: Python's `str`, or `bytes` for BIT STRING attributes such as

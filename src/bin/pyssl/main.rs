@@ -1,10 +1,13 @@
 //! `pyssl`: the seed article, played on loopback (`pyssl demo`, the default), its client for real
-//! servers (`pyssl connect`) and its server, hardened (`pyssl serve`).
+//! servers (`pyssl connect`) and its server, hardened (`pyssl serve`); and tools that answer as
+//! CPython would: `ciphers` (what a cipher string selects), `decode-cert` (a certificate as
+//! `getpeercert()` shows it), `getcert` (`ssl.get_server_certificate`).
 
 mod ciphers;
 mod connect;
 mod decode_cert;
 mod demo;
+mod getcert;
 mod serve;
 
 use std::process::ExitCode;
@@ -14,7 +17,8 @@ usage: pyssl [demo]
        pyssl connect HOST PORT [--cafile FILE] [--insecure] [--server-hostname NAME]
        pyssl serve [--certfile FILE --keyfile FILE] [--port N] [--host ADDR]
        pyssl ciphers [--repr] [--] CIPHER_STRING
-       pyssl decode-cert FILE [--repr]";
+       pyssl decode-cert FILE [--repr]
+       pyssl getcert HOST PORT [--cafile FILE] [--timeout SECONDS]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,6 +28,7 @@ fn main() -> ExitCode {
         Some("serve") => serve::run(&args[1..]),
         Some("ciphers") => ciphers::run(&args[1..]),
         Some("decode-cert") => decode_cert::run(&args[1..]),
+        Some("getcert") => getcert::run(&args[1..]),
         Some("-h") | Some("--help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
