@@ -13,6 +13,49 @@
 //! * [`socket`] gives what Python's `socket` module gives ssl scripts, over `libc`.
 //! * [`Error`] is Python's exception tree; its `Display` is Python's `str(e)`.
 //! * [`pyrepr::PyRepr`] renders returned values exactly as Python's `repr()`.
+//!
+//! A TLS server and a verifying client on loopback, as the Python would write them:
+//!
+//! ```
+//! use pyssl::pyrepr::PyRepr;
+//! use pyssl::{socket, ssl};
+//!
+//! # fn main() -> pyssl::Result<()> {
+//! let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+//! // server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); server.load_cert_chain(cert, key)
+//! let server = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER)?;
+//! server.load_cert_chain(format!("{fixtures}/server.pem"), format!("{fixtures}/server.key").as_str())?;
+//! // listener = socket.create_server(('127.0.0.1', 0))
+//! let listener = socket::create_server(("127.0.0.1", 0), Default::default())?;
+//! let port = listener.getsockname()?.port();
+//! let listener = server.wrap_socket(listener, ssl::WrapSocket { server_side: true, ..Default::default() })?;
+//! let thread = std::thread::spawn(move || -> pyssl::Result<()> {
+//!     let (mut conn, _addr) = listener.accept()?;
+//!     let data = conn.recv(1024)?;
+//!     conn.sendall(&data.to_ascii_uppercase())
+//! });
+//!
+//! // ctx = ssl.create_default_context(cafile=ca)
+//! let ctx = ssl::create_default_context_with(ssl::CreateDefaultContext {
+//!     cafile: Some(&format!("{fixtures}/ca.pem")),
+//!     ..Default::default()
+//! })?;
+//! // with ctx.wrap_socket(socket.create_connection(addr), server_hostname='localhost') as s:
+//! let sock = socket::create_connection(("127.0.0.1", port), Default::default())?;
+//! let mut s = ctx.wrap_socket(sock, ssl::WrapSocket { server_hostname: Some("localhost"), ..Default::default() })?;
+//! s.sendall(b"hello")?;
+//! assert_eq!(s.recv(1024)?, b"HELLO");
+//! assert_eq!(s.version().py_repr(), "'TLSv1.3'");
+//! assert_eq!(s.cipher().py_repr(), "('TLS_AES_256_GCM_SHA384', 'TLSv1.3', 256)");
+//! thread.join().unwrap()?;
+//!
+//! // except ssl.SSLError as e: print(e)
+//! let err = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT)?.set_ciphers("NOPE").unwrap_err();
+//! assert!(err.is_ssl_error());
+//! assert_eq!(err.to_string(), "('No cipher can be selected.',)");
+//! # Ok(())
+//! # }
+//! ```
 #![deny(missing_docs)]
 #![warn(unsafe_op_in_unsafe_fn)]
 
