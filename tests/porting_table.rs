@@ -865,3 +865,51 @@ fn the_parser_reads_the_rows_it_must() {
         .any(|r| r.section == Section::Socket && r.name == "AF_INET"));
     assert!(rows.len() > 350, "{} rows", rows.len());
 }
+
+/// Every `.rs` file under `dir`, recursively.
+fn rust_sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("readable source directory") {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            rust_sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn not_yet_rows_are_not_already_public_in_src_ssl() {
+    // A `not yet` row goes stale when the item lands: a `pub fn` of that name in `src/ssl/`
+    // (where the `ssl` module lives) means the row should become `works`, with its check above.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ssl");
+    let mut files = Vec::new();
+    rust_sources(&root, &mut files);
+    let sources: Vec<(std::path::PathBuf, String)> = files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("readable source");
+            (p, text)
+        })
+        .collect();
+    let rows = rows();
+    let not_yet: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.section == Section::Ssl && r.status == Status::NotYet)
+        .collect();
+    assert!(not_yet.iter().any(|r| r.name == "SSLContext.get_ca_certs"));
+    for row in not_yet {
+        let item = row.name.rsplit('.').next().expect("a name");
+        for (path, text) in &sources {
+            assert!(
+                !text.contains(&format!("pub fn {item}("))
+                    && !text.contains(&format!("pub fn {item}<")),
+                "docs/porting.md line {}: `{}` is `not yet`, but {} has `pub fn {item}`: \
+                 make the row `works` and add its check to tests/porting_table.rs",
+                row.line,
+                row.name,
+                path.display()
+            );
+        }
+    }
+}
