@@ -9,4 +9,5 @@ pub(crate) mod err;
 pub(crate) mod ssl;
 pub(crate) mod store;
 pub(crate) mod sys;
+pub(crate) mod trust;
 pub(crate) mod x509;
