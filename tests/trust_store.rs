@@ -641,47 +641,62 @@ fn default_certs_follow_ssl_cert_file_and_dir() {
         PY_STORE_SUMMARY,
         PY_DEFAULT_CERTS
     );
-    let mut seen = Vec::new();
-    for (file, dir) in &cases {
-        let set_env = |cmd: &mut Command| {
-            for (name, value) in [("SSL_CERT_FILE", file), ("SSL_CERT_DIR", dir)] {
-                match value {
-                    Some(v) => cmd.env(name, v),
-                    None => cmd.env_remove(name),
+    // Each case is two processes (our child, CPython); run the cases side by side.
+    let handles: Vec<_> = cases
+        .iter()
+        .cloned()
+        .map(|(file, dir)| {
+            let (exe, code) = (exe.clone(), code.clone());
+            thread::spawn(move || {
+                let set_env = |cmd: &mut Command| {
+                    for (name, value) in [("SSL_CERT_FILE", &file), ("SSL_CERT_DIR", &dir)] {
+                        match value {
+                            Some(v) => cmd.env(name, v),
+                            None => cmd.env_remove(name),
+                        };
+                    }
                 };
-            }
-        };
-        let mut child = Command::new(&exe);
-        child.args([
-            "default_certs_child",
-            "--exact",
-            "--nocapture",
-            "--test-threads=1",
-        ]);
-        child.env(CHILD_FLAG, "1");
-        set_env(&mut child);
-        let out = child.output().expect("re-run the test binary");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let stdout = String::from_utf8(out.stdout).unwrap();
-        let rust = stdout
-            .lines()
-            .find_map(|l| l.split_once("RESULT:").map(|(_, r)| r.to_string()))
-            .unwrap_or_else(|| panic!("child printed no result: {stdout}"));
-        let mut py = common::python313();
-        set_env(&mut py);
-        let python = common::run_python(py, &code, &[&f("server.pem"), &f("server.key")]);
-        let python = python
-            .lines()
-            .find_map(|l| l.strip_prefix("RESULT:"))
-            .unwrap()
-            .to_string();
-        assert_eq!(rust, python, "SSL_CERT_FILE={file:?} SSL_CERT_DIR={dir:?}");
-        seen.push(rust);
-    }
+                let mut child = Command::new(&exe);
+                child.args([
+                    "default_certs_child",
+                    "--exact",
+                    "--nocapture",
+                    "--test-threads=1",
+                ]);
+                child.env(CHILD_FLAG, "1");
+                set_env(&mut child);
+                let out = child.output().expect("re-run the test binary");
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let stdout = String::from_utf8(out.stdout).unwrap();
+                let rust = stdout
+                    .lines()
+                    .find_map(|l| l.split_once("RESULT:").map(|(_, r)| r.to_string()))
+                    .unwrap_or_else(|| panic!("child printed no result: {stdout}"));
+                let mut py = common::python313();
+                set_env(&mut py);
+                let python = common::run_python(
+                    py,
+                    &code,
+                    &[
+                        &common::fixture_str("server.pem"),
+                        &common::fixture_str("server.key"),
+                    ],
+                );
+                let python = python
+                    .lines()
+                    .find_map(|l| l.strip_prefix("RESULT:"))
+                    .unwrap()
+                    .to_string();
+                assert_eq!(rust, python, "SSL_CERT_FILE={file:?} SSL_CERT_DIR={dir:?}");
+                rust
+            })
+        })
+        .collect();
+    let seen: Vec<String> = handles.into_iter().map(|h| h.join().unwrap()).collect();
     let ca_only = "{'x509': 1, 'crl': 0, 'x509_ca': 1}|[{'subject': ";
     assert!(seen[0].starts_with(ca_only), "{}", seen[0]);
     assert!(seen[0].ends_with("#connected"), "{}", seen[0]);
