@@ -718,3 +718,57 @@ fn default_certs_follow_ssl_cert_file_and_dir() {
         seen[5]
     );
 }
+
+#[test]
+fn certificate_paths_need_not_be_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = scratch("non-utf8");
+    let name = std::ffi::OsStr::from_bytes(b"combined-\xff.pem");
+    let good = dir.join(name);
+    std::fs::copy(common::fixture("server-combined.pem"), &good).unwrap();
+    let missing = dir.join(std::ffi::OsStr::from_bytes(b"missing-\xff.pem"));
+    let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
+    let ours = [&good, &missing]
+        .iter()
+        .map(
+            |p| match ctx.load_cert_chain(p, ssl::LoadCertChain::default()) {
+                Ok(()) => "ok".to_string(),
+                Err(e) => common::describe_error(&e),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("\n");
+    let code = format!(
+        "{}{}",
+        common::PY_DESCRIBE_ERROR,
+        r#"
+import os, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+for p in sys.argv[1:]:
+    try:
+        ctx.load_cert_chain(os.fsencode(p)); print('ok')
+    except Exception as e:
+        print(describe_error(e))
+"#
+    );
+    // Python gets the undecodable byte as a surrogate in argv; os.fsencode restores it.
+    let mut py = common::python313();
+    py.arg("-c")
+        .arg(&code)
+        .arg(&good)
+        .arg(&missing)
+        .stdin(std::process::Stdio::null());
+    let out = py.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let theirs = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(ours, theirs.trim_end());
+    assert_eq!(
+        ours,
+        "ok\nFileNotFoundError|2|-|-|-|-|[Errno 2] No such file or directory"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -5,7 +5,7 @@
 
 use std::any::Any;
 use std::cell::RefCell;
-use std::ffi::{c_char, c_int, c_void};
+use std::ffi::{c_char, c_int, c_void, CStr};
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
 use foreign_types::ForeignTypeRef;
@@ -197,4 +197,56 @@ pub(crate) fn with_password<R>(
         resume_unwind(payload);
     }
     (r, info.error.into_inner())
+}
+
+extern "C" {
+    fn SSL_CTX_use_certificate_chain_file(ctx: *mut sys::SSL_CTX, file: *const c_char) -> c_int;
+    fn SSL_CTX_use_PrivateKey_file(
+        ctx: *mut sys::SSL_CTX,
+        file: *const c_char,
+        kind: c_int,
+    ) -> c_int;
+    fn SSL_CTX_check_private_key(ctx: *const sys::SSL_CTX) -> c_int;
+    fn SSL_CTX_load_verify_locations(
+        ctx: *mut sys::SSL_CTX,
+        cafile: *const c_char,
+        capath: *const c_char,
+    ) -> c_int;
+}
+
+/// `SSL_FILETYPE_PEM`.
+const SSL_FILETYPE_PEM: c_int = 1;
+
+// The calls below take C strings straight from the caller's path bytes (the `openssl` crate's
+// wrappers panic on paths that are not UTF-8, which Python accepts) and leave failures in the
+// error queue and errno for the caller to classify as CPython does. Callers hold the context's
+// write lock.
+
+/// `SSL_CTX_use_certificate_chain_file(ctx, file) == 1`.
+pub(crate) fn use_certificate_chain_file(ctx: &SslContextRef, file: &CStr) -> bool {
+    // SAFETY: live context, NUL-terminated path; OpenSSL copies what it keeps.
+    unsafe { SSL_CTX_use_certificate_chain_file(ctx.as_ptr(), file.as_ptr()) == 1 }
+}
+
+/// `SSL_CTX_use_PrivateKey_file(ctx, file, SSL_FILETYPE_PEM) == 1`.
+pub(crate) fn use_private_key_file(ctx: &SslContextRef, file: &CStr) -> bool {
+    // SAFETY: live context, NUL-terminated path.
+    unsafe { SSL_CTX_use_PrivateKey_file(ctx.as_ptr(), file.as_ptr(), SSL_FILETYPE_PEM) == 1 }
+}
+
+/// `SSL_CTX_check_private_key(ctx) == 1`.
+pub(crate) fn check_private_key(ctx: &SslContextRef) -> bool {
+    // SAFETY: live context; only reads its certificate and key.
+    unsafe { SSL_CTX_check_private_key(ctx.as_ptr()) == 1 }
+}
+
+/// `SSL_CTX_load_verify_locations(ctx, cafile, capath) == 1`.
+pub(crate) fn load_verify_locations(
+    ctx: &SslContextRef,
+    cafile: Option<&CStr>,
+    capath: Option<&CStr>,
+) -> bool {
+    let ptr = |p: Option<&CStr>| p.map_or(std::ptr::null(), CStr::as_ptr);
+    // SAFETY: live context; each path is NULL or NUL-terminated.
+    unsafe { SSL_CTX_load_verify_locations(ctx.as_ptr(), ptr(cafile), ptr(capath)) == 1 }
 }

@@ -3,9 +3,8 @@
 //! default paths, and `get_ca_certs`; with CPython 3.13's errors, step by step as
 //! `Modules/_ssl.c` takes them.
 
+use std::ffi::CString;
 use std::path::Path;
-
-use openssl::ssl::SslContextBuilder;
 
 use super::super::certificates::{decode_certificate, PeerCert};
 use super::super::constants::Purpose;
@@ -46,41 +45,52 @@ impl SSLContext {
         kw: impl Into<LoadCertChainWith<'a>>,
     ) -> Result<()> {
         let kw = kw.into();
-        let certfile = certfile.as_ref();
-        check_path(certfile)?;
-        let keyfile = kw.keyfile.map(Path::new).unwrap_or(certfile);
-        check_path(keyfile)?;
-        // CPython resets errno and the error queue once, before the first step.
-        let load = |b: &mut SslContextBuilder| -> Result<()> {
-            if let Err(e) = b.set_certificate_chain_file(certfile) {
-                return Err(config_error(&e, ffi_ssl::errno()));
+        let certfile = c_path(certfile.as_ref())?;
+        let keyfile = match kw.keyfile {
+            Some(k) => c_path(Path::new(k))?,
+            None => certfile.clone(),
+        };
+        let ctx = &self.inner.ctx;
+        // After a failed step: an OS error (errno) wins, else OpenSSL's newest error.
+        let failed = || {
+            let errno = ffi_ssl::errno();
+            if errno != 0 {
+                ffi_err::clear_error();
+                Error::from_errno(errno)
+            } else {
+                errors::from_queue()
             }
-            if let Err(e) = b.set_private_key_file(keyfile, openssl::ssl::SslFiletype::PEM) {
-                return Err(config_error(&e, ffi_ssl::errno()));
+        };
+        let load = || -> Result<()> {
+            if !ffi_trust::use_certificate_chain_file(ctx, &certfile) {
+                return Err(failed());
             }
-            b.check_private_key().map_err(|e| config_error(&e, 0))
+            if !ffi_trust::use_private_key_file(ctx, &keyfile) {
+                return Err(failed());
+            }
+            if !ffi_trust::check_private_key(ctx) {
+                return Err(errors::from_queue());
+            }
+            Ok(())
         };
         let _guard = self.write();
+        // CPython resets errno and the error queue once, before the first step.
         ffi_err::clear_error();
         ffi_ssl::reset_errno();
-        ffi_ssl::with_builder(&self.inner.ctx, |b| {
-            let source = match kw.password {
-                None => return load(b),
-                Some(Password::Text(text)) => PasswordSource::Fixed(text.as_bytes()),
-                Some(Password::Bytes(bytes)) => PasswordSource::Fixed(bytes),
-                Some(Password::Callback(f)) => PasswordSource::Callback(f),
-            };
-            let (result, password_error) =
-                ffi_trust::with_password(&self.inner.ctx, source, || load(b));
-            match (result, password_error) {
-                // The password step failed: its error wins over OpenSSL's, as in CPython.
-                (Err(_), Some(e)) => {
-                    ffi_err::clear_error();
-                    Err(e)
-                }
-                (result, _) => result,
+        let source = match kw.password {
+            None => return load(),
+            Some(Password::Text(text)) => PasswordSource::Fixed(text.as_bytes()),
+            Some(Password::Bytes(bytes)) => PasswordSource::Fixed(bytes),
+            Some(Password::Callback(f)) => PasswordSource::Callback(f),
+        };
+        match ffi_trust::with_password(ctx, source, load) {
+            // The password step failed: its error wins over OpenSSL's, as in CPython.
+            (Err(_), Some(e)) => {
+                ffi_err::clear_error();
+                Err(e)
             }
-        })
+            (result, _) => result,
+        }
     }
 
     /// `ctx.load_verify_locations(cafile=None, capath=None, cadata=None)`.
@@ -103,11 +113,8 @@ impl SSLContext {
                 "cafile, capath and cadata cannot be all omitted",
             ));
         }
-        let cafile = kw.cafile.map(Path::new);
-        let capath = kw.capath.map(Path::new);
-        for path in [cafile, capath].into_iter().flatten() {
-            check_path(path)?;
-        }
+        let cafile = kw.cafile.map(|p| c_path(Path::new(p))).transpose()?;
+        let capath = kw.capath.map(|p| c_path(Path::new(p))).transpose()?;
         match kw.cadata {
             Some(Cadata::Pem(text)) => {
                 if !text.is_ascii() {
@@ -121,12 +128,21 @@ impl SSLContext {
             None => {}
         }
         if cafile.is_some() || capath.is_some() {
-            self.configure(|b| {
-                ffi_err::clear_error();
-                ffi_ssl::reset_errno();
-                b.load_verify_locations(cafile, capath)
-                    .map_err(|e| config_error(&e, ffi_ssl::errno()))
-            })?;
+            let _guard = self.write();
+            ffi_err::clear_error();
+            ffi_ssl::reset_errno();
+            if !ffi_trust::load_verify_locations(
+                &self.inner.ctx,
+                cafile.as_deref(),
+                capath.as_deref(),
+            ) {
+                let errno = ffi_ssl::errno();
+                if errno != 0 {
+                    ffi_err::clear_error();
+                    return Err(Error::from_errno(errno));
+                }
+                return Err(errors::from_queue());
+            }
         }
         Ok(())
     }
@@ -225,12 +241,9 @@ impl SSLContext {
     }
 }
 
-/// Paths go to OpenSSL as C strings: a NUL inside is `PyUnicode_FSConverter`'s ValueError, not a
-/// panic.
-fn check_path(p: &Path) -> Result<()> {
+/// A path as the C string OpenSSL opens (its bytes as given, UTF-8 or not); a NUL inside is
+/// `PyUnicode_FSConverter`'s ValueError, not a panic.
+fn c_path(p: &Path) -> Result<CString> {
     use std::os::unix::ffi::OsStrExt;
-    if p.as_os_str().as_bytes().contains(&0) {
-        return Err(Error::value("embedded null byte"));
-    }
-    Ok(())
+    CString::new(p.as_os_str().as_bytes()).map_err(|_| Error::value("embedded null byte"))
 }
