@@ -12,4 +12,5 @@ pub(crate) mod session;
 pub(crate) mod ssl;
 pub(crate) mod store;
 pub(crate) mod sys;
+pub(crate) mod trust;
 pub(crate) mod x509;

@@ -1,10 +1,11 @@
 //! FFI: reading a context's trust store and session cache counters, as CPython's
-//! `cert_store_stats()` and `session_stats()` do.
+//! `cert_store_stats()`, `get_ca_certs()` and `session_stats()` do.
 
 use std::ffi::{c_int, c_long, c_void};
 
 use foreign_types::ForeignTypeRef;
 use openssl::ssl::SslContextRef;
+use openssl::x509::{X509Ref, X509};
 use openssl_sys as sys;
 
 extern "C" {
@@ -56,6 +57,41 @@ pub(crate) fn cert_store_counts(ctx: &SslContextRef) -> (usize, usize, usize) {
         X509_STORE_unlock(store);
     }
     (x509, crl, ca)
+}
+
+/// The certificates of the context's store that are CAs (`X509_check_ca != 0`), in the store's
+/// order, each with its own reference: what CPython's `get_ca_certs()` iterates (a copy taken
+/// under the store's lock, as 3.13 does).
+pub(crate) fn ca_certificates(ctx: &SslContextRef) -> Vec<X509> {
+    let mut out = Vec::new();
+    // SAFETY: as in `cert_store_counts`; each certificate pointer is valid while the lock is
+    // held, and `to_owned` takes a new reference (X509_up_ref) before the lock is released.
+    unsafe {
+        let store = SSL_CTX_get_cert_store(ctx.as_ptr());
+        if store.is_null() {
+            return out;
+        }
+        X509_STORE_lock(store);
+        let objects = X509_STORE_get0_objects(store);
+        let n = if objects.is_null() {
+            0
+        } else {
+            OPENSSL_sk_num(objects)
+        };
+        for i in 0..n {
+            let obj = OPENSSL_sk_value(objects, i);
+            if X509_OBJECT_get_type(obj) != X509_LU_X509 {
+                continue;
+            }
+            let cert = X509_OBJECT_get0_X509(obj);
+            if cert.is_null() || X509_check_ca(cert) == 0 {
+                continue;
+            }
+            out.push(X509Ref::from_ptr(cert).to_owned());
+        }
+        X509_STORE_unlock(store);
+    }
+    out
 }
 
 /// The `SSL_CTRL_SESS_*` queries (`ssl.h`; stable values, not exported by openssl-sys).

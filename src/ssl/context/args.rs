@@ -17,7 +17,8 @@ use super::super::constants::Purpose;
 pub struct LoadCertChain<'a> {
     /// `keyfile`: the private key's file; `None` reads the key from `certfile`.
     pub keyfile: Option<&'a str>,
-    /// `password`: decrypts an encrypted key (a Python `str`).
+    /// `password`: decrypts an encrypted key (a Python `str`; [`LoadCertChainWith`] takes the
+    /// `bytes` and callable forms).
     pub password: Option<&'a str>,
 }
 
@@ -27,6 +28,100 @@ impl<'a> From<&'a str> for LoadCertChain<'a> {
             keyfile: Some(keyfile),
             password: None,
         }
+    }
+}
+
+/// `password` of `SSLContext.load_cert_chain` in each form Python accepts: `str`, `bytes`, or a
+/// callable returning the password, called only when OpenSSL meets an encrypted key.
+///
+/// ```text
+/// Python:  ctx.load_cert_chain('cert.pem', 'key.pem', password=b'secret')
+/// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChainWith { keyfile: Some("key.pem"), password: Some(ssl::Password::Bytes(b"secret")) })?;
+/// Python:  ctx.load_cert_chain('cert.pem', 'key.pem', password=get_password)
+/// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChainWith { keyfile: Some("key.pem"), password: Some(ssl::Password::Callback(&get_password)) })?;
+/// ```
+///
+/// A callback returns the password's bytes (`Ok(b"secret".to_vec())`) or the error to raise,
+/// which `load_cert_chain` returns unchanged, as Python propagates the callable's exception.
+/// It runs while the context is being reconfigured: it must not use the same context.
+#[derive(Clone, Copy)]
+pub enum Password<'a> {
+    /// A Python `str` (its UTF-8 bytes are the password).
+    Text(&'a str),
+    /// A Python `bytes`/`bytearray`.
+    Bytes(&'a [u8]),
+    /// A Python callable with no arguments.
+    Callback(&'a dyn Fn() -> crate::Result<Vec<u8>>),
+}
+
+impl std::fmt::Debug for Password<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Password::Text(_) => f.write_str("Password::Text(..)"),
+            Password::Bytes(_) => f.write_str("Password::Bytes(..)"),
+            Password::Callback(_) => f.write_str("Password::Callback(..)"),
+        }
+    }
+}
+
+impl<'a> From<&'a str> for Password<'a> {
+    fn from(password: &'a str) -> Password<'a> {
+        Password::Text(password)
+    }
+}
+
+impl<'a> From<&'a String> for Password<'a> {
+    fn from(password: &'a String) -> Password<'a> {
+        Password::Text(password)
+    }
+}
+
+impl<'a> From<&'a [u8]> for Password<'a> {
+    fn from(password: &'a [u8]) -> Password<'a> {
+        Password::Bytes(password)
+    }
+}
+
+impl<'a, const N: usize> From<&'a [u8; N]> for Password<'a> {
+    fn from(password: &'a [u8; N]) -> Password<'a> {
+        Password::Bytes(password)
+    }
+}
+
+impl<'a> From<&'a Vec<u8>> for Password<'a> {
+    fn from(password: &'a Vec<u8>) -> Password<'a> {
+        Password::Bytes(password)
+    }
+}
+
+/// Keyword arguments of `SSLContext.load_cert_chain(certfile, keyfile=None, password=None)` with
+/// a password of any Python form ([`Password`]); [`LoadCertChain`] is the shorter spelling for
+/// the common `str` password.
+///
+/// ```text
+/// Python:  ctx.load_cert_chain('cert.pem', password=lambda: b'secret')
+/// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChainWith { password: Some(ssl::Password::Callback(&|| Ok(b"secret".to_vec()))), ..Default::default() })?;
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadCertChainWith<'a> {
+    /// `keyfile`: the private key's file; `None` reads the key from `certfile`.
+    pub keyfile: Option<&'a str>,
+    /// `password`: decrypts an encrypted key.
+    pub password: Option<Password<'a>>,
+}
+
+impl<'a> From<LoadCertChain<'a>> for LoadCertChainWith<'a> {
+    fn from(kw: LoadCertChain<'a>) -> LoadCertChainWith<'a> {
+        LoadCertChainWith {
+            keyfile: kw.keyfile,
+            password: kw.password.map(Password::Text),
+        }
+    }
+}
+
+impl<'a> From<&'a str> for LoadCertChainWith<'a> {
+    fn from(keyfile: &'a str) -> LoadCertChainWith<'a> {
+        LoadCertChain::from(keyfile).into()
     }
 }
 

@@ -23,7 +23,9 @@ mod args;
 mod create;
 mod trust;
 
-pub use args::{Cadata, CreateDefaultContext, LoadCertChain, LoadVerifyLocations};
+pub use args::{
+    Cadata, CreateDefaultContext, LoadCertChain, LoadCertChainWith, LoadVerifyLocations, Password,
+};
 pub use create::{create_default_context, create_default_context_with};
 
 use super::alpn;

@@ -1,16 +1,23 @@
-//! Loading what a context trusts and presents: `load_cert_chain`, `load_verify_locations`
-//! (files, directories, `cadata`), the system's default paths; with CPython's errors.
+//! Loading what a context trusts and presents: `load_cert_chain` (with a `str`, `bytes` or
+//! callback password), `load_verify_locations` (files, directories, `cadata`), the system's
+//! default paths, and `get_ca_certs`; with CPython 3.13's errors, step by step as
+//! `Modules/_ssl.c` takes them.
 
+use std::ffi::CString;
 use std::path::Path;
 
-use openssl::ssl::SslContextBuilder;
-use openssl::x509::X509;
-
+use super::super::certificates::{decode_certificate, PeerCert};
 use super::super::constants::Purpose;
 use super::super::errors;
-use super::{config_error, Cadata, LoadCertChain, LoadVerifyLocations, SSLContext};
+use super::{config_error, Cadata, LoadCertChainWith, LoadVerifyLocations, Password, SSLContext};
 use crate::error::{Error, Result};
+use crate::ffi::err as ffi_err;
 use crate::ffi::ssl as ffi_ssl;
+use crate::ffi::trust::{self as ffi_trust, PasswordSource};
+
+// Stable values from OpenSSL's `pemerr.h` / `err.h`.
+const ERR_LIB_PEM: i32 = 9;
+const PEM_R_NO_START_LINE: i32 = 108;
 
 impl SSLContext {
     /// `ctx.load_cert_chain(certfile, keyfile=None, password=None)`.
@@ -20,45 +27,70 @@ impl SSLContext {
     /// Rust:    ctx.load_cert_chain("server.crt", "server.key")?;
     /// Python:  ctx.load_cert_chain('combined.pem')
     /// Rust:    ctx.load_cert_chain("combined.pem", ssl::LoadCertChain::default())?;
+    /// Python:  ctx.load_cert_chain('cert.pem', 'key.pem', password='secret')
+    /// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChain { keyfile: Some("key.pem"), password: Some("secret") })?;
+    /// Python:  ctx.load_cert_chain('cert.pem', 'key.pem', password=get_password)
+    /// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChainWith { keyfile: Some("key.pem"), password: Some(ssl::Password::Callback(&get_password)) })?;
     /// ```
+    ///
+    /// As CPython: the chain, then the key (from `keyfile`, else from `certfile`), then the match
+    /// between them; a password longer than 1024 bytes is `ValueError('password cannot be longer
+    /// than 1024 bytes')`, a callback's error is returned unchanged, a file that cannot be read
+    /// is the `OSError` of its errno (no filename), anything else OpenSSL's error (`[SSL] PEM
+    /// lib`, `[X509: KEY_VALUES_MISMATCH] key values mismatch`). The context's previous password
+    /// callback is restored afterwards.
     pub fn load_cert_chain<'a>(
         &self,
         certfile: impl AsRef<Path>,
-        kw: impl Into<LoadCertChain<'a>>,
+        kw: impl Into<LoadCertChainWith<'a>>,
     ) -> Result<()> {
         let kw = kw.into();
-        let certfile = certfile.as_ref();
-        check_path(certfile)?;
-        let keyfile = kw.keyfile.map(Path::new).unwrap_or(certfile);
-        check_path(keyfile)?;
-        let load = |b: &mut SslContextBuilder| -> Result<()> {
-            ffi_ssl::reset_errno();
-            if let Err(e) = b.set_certificate_chain_file(certfile) {
-                return Err(config_error(&e, ffi_ssl::errno()));
+        let certfile = c_path(certfile.as_ref())?;
+        let keyfile = match kw.keyfile {
+            Some(k) => c_path(Path::new(k))?,
+            None => certfile.clone(),
+        };
+        let ctx = &self.inner.ctx;
+        // After a failed step: an OS error (errno) wins, else OpenSSL's newest error.
+        let failed = || {
+            let errno = ffi_ssl::errno();
+            if errno != 0 {
+                ffi_err::clear_error();
+                Error::from_errno(errno)
+            } else {
+                errors::from_queue()
             }
-            ffi_ssl::reset_errno();
-            if let Err(e) = b.set_private_key_file(keyfile, openssl::ssl::SslFiletype::PEM) {
-                return Err(config_error(&e, ffi_ssl::errno()));
+        };
+        let load = || -> Result<()> {
+            if !ffi_trust::use_certificate_chain_file(ctx, &certfile) {
+                return Err(failed());
             }
-            b.check_private_key().map_err(|e| config_error(&e, 0))
+            if !ffi_trust::use_private_key_file(ctx, &keyfile) {
+                return Err(failed());
+            }
+            if !ffi_trust::check_private_key(ctx) {
+                return Err(errors::from_queue());
+            }
+            Ok(())
         };
         let _guard = self.write();
-        ffi_ssl::with_builder(&self.inner.ctx, |b| match kw.password {
-            None => load(b),
-            Some(password) => {
-                let (result, too_long) =
-                    ffi_ssl::with_password(&self.inner.ctx, password.as_bytes(), || load(b));
-                match too_long {
-                    Some(size) => {
-                        crate::ffi::err::clear_error();
-                        Err(Error::value(format!(
-                            "password cannot be longer than {size} bytes"
-                        )))
-                    }
-                    None => result,
-                }
+        // CPython resets errno and the error queue once, before the first step.
+        ffi_err::clear_error();
+        ffi_ssl::reset_errno();
+        let source = match kw.password {
+            None => return load(),
+            Some(Password::Text(text)) => PasswordSource::Fixed(text.as_bytes()),
+            Some(Password::Bytes(bytes)) => PasswordSource::Fixed(bytes),
+            Some(Password::Callback(f)) => PasswordSource::Callback(f),
+        };
+        match ffi_trust::with_password(ctx, source, load) {
+            // The password step failed: its error wins over OpenSSL's, as in CPython.
+            (Err(_), Some(e)) => {
+                ffi_err::clear_error();
+                Err(e)
             }
-        })
+            (result, _) => result,
+        }
     }
 
     /// `ctx.load_verify_locations(cafile=None, capath=None, cadata=None)`.
@@ -66,7 +98,14 @@ impl SSLContext {
     /// ```text
     /// Python:  context.load_verify_locations('path/to/ca_cert.pem')
     /// Rust:    context.load_verify_locations("path/to/ca_cert.pem")?;
+    /// Python:  context.load_verify_locations(cadata=pem_text)
+    /// Rust:    context.load_verify_locations(ssl::LoadVerifyLocations { cadata: Some(ssl::Cadata::Pem(&pem_text)), ..Default::default() })?;
     /// ```
+    ///
+    /// As CPython: `cadata` first (every PEM certificate of the text, or back-to-back DER
+    /// certificates, each added as it is parsed), then `cafile`/`capath`. A missing `capath` is
+    /// no error (OpenSSL looks into it only during verification); a missing `cafile` is
+    /// `FileNotFoundError` without a filename.
     pub fn load_verify_locations<'a>(&self, kw: impl Into<LoadVerifyLocations<'a>>) -> Result<()> {
         let kw = kw.into();
         if kw.cafile.is_none() && kw.capath.is_none() && kw.cadata.is_none() {
@@ -74,37 +113,81 @@ impl SSLContext {
                 "cafile, capath and cadata cannot be all omitted",
             ));
         }
-        if let Some(cadata) = kw.cadata {
-            let certs = parse_cadata(cadata)?;
-            self.configure(|b| -> Result<()> {
-                for cert in certs {
-                    b.cert_store_mut()
-                        .add_cert(cert)
-                        .map_err(|e| config_error(&e, 0))?;
+        let cafile = kw.cafile.map(|p| c_path(Path::new(p))).transpose()?;
+        let capath = kw.capath.map(|p| c_path(Path::new(p))).transpose()?;
+        match kw.cadata {
+            Some(Cadata::Pem(text)) => {
+                if !text.is_ascii() {
+                    return Err(Error::type_error(
+                        "cadata should be an ASCII string or a bytes-like object",
+                    ));
                 }
-                Ok(())
-            })?;
+                self.add_ca_certs(text.as_bytes(), true)?;
+            }
+            Some(Cadata::Der(bytes)) => self.add_ca_certs(bytes, false)?,
+            None => {}
         }
-        if kw.cafile.is_some() || kw.capath.is_some() {
-            let cafile = kw.cafile.map(Path::new);
-            let capath = kw.capath.map(Path::new);
-            if let Some(p) = cafile {
-                check_path(p)?;
+        if cafile.is_some() || capath.is_some() {
+            let _guard = self.write();
+            ffi_err::clear_error();
+            ffi_ssl::reset_errno();
+            if !ffi_trust::load_verify_locations(
+                &self.inner.ctx,
+                cafile.as_deref(),
+                capath.as_deref(),
+            ) {
+                let errno = ffi_ssl::errno();
+                if errno != 0 {
+                    ffi_err::clear_error();
+                    return Err(Error::from_errno(errno));
+                }
+                return Err(errors::from_queue());
             }
-            if let Some(p) = capath {
-                check_path(p)?;
-            }
-            self.configure(|b| {
-                ffi_ssl::reset_errno();
-                b.load_verify_locations(cafile, capath)
-                    .map_err(|e| config_error(&e, ffi_ssl::errno()))
-            })?;
         }
         Ok(())
     }
 
+    /// CPython's `_add_ca_certs`: adds the certificates of `cadata` to the store one by one; the
+    /// normal end of the data (PEM's `NO_START_LINE`, DER's end of buffer) is not an error, any
+    /// other parse failure after a first certificate is, and no certificate at all is CPython's
+    /// fixed `no start line` / `not enough data` text.
+    fn add_ca_certs(&self, data: &[u8], pem: bool) -> Result<()> {
+        if data.is_empty() {
+            return Err(Error::value("Empty certificate data"));
+        }
+        if i32::try_from(data.len()).is_err() {
+            return Err(Error::OverflowError("Certificate data is too long.".into()));
+        }
+        let _guard = self.write();
+        ffi_err::clear_error();
+        let Some(load) = ffi_trust::add_ca_certs(&self.inner.ctx, data, pem) else {
+            return Err(errors::fixed("Can't allocate buffer"));
+        };
+        let err = ffi_err::peek_last_error();
+        let (lib, reason) = (
+            openssl_sys::ERR_GET_LIB(err),
+            openssl_sys::ERR_GET_REASON(err),
+        );
+        if load.loaded == 0 {
+            Err(errors::fixed(if pem {
+                "no start line: cadata does not contain a certificate"
+            } else {
+                "not enough data: cadata does not contain a certificate"
+            }))
+        } else if (!pem && load.was_bio_eof)
+            || (pem && lib == ERR_LIB_PEM && reason == PEM_R_NO_START_LINE)
+        {
+            ffi_err::clear_error();
+            Ok(())
+        } else if err != 0 {
+            Err(errors::from_queue())
+        } else {
+            Ok(())
+        }
+    }
+
     /// `ctx.load_default_certs(purpose=Purpose.SERVER_AUTH)`: the system trust store (honouring
-    /// `SSL_CERT_FILE`/`SSL_CERT_DIR` as OpenSSL does).
+    /// `SSL_CERT_FILE`/`SSL_CERT_DIR` as OpenSSL does). `purpose` matters only on Windows.
     ///
     /// ```text
     /// Python:  ctx.load_default_certs()
@@ -114,7 +197,8 @@ impl SSLContext {
         self.set_default_verify_paths()
     }
 
-    /// `ctx.set_default_verify_paths()`.
+    /// `ctx.set_default_verify_paths()`: OpenSSL's default CA file and directory (or
+    /// `SSL_CERT_FILE`/`SSL_CERT_DIR` when set).
     ///
     /// ```text
     /// Python:  ctx.set_default_verify_paths()
@@ -125,79 +209,41 @@ impl SSLContext {
             .map_err(|e| config_error(&e, 0))
     }
 }
-/// Paths go to OpenSSL as C strings: a NUL inside is Python's ValueError, not a panic.
-fn check_path(p: &Path) -> Result<()> {
-    use std::os::unix::ffi::OsStrExt;
-    if p.as_os_str().as_bytes().contains(&0) {
-        return Err(Error::value("embedded null character"));
-    }
-    Ok(())
-}
 
-/// Parses `cadata` as CPython does: every PEM certificate of a `str`, or back-to-back DER
-/// certificates of `bytes`.
-fn parse_cadata(cadata: Cadata<'_>) -> Result<Vec<X509>> {
-    match cadata {
-        Cadata::Pem(text) => {
-            if text.is_empty() {
-                return Err(Error::value("Empty certificate data"));
-            }
-            if !text.is_ascii() {
-                return Err(Error::type_error(
-                    "cadata should be an ASCII string or a bytes-like object",
-                ));
-            }
-            let certs = X509::stack_from_pem(text.as_bytes()).unwrap_or_default();
-            crate::ffi::err::clear_error();
-            if certs.is_empty() {
-                return Err(errors::fixed(
-                    "no start line: cadata does not contain a certificate",
-                ));
-            }
-            Ok(certs)
-        }
-        Cadata::Der(mut bytes) => {
-            if bytes.is_empty() {
-                return Err(Error::value("Empty certificate data"));
-            }
-            let mut certs = Vec::new();
-            while let Some(len) = der_length(bytes) {
-                match X509::from_der(&bytes[..len]) {
-                    Ok(c) => certs.push(c),
-                    Err(e) if certs.is_empty() => return Err(config_error(&e, 0)),
-                    Err(_) => break,
-                }
-                bytes = &bytes[len..];
-            }
-            crate::ffi::err::clear_error();
-            if certs.is_empty() {
-                return Err(errors::fixed(
-                    "not enough data: cadata does not contain a certificate",
-                ));
-            }
-            Ok(certs)
-        }
-    }
-}
-
-/// Total length of the DER element (a certificate's outer SEQUENCE) at the start of `b`.
-fn der_length(b: &[u8]) -> Option<usize> {
-    if b.len() < 2 {
-        return None;
-    }
-    let first = usize::from(b[1]);
-    let (header, body) = if first < 0x80 {
-        (2, first)
-    } else {
-        let n = first & 0x7f;
-        if n == 0 || n > 4 || b.len() < 2 + n {
-            return None;
-        }
-        let body = b[2..2 + n]
+impl SSLContext {
+    /// `ctx.get_ca_certs(binary_form=False)`: the CA certificates of the trust store (those
+    /// `X509_check_ca` accepts), in the store's order, as decoded dicts or as DER `bytes`.
+    /// Certificates of a `capath` directory appear only once a handshake has looked them up.
+    ///
+    /// ```text
+    /// Python:  print(ctx.get_ca_certs())
+    /// Rust:    println!("{}", ctx.get_ca_certs(false)?.py_repr());
+    /// Python:  ders = ctx.get_ca_certs(binary_form=True)
+    /// Rust:    let ders = ctx.get_ca_certs(true)?;   // each: PeerCert::Binary(der)
+    /// ```
+    pub fn get_ca_certs(&self, binary_form: bool) -> Result<Vec<PeerCert>> {
+        let certs = {
+            let _guard = self.read();
+            crate::ffi::store::ca_certificates(&self.inner.ctx)
+        };
+        certs
             .iter()
-            .fold(0usize, |acc, &x| (acc << 8) | usize::from(x));
-        (2 + n, body)
-    };
-    let total = header.checked_add(body)?;
-    (total <= b.len()).then_some(total)
+            .map(|cert| {
+                if binary_form {
+                    cert.to_der()
+                        .map(PeerCert::Binary)
+                        .map_err(|e| config_error(&e, 0))
+                } else {
+                    decode_certificate(cert).map(PeerCert::Dict)
+                }
+            })
+            .collect()
+    }
+}
+
+/// A path as the C string OpenSSL opens (its bytes as given, UTF-8 or not); a NUL inside is
+/// `PyUnicode_FSConverter`'s ValueError, not a panic.
+fn c_path(p: &Path) -> Result<CString> {
+    use std::os::unix::ffi::OsStrExt;
+    CString::new(p.as_os_str().as_bytes()).map_err(|_| Error::value("embedded null byte"))
 }
