@@ -230,18 +230,7 @@ extern "C" {
     fn TLSv1_method() -> *const sys::SSL_METHOD;
     fn TLSv1_1_method() -> *const sys::SSL_METHOD;
     fn TLSv1_2_method() -> *const sys::SSL_METHOD;
-    fn SSL_CTX_get_default_passwd_cb(ctx: *mut sys::SSL_CTX) -> Option<PasswordCallback>;
-    fn SSL_CTX_get_default_passwd_cb_userdata(ctx: *mut sys::SSL_CTX) -> *mut libc::c_void;
-    fn SSL_CTX_set_default_passwd_cb(ctx: *mut sys::SSL_CTX, cb: Option<PasswordCallback>);
-    fn SSL_CTX_set_default_passwd_cb_userdata(ctx: *mut sys::SSL_CTX, u: *mut libc::c_void);
 }
-
-type PasswordCallback = unsafe extern "C" fn(
-    buf: *mut libc::c_char,
-    size: c_int,
-    rwflag: c_int,
-    userdata: *mut libc::c_void,
-) -> c_int;
 
 /// The version-pinned methods behind the deprecated `PROTOCOL_TLSv1*` (3, 4, 5).
 pub(crate) fn version_method(minor: u8) -> openssl::ssl::SslMethod {
@@ -254,65 +243,6 @@ pub(crate) fn version_method(minor: u8) -> openssl::ssl::SslMethod {
             _ => TLSv1_2_method(),
         };
         openssl::ssl::SslMethod::from_ptr(p)
-    }
-}
-
-/// The password a key file is decrypted with, and whether it was too long for OpenSSL's buffer
-/// (CPython's `password cannot be longer than 1024 bytes`).
-pub(crate) struct PasswordSlot<'a> {
-    password: &'a [u8],
-    /// Set by the callback when the password did not fit OpenSSL's buffer.
-    pub too_long: std::cell::Cell<Option<c_int>>,
-}
-
-unsafe extern "C" fn password_callback(
-    buf: *mut libc::c_char,
-    size: c_int,
-    _rwflag: c_int,
-    userdata: *mut libc::c_void,
-) -> c_int {
-    if userdata.is_null() || buf.is_null() || size < 0 {
-        return -1;
-    }
-    // SAFETY: `userdata` is the `PasswordSlot` installed by `with_password`, alive for the
-    // whole call that can invoke this callback.
-    let slot = unsafe { &*(userdata as *const PasswordSlot<'_>) };
-    if slot.password.len() > size as usize {
-        slot.too_long.set(Some(size));
-        return -1;
-    }
-    // SAFETY: OpenSSL gives a writable buffer of `size` bytes; we write at most that many.
-    unsafe {
-        std::ptr::copy_nonoverlapping(slot.password.as_ptr(), buf.cast(), slot.password.len())
-    };
-    slot.password.len() as c_int
-}
-
-/// Runs `f` with `password` installed as the context's PEM password callback, then restores the
-/// previous callback (CPython restores it after `load_cert_chain`). Callers hold the write lock.
-pub(crate) fn with_password<R>(
-    ctx: &SslContextRef,
-    password: &[u8],
-    f: impl FnOnce() -> R,
-) -> (R, Option<c_int>) {
-    let slot = PasswordSlot {
-        password,
-        too_long: std::cell::Cell::new(None),
-    };
-    // SAFETY: the callback and the pointer to `slot` are installed only for the duration of
-    // `f`, during which `slot` is alive; the previous values are put back before returning.
-    unsafe {
-        let old_cb = SSL_CTX_get_default_passwd_cb(ctx.as_ptr());
-        let old_ud = SSL_CTX_get_default_passwd_cb_userdata(ctx.as_ptr());
-        SSL_CTX_set_default_passwd_cb(ctx.as_ptr(), Some(password_callback));
-        SSL_CTX_set_default_passwd_cb_userdata(
-            ctx.as_ptr(),
-            &slot as *const PasswordSlot<'_> as *mut libc::c_void,
-        );
-        let r = f();
-        SSL_CTX_set_default_passwd_cb(ctx.as_ptr(), old_cb);
-        SSL_CTX_set_default_passwd_cb_userdata(ctx.as_ptr(), old_ud);
-        (r, slot.too_long.get())
     }
 }
 
