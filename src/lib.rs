@@ -19,6 +19,7 @@
 mod error;
 mod ffi;
 pub mod pyrepr;
+pub mod select;
 pub mod socket;
 pub mod ssl;
 

@@ -7,6 +7,7 @@
 pub(crate) mod bio;
 pub(crate) mod cipher;
 pub(crate) mod err;
+pub(crate) mod poll;
 pub(crate) mod ssl;
 pub(crate) mod store;
 pub(crate) mod sys;
