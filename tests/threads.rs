@@ -1,0 +1,201 @@
+//! Threads (see `docs/threads.md`): one `SSLContext` shared by a threaded server and many
+//! client threads at once; `MemoryBIO` handles used from two threads.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use pyssl::{socket, ssl};
+
+fn server_context() -> ssl::SSLContext {
+    let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
+    ctx.load_cert_chain(
+        common::fixture("server.pem"),
+        common::fixture_str("server.key").as_str(),
+    )
+    .unwrap();
+    ctx
+}
+
+fn client_context() -> ssl::SSLContext {
+    ssl::create_default_context_with(ssl::CreateDefaultContext {
+        cafile: Some(&common::fixture_str("ca.pem")),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+/// A threaded echo-style server: the accept loop hands each connection to a new thread, which
+/// runs the handshake (`do_handshake_on_connect=False` on the listener, so handshakes run in
+/// parallel) and answers `REQ <text>\n` lines with `RESP <text>\n` until the client closes.
+/// Serves `total` connections, then joins its workers and returns how many lines it answered.
+fn threaded_server(ctx: ssl::SSLContext, total: usize) -> (u16, thread::JoinHandle<usize>) {
+    let listener = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
+    listener.bind(("127.0.0.1", 0)).unwrap();
+    listener.listen(128).unwrap();
+    // A failed client must not hang the suite: accept gives up after a while.
+    listener.settimeout(Some(20.0)).unwrap();
+    let port = listener.getsockname().unwrap().port();
+    let server = ctx
+        .wrap_socket(
+            listener,
+            ssl::WrapSocket {
+                server_side: true,
+                do_handshake_on_connect: false,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let answered = Arc::new(AtomicUsize::new(0));
+    let handle = thread::spawn(move || {
+        let mut workers = Vec::new();
+        for _ in 0..total {
+            let (mut conn, _) = server.accept().unwrap();
+            let answered = answered.clone();
+            workers.push(thread::spawn(move || {
+                conn.settimeout(Some(20.0)).unwrap();
+                conn.do_handshake().unwrap();
+                let mut pending = Vec::new();
+                loop {
+                    let data = conn.recv(4096).unwrap();
+                    if data.is_empty() {
+                        break;
+                    }
+                    pending.extend_from_slice(&data);
+                    while let Some(end) = pending.iter().position(|&b| b == b'\n') {
+                        let line: Vec<u8> = pending.drain(..=end).collect();
+                        let text = line.strip_prefix(b"REQ ").expect("a request line");
+                        conn.sendall(&[b"RESP ", text].concat()).unwrap();
+                        answered.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            }));
+        }
+        for w in workers {
+            w.join().unwrap();
+        }
+        answered.load(Ordering::SeqCst)
+    });
+    (port, handle)
+}
+
+/// One request on a new connection; returns the negotiated cipher's name.
+fn request(ctx: &ssl::SSLContext, port: u16, text: &str) -> String {
+    let sock = socket::create_connection(("127.0.0.1", port), Default::default()).unwrap();
+    sock.settimeout(Some(20.0)).unwrap();
+    let mut ss = ctx
+        .wrap_socket(
+            sock,
+            ssl::WrapSocket {
+                server_hostname: Some("localhost"),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    ss.sendall(format!("REQ {text}\n").as_bytes()).unwrap();
+    let want = format!("RESP {text}\n");
+    let mut got = Vec::new();
+    while got.len() < want.len() {
+        let data = ss.recv(4096).unwrap();
+        assert!(!data.is_empty(), "closed early");
+        got.extend_from_slice(&data);
+    }
+    assert_eq!(String::from_utf8(got).unwrap(), want);
+    let cipher = ss.cipher().unwrap().0;
+    ss.close().unwrap();
+    cipher
+}
+
+#[test]
+fn one_context_serves_sixteen_client_threads_at_once() {
+    const CLIENTS: usize = 16;
+    const REQUESTS: usize = 25;
+    let start = Instant::now();
+    let (port, server) = threaded_server(server_context(), CLIENTS * REQUESTS);
+    let ctx = client_context();
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let ctx = ctx.clone();
+            thread::spawn(move || {
+                for r in 0..REQUESTS {
+                    request(&ctx, port, &format!("client {c} request {r}"));
+                }
+            })
+        })
+        .collect();
+    for c in clients {
+        c.join().unwrap();
+    }
+    assert_eq!(server.join().unwrap(), CLIENTS * REQUESTS);
+    // 400 handshakes; bounded so a lock convoy or a serialised server would show.
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(15), "{took:?}");
+}
+
+#[test]
+fn long_lived_connections_from_many_threads_at_once() {
+    const CLIENTS: usize = 16;
+    const REQUESTS: usize = 25;
+    let (port, server) = threaded_server(server_context(), CLIENTS);
+    let ctx = client_context();
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let ctx = ctx.clone();
+            thread::spawn(move || {
+                let sock =
+                    socket::create_connection(("127.0.0.1", port), Default::default()).unwrap();
+                sock.settimeout(Some(20.0)).unwrap();
+                let mut ss = ctx
+                    .wrap_socket(
+                        sock,
+                        ssl::WrapSocket {
+                            server_hostname: Some("localhost"),
+                            ..Default::default()
+                        },
+                    )
+                    .unwrap();
+                for r in 0..REQUESTS {
+                    let text = format!("{c}/{r} {}", "x".repeat(r * 100));
+                    ss.sendall(format!("REQ {text}\n").as_bytes()).unwrap();
+                    let want = format!("RESP {text}\n");
+                    let mut got = Vec::new();
+                    while got.len() < want.len() {
+                        got.extend_from_slice(&ss.recv(65536).unwrap());
+                    }
+                    assert_eq!(String::from_utf8(got).unwrap(), want);
+                }
+                ss.close().unwrap();
+            })
+        })
+        .collect();
+    for c in clients {
+        c.join().unwrap();
+    }
+    assert_eq!(server.join().unwrap(), CLIENTS * REQUESTS);
+}
+
+#[test]
+fn memory_bio_handles_move_bytes_between_threads() {
+    let bio = ssl::MemoryBIO::new().unwrap();
+    let writer = {
+        let bio = bio.clone();
+        thread::spawn(move || {
+            for i in 0..2000u32 {
+                bio.write(&i.to_be_bytes()).unwrap();
+            }
+            bio.write_eof();
+        })
+    };
+    let mut got = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !bio.eof() {
+        assert!(Instant::now() < deadline, "reader starved");
+        got.extend(bio.read(-1).unwrap());
+    }
+    writer.join().unwrap();
+    let expected: Vec<u8> = (0..2000u32).flat_map(u32::to_be_bytes).collect();
+    assert!(got == expected, "bytes lost or reordered");
+}
