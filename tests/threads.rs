@@ -1,9 +1,10 @@
 //! Threads (see `docs/threads.md`): one `SSLContext` shared by a threaded server and many
-//! client threads at once; `MemoryBIO` handles used from two threads.
+//! client threads at once; a context reconfigured while other threads wrap sockets with it;
+//! `MemoryBIO` handles used from two threads.
 
 mod common;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -175,6 +176,70 @@ fn long_lived_connections_from_many_threads_at_once() {
         c.join().unwrap();
     }
     assert_eq!(server.join().unwrap(), CLIENTS * REQUESTS);
+}
+
+#[test]
+fn a_context_reconfigured_while_other_threads_wrap_sockets() {
+    const CLIENTS: usize = 8;
+    const REQUESTS: usize = 12;
+    const A: &str = "ECDHE-RSA-AES128-GCM-SHA256";
+    const B: &str = "ECDHE-RSA-AES256-GCM-SHA384";
+    let (port, server) = threaded_server(server_context(), CLIENTS * REQUESTS);
+    // TLS 1.2, so that set_ciphers decides the cipher of every new connection.
+    let ctx = client_context();
+    ctx.set_maximum_version(ssl::TLSVersion::TLSv1_2).unwrap();
+    ctx.set_ciphers(A).unwrap();
+
+    let done = Arc::new(AtomicBool::new(false));
+    let changes = Arc::new(AtomicUsize::new(0));
+    let reconfigure = {
+        let (ctx, done, changes) = (ctx.clone(), done.clone(), changes.clone());
+        let ca = common::fixture_str("ca.pem");
+        thread::spawn(move || {
+            let mut i = 0;
+            while !done.load(Ordering::SeqCst) {
+                let name = if i % 2 == 0 { B } else { A };
+                ctx.set_ciphers(name).unwrap();
+                // A reader sees one whole configuration, never a half-written one.
+                let tls12: Vec<String> = ctx
+                    .get_ciphers()
+                    .into_iter()
+                    .filter(|c| c.protocol == "TLSv1.2")
+                    .map(|c| c.name)
+                    .collect();
+                assert_eq!(tls12, [name]);
+                ctx.load_verify_locations(ca.as_str()).unwrap();
+                changes.fetch_add(1, Ordering::SeqCst);
+                i += 1;
+            }
+        })
+    };
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let ctx = ctx.clone();
+            thread::spawn(move || {
+                let mut seen = Vec::new();
+                for r in 0..REQUESTS {
+                    seen.push(request(&ctx, port, &format!("{c}/{r}")));
+                }
+                seen
+            })
+        })
+        .collect();
+    let mut ciphers = Vec::new();
+    for c in clients {
+        ciphers.extend(c.join().unwrap());
+    }
+    done.store(true, Ordering::SeqCst);
+    reconfigure.join().unwrap();
+    assert_eq!(server.join().unwrap(), CLIENTS * REQUESTS);
+    assert!(ciphers.iter().all(|c| c == A || c == B), "{ciphers:?}");
+    assert!(
+        changes.load(Ordering::SeqCst) > 1,
+        "the context never changed"
+    );
+    // The trust store grew by the same CA each time: still one certificate, as in Python.
+    assert_eq!(ctx.cert_store_stats().x509_ca, 1);
 }
 
 #[test]
