@@ -62,6 +62,7 @@
 mod error;
 mod ffi;
 pub mod pyrepr;
+pub mod select;
 pub mod socket;
 pub mod ssl;
 

@@ -8,6 +8,7 @@ pub(crate) mod bio;
 pub(crate) mod cipher;
 pub(crate) mod err;
 pub(crate) mod obj;
+pub(crate) mod poll;
 pub(crate) mod session;
 pub(crate) mod ssl;
 pub(crate) mod store;
