@@ -22,6 +22,7 @@ use super::context::SSLContext;
 use super::errors;
 use super::idna;
 
+mod chain;
 mod io;
 use crate::error::{Error, Result, SSLError, SSLErrorKind};
 use crate::ffi::ssl as ffi_ssl;
