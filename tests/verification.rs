@@ -997,3 +997,82 @@ fn chains_match_cpython_and_the_fixtures() {
         assert_eq!(ours_line, theirs, "{what}");
     }
 }
+
+/// A server asking for an optional client certificate from a client that sends none: CPython
+/// 3.13's `get_unverified_chain()` raises `AttributeError` there (its C layer puts `None` in the
+/// list); pyssl returns `[]`, as for every other "no certificate" case. Pinned on both sides so
+/// a change in either is noticed.
+#[test]
+fn optional_client_certificate_not_sent() {
+    let sctx = server_context("server.pem", "server.key");
+    sctx.set_verify_mode(ssl::CERT_OPTIONAL).unwrap();
+    sctx.load_verify_locations(common::fixture_str("ca.pem").as_str())
+        .unwrap();
+    let listener = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
+    listener.bind(("127.0.0.1", 0)).unwrap();
+    listener.listen(1).unwrap();
+    let port = listener.getsockname().unwrap().port();
+    let server = thread::spawn(move || {
+        let (conn, _) = listener.accept().unwrap();
+        let mut s = sctx
+            .wrap_socket(
+                conn,
+                ssl::WrapSocket {
+                    server_side: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let _ = s.read(1);
+        (s.get_verified_chain(), s.get_unverified_chain())
+    });
+    let cctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT).unwrap();
+    cctx.load_verify_locations(common::fixture_str("ca.pem").as_str())
+        .unwrap();
+    let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
+    let mut c = cctx
+        .wrap_socket(
+            sock,
+            ssl::WrapSocket {
+                server_hostname: Some("localhost"),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    c.connect(("127.0.0.1", port)).unwrap();
+    c.sendall(b"x").unwrap();
+    let (verified, unverified) = server.join().unwrap();
+    assert!(verified.is_empty() && unverified.is_empty());
+
+    let theirs = common::py313(
+        r#"
+import socket, ssl, sys, threading
+F = lambda n: sys.argv[1] + '/' + n
+sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+sctx.load_cert_chain(F('server.pem'), F('server.key'))
+sctx.verify_mode = ssl.CERT_OPTIONAL
+sctx.load_verify_locations(F('ca.pem'))
+l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen()
+out = []
+def serve():
+    s = sctx.wrap_socket(l.accept()[0], server_side=True)
+    s.recv(1)
+    out.append(repr(s.get_verified_chain()))
+    try:
+        out.append(repr(s.get_unverified_chain()))
+    except Exception as e:
+        out.append(f'{type(e).__name__}: {e}')
+t = threading.Thread(target=serve); t.start()
+cctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+cctx.load_verify_locations(F('ca.pem'))
+c = cctx.wrap_socket(socket.socket(), server_hostname='localhost')
+c.connect(l.getsockname()); c.sendall(b'x'); t.join(); c.close()
+print('\n'.join(out))
+"#,
+        &[&common::fixture_str("")],
+    );
+    assert_eq!(
+        theirs,
+        "[]\nAttributeError: 'NoneType' object has no attribute 'public_bytes'\n"
+    );
+}

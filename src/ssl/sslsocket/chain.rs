@@ -35,10 +35,12 @@ impl SSLSocket {
     /// Rust:    for der in ssock.get_verified_chain() { println!("{}", ssl::DER_cert_to_PEM_cert(&der)); }
     /// ```
     ///
-    /// With verification off (`CERT_NONE`) OpenSSL still builds a chain from what the peer
-    /// sent, so this then equals [`get_unverified_chain`](Self::get_unverified_chain), as
-    /// Python documents. Python raises `AttributeError` when the socket has no TLS layer yet
-    /// (never connected, or closed); this returns `[]` there.
+    /// With verification off (`CERT_NONE`) OpenSSL still builds a chain, from what the peer
+    /// sent and the context's trust store: Python's docstring says it then "acts the same as
+    /// `get_unverified_chain`", which holds only when the store adds nothing (measured with
+    /// CPython 3.13: a client holding the server's CA gets `[leaf, ca]` here, `[leaf]` there).
+    /// Python raises `AttributeError` when the socket has no TLS layer yet (never connected,
+    /// or closed); this returns `[]` there.
     pub fn get_verified_chain(&self) -> Vec<Vec<u8>> {
         let Some(ssl) = self.ssl.as_ref() else {
             return Vec::new();
