@@ -463,6 +463,10 @@ fn ssl_members_works() -> Vec<&'static str> {
         "SSLContext.cert_store_stats" => ssl::SSLContext::cert_store_stats;
         "SSLContext.get_ciphers" => ssl::SSLContext::get_ciphers;
         "SSLContext.get_ca_certs" => ssl::SSLContext::get_ca_certs;
+        "SSLSocket.get_verified_chain" => ssl::SSLSocket::get_verified_chain;
+        "SSLSocket.get_unverified_chain" => ssl::SSLSocket::get_unverified_chain;
+        "SSLObject.get_verified_chain" => ssl::SSLObject::get_verified_chain;
+        "SSLObject.get_unverified_chain" => ssl::SSLObject::get_unverified_chain;
         "SSLContext.load_cert_chain" => |c: &ssl::SSLContext| (
             c.load_cert_chain("cert.pem", "key.pem"),
             c.load_cert_chain("cert.pem", ssl::LoadCertChain { password: Some("pw"), ..Default::default() }),

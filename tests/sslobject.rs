@@ -122,6 +122,15 @@ fn two_objects_handshake_and_talk_in_one_thread() {
     }
     assert_eq!(client.version().as_deref(), Some("TLSv1.3"));
     assert_eq!(server.cipher(), client.cipher());
+    // CPython 3.13's chains: verified [leaf, ca], sent [leaf]; the server saw no client cert.
+    let pem = |name: &str| std::fs::read_to_string(common::fixture(name)).unwrap();
+    let der = |name: &str| ssl::PEM_cert_to_DER_cert(&pem(name)).unwrap();
+    assert_eq!(
+        client.get_verified_chain(),
+        [der("server.pem"), der("ca.pem")]
+    );
+    assert_eq!(client.get_unverified_chain(), [der("server.pem")]);
+    assert!(server.get_unverified_chain().is_empty());
     assert!(client
         .getpeercert(false)
         .unwrap()

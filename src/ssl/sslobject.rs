@@ -222,6 +222,16 @@ impl SSLObject {
         self.ssl.session_reused()
     }
 
+    /// `sslobj.get_verified_chain()` (CPython 3.13): the verified chain as DER, leaf first.
+    pub fn get_verified_chain(&self) -> Vec<Vec<u8>> {
+        super::sslsocket::chain::verified_chain(&self.ssl)
+    }
+
+    /// `sslobj.get_unverified_chain()` (CPython 3.13): the chain the peer sent, as DER.
+    pub fn get_unverified_chain(&self) -> Vec<Vec<u8>> {
+        super::sslsocket::chain::unverified_chain(&self.ssl)
+    }
+
     /// `sslobj.selected_alpn_protocol()`.
     pub fn selected_alpn_protocol(&self) -> Result<Option<String>> {
         connection::selected_alpn_protocol(&self.ssl)

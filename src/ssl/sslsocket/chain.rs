@@ -11,6 +11,7 @@
 //! (`SSL_get_peer_cert_chain`). On the server side OpenSSL leaves the client's own certificate
 //! out of the latter, and CPython puts it back at index 0, as done here.
 
+use openssl::ssl::SslRef;
 use openssl::stack::StackRef;
 use openssl::x509::{X509Ref, X509};
 
@@ -24,6 +25,25 @@ fn der_list<'a>(certs: impl Iterator<Item = &'a X509Ref>) -> Vec<Vec<u8>> {
 
 fn stack_ders(stack: Option<&StackRef<X509>>) -> Vec<Vec<u8>> {
     stack.map_or_else(Vec::new, |s| der_list(s.iter()))
+}
+
+/// The verifier's chain of a connection (shared with `SSLObject`).
+pub(crate) fn verified_chain(ssl: &SslRef) -> Vec<Vec<u8>> {
+    stack_ders(ssl.verified_chain())
+}
+
+/// The peer's sent chain, with a client's own certificate first on the server side.
+pub(crate) fn unverified_chain(ssl: &SslRef) -> Vec<Vec<u8>> {
+    let Some(chain) = ssl.peer_cert_chain() else {
+        return Vec::new();
+    };
+    if !ssl.is_server() {
+        return der_list(chain.iter());
+    }
+    match ssl.peer_certificate() {
+        Some(peer) => der_list(std::iter::once(&*peer).chain(chain.iter())),
+        None => Vec::new(),
+    }
 }
 
 impl SSLSocket {
@@ -42,10 +62,7 @@ impl SSLSocket {
     /// Python raises `AttributeError` when the socket has no TLS layer yet (never connected,
     /// or closed); this returns `[]` there.
     pub fn get_verified_chain(&self) -> Vec<Vec<u8>> {
-        let Some(ssl) = self.ssl.as_ref() else {
-            return Vec::new();
-        };
-        stack_ders(ssl.verified_chain())
+        self.ssl.as_deref().map_or_else(Vec::new, verified_chain)
     }
 
     /// `ssock.get_unverified_chain()` (3.13+): the certificates the peer sent, as DER, its own
@@ -63,18 +80,6 @@ impl SSLSocket {
     /// returns `[]`, which is what Python means there. Python raises `AttributeError` too when
     /// the socket has no TLS layer yet (never connected, or closed); this returns `[]`.
     pub fn get_unverified_chain(&self) -> Vec<Vec<u8>> {
-        let Some(ssl) = self.ssl.as_ref() else {
-            return Vec::new();
-        };
-        let Some(chain) = ssl.peer_cert_chain() else {
-            return Vec::new();
-        };
-        if !self.server_side {
-            return der_list(chain.iter());
-        }
-        match ssl.peer_certificate() {
-            Some(peer) => der_list(std::iter::once(&*peer).chain(chain.iter())),
-            None => Vec::new(),
-        }
+        self.ssl.as_deref().map_or_else(Vec::new, unverified_chain)
     }
 }

@@ -23,7 +23,7 @@ use super::idna;
 use super::session::SSLSession;
 use super::sni;
 
-mod chain;
+pub(crate) mod chain;
 mod io;
 use crate::error::{Error, Result, SSLError, SSLErrorKind};
 use crate::ffi::ssl as ffi_ssl;
