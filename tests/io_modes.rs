@@ -288,9 +288,14 @@ fn the_nonblocking_handshake_example_runs_offline() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        "handshake done: TLSv1.3 after waiting\nHTTP/1.1 200 OK\n"
+    // Usually the first do_handshake() wants to read; if the client thread is descheduled
+    // right after sending its ClientHello, the server's whole flight is already there and the
+    // handshake completes at once. Both are correct non-blocking behaviour.
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout == "handshake done: TLSv1.3 after waiting\nHTTP/1.1 200 OK\n"
+            || stdout == "handshake done: TLSv1.3 at once\nHTTP/1.1 200 OK\n",
+        "{stdout}"
     );
 }
 
