@@ -98,6 +98,23 @@ fn connect_verifies_a_python_server() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("version: 'TLSv1.3'\n"), "{stdout}");
+    // The verified chain, each certificate as CPython decodes it.
+    let decoded = common::py313(
+        "import _ssl, sys\nfor f in sys.argv[1:]: print(repr(_ssl._test_decode_cert(f)))",
+        &[
+            &common::fixture_str("server.pem"),
+            &common::fixture_str("ca.pem"),
+        ],
+    );
+    let decoded: Vec<&str> = decoded.lines().collect();
+    assert!(
+        stdout.contains(&format!("verified chain [0]: {}\n", decoded[0])),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("verified chain [1]: {}\n", decoded[1])),
+        "{stdout}"
+    );
     assert!(
         stdout.ends_with("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi\n"),
         "{stdout:?}"

@@ -52,6 +52,13 @@ fn fetch(
         "peer certificate: {}",
         secure_sock.getpeercert(false)?.py_repr()
     );
+    // The chain as CPython 3.13 shows it: each certificate decoded as getpeercert() does.
+    for (i, der) in secure_sock.get_verified_chain().iter().enumerate() {
+        println!(
+            "verified chain [{i}]: {}",
+            ssl::_decode_der_cert(der)?.py_repr()
+        );
+    }
     let request = format!("GET / HTTP/1.1\r\nHost: {hostname}\r\nConnection: close\r\n\r\n");
     secure_sock.sendall(request.as_bytes())?;
     let response = secure_sock.recv(4096)?;

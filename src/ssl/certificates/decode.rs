@@ -68,6 +68,21 @@ pub fn _test_decode_cert(path: impl AsRef<Path>) -> Result<CertDict> {
     decode_certificate(&cert)
 }
 
+/// A DER certificate decoded as `getpeercert()` decodes the peer's: CPython 3.13's
+/// `_ssl.Certificate.get_info()` for the certificates of `get_verified_chain()`. Bytes that are
+/// not a certificate give OpenSSL's error (`SSLError` from its queue).
+///
+/// ```text
+/// Python:  ssock._sslobj.get_verified_chain()[0].get_info()
+/// Rust:    ssl::_decode_der_cert(&ssock.get_verified_chain()[0])?
+/// ```
+#[doc(hidden)]
+pub fn _decode_der_cert(der: &[u8]) -> Result<CertDict> {
+    let cert = openssl::x509::X509::from_der(der)
+        .map_err(|e| crate::ssl::errors::from_code(e.errors().last().map_or(0, |e| e.code())))?;
+    decode_certificate(&cert)
+}
+
 /// `PyUnicode_FromStringAndSize`: strict UTF-8, failing with `UnicodeDecodeError`'s text.
 pub(crate) fn utf8(bytes: &[u8]) -> Result<String> {
     match std::str::from_utf8(bytes) {
