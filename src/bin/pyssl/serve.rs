@@ -4,7 +4,9 @@
 //!   (`--handshake-timeout`, default 10 s) and so has the request, so a client that sends
 //!   garbage, stalls or never speaks costs one thread for at most that long and never stops the
 //!   server.
-//! * At most [`MAX_ACTIVE`] connections are served at once; more are closed at accept.
+//! * At most [`MAX_ACTIVE`] connections are served at once; more are closed at accept. The
+//!   listen backlog (1024) absorbs bursts: with 128, a burst of 500 connects has SYNs dropped
+//!   and retried a second or more later.
 //! * Every connection ends gracefully: close_notify when the handshake succeeded, then a
 //!   half-close (FIN), a brief drain of what the peer still sends, and only then `close`. Closing
 //!   with unread data makes the kernel answer with RST, which can destroy a fatal alert OpenSSL
@@ -152,7 +154,7 @@ pub fn listen(host: &str, port: u16) -> ssl::Result<socket::socket> {
     let bindsocket = socket::socket(family, socket::SOCK_STREAM)?;
     bindsocket.setsockopt(socket::SOL_SOCKET, socket::SO_REUSEADDR, 1)?;
     bindsocket.bind((host, port))?;
-    bindsocket.listen(128)?;
+    bindsocket.listen(1024)?;
     Ok(bindsocket)
 }
 
