@@ -472,3 +472,331 @@ fn pyssl_serve_fatal_alert_survives_unread_client_data() {
         .contains("failed: [SSL: UNSUPPORTED_PROTOCOL] unsupported protocol"));
     assert_eq!(normal_client(server.port), RESPONSE);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Misbehaving servers against a pyssl client and a CPython client
+
+/// Client socket timeout in these cases.
+const CLIENT_TIMEOUT: f64 = 0.5;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum BadServer {
+    /// Sends data, then closes without close_notify.
+    NoCloseNotify,
+    /// Handshakes, then resets the connection (SO_LINGER 0).
+    Resets,
+    /// Accepts and never answers the ClientHello.
+    StallsHandshake,
+    /// Handshakes, then never sends the response.
+    StallsResponse,
+    /// Sends the first half of a TLS record, then closes.
+    TruncatesRecord,
+    /// Presents a leaf whose issuer the client does not have.
+    UnverifiableChain,
+    /// Answers the ClientHello with an HTTP error in clear text, then closes.
+    PlainHttp,
+    /// Greets in clear text (an SSH banner) and waits.
+    PlainBanner,
+}
+
+fn tls_server_ctx(cert: &str, key: &str) -> ssl::SSLContext {
+    let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
+    ctx.load_cert_chain(
+        common::fixture_str(cert).as_str(),
+        common::fixture_str(key).as_str(),
+    )
+    .unwrap();
+    ctx.set_num_tickets(0).unwrap();
+    ctx
+}
+
+/// Serves `n` connections, each misbehaving as `kind` says.
+fn bad_server(kind: BadServer, n: usize) -> (u16, thread::JoinHandle<()>) {
+    let listener = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
+    listener.bind(("127.0.0.1", 0)).unwrap();
+    listener.listen(4).unwrap();
+    let port = listener.getsockname().unwrap().port();
+    let handle = thread::spawn(move || {
+        let ctx = match kind {
+            BadServer::UnverifiableChain => {
+                tls_server_ctx("server-chain-leaf.pem", "server-chain.key")
+            }
+            _ => tls_server_ctx("server.pem", "server.key"),
+        };
+        // Each connection in its own thread, so a stall on one does not delay the next.
+        let workers: Vec<_> = (0..n)
+            .map(|_| {
+                let (sock, _) = listener.accept().unwrap();
+                let ctx = ctx.clone();
+                thread::spawn(move || misbehave(kind, &ctx, sock))
+            })
+            .collect();
+        for w in workers {
+            w.join().unwrap();
+        }
+    });
+    (port, handle)
+}
+
+/// One connection of a [`bad_server`].
+fn misbehave(kind: BadServer, ctx: &ssl::SSLContext, mut sock: socket::socket) {
+    sock.settimeout(Some(10.0)).unwrap();
+    let stall = Duration::from_secs_f64(CLIENT_TIMEOUT + 1.0);
+    let handshake = |sock: socket::socket| {
+        ctx.wrap_socket(
+            sock,
+            ssl::WrapSocket {
+                server_side: true,
+                ..Default::default()
+            },
+        )
+    };
+    match kind {
+        BadServer::NoCloseNotify => {
+            let mut conn = handshake(sock).unwrap();
+            conn.sendall(b"partial response").unwrap();
+            // Let the client read the data before the FIN (no close_notify: pyssl's
+            // close, like CPython's, sends none).
+            thread::sleep(Duration::from_millis(50));
+            conn.close().unwrap();
+        }
+        BadServer::Resets => {
+            let mut conn = handshake(sock).unwrap();
+            let linger: Vec<u8> = [1i32.to_ne_bytes(), 0i32.to_ne_bytes()].concat();
+            conn.setsockopt_bytes(socket::SOL_SOCKET, socket::SO_LINGER, &linger)
+                .unwrap();
+            conn.close().unwrap();
+        }
+        BadServer::StallsHandshake => {
+            thread::sleep(stall);
+            sock.close().unwrap();
+        }
+        BadServer::StallsResponse => {
+            let conn = handshake(sock).unwrap();
+            thread::sleep(stall);
+            drop(conn);
+        }
+        BadServer::TruncatesRecord => truncate_record(ctx, sock),
+        BadServer::UnverifiableChain => {
+            let _ = handshake(sock);
+        }
+        BadServer::PlainHttp => {
+            let _ = sock.recv(4096);
+            sock.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                .unwrap();
+            let _ = sock.shutdown(socket::SHUT_WR);
+            thread::sleep(Duration::from_millis(100));
+            sock.close().unwrap();
+        }
+        BadServer::PlainBanner => {
+            sock.sendall(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n").unwrap();
+            // The client fails on the banner and closes; wait for that.
+            let _ = sock.recv(4096);
+            let _ = sock.recv(4096);
+            sock.close().unwrap();
+        }
+    }
+}
+
+/// A TLS server over memory BIOs: handshakes over `sock`, then sends half of one record.
+fn truncate_record(ctx: &ssl::SSLContext, mut sock: socket::socket) {
+    let incoming = ssl::MemoryBIO::new().unwrap();
+    let outgoing = ssl::MemoryBIO::new().unwrap();
+    let mut obj = ctx
+        .wrap_bio(
+            &incoming,
+            &outgoing,
+            ssl::WrapBio {
+                server_side: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    loop {
+        let r = obj.do_handshake();
+        sock.sendall(&outgoing.read(-1).unwrap()).unwrap();
+        match r {
+            Ok(()) => break,
+            Err(e) if e.is_want_read() => {
+                let data = sock.recv(16384).unwrap();
+                assert!(!data.is_empty(), "client left mid-handshake");
+                incoming.write(&data).unwrap();
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    obj.write(b"HTTP/1.1 200 OK\r\nContent-Length: 19\r\n\r\nHello Secure World!")
+        .unwrap();
+    let record = outgoing.read(-1).unwrap();
+    sock.sendall(&record[..record.len() / 2]).unwrap();
+    thread::sleep(Duration::from_millis(50));
+    sock.close().unwrap();
+}
+
+/// A pyssl client: handshake, then read until EOF or an error; prints what it got.
+fn pyssl_client(port: u16, suppress_ragged_eofs: bool) -> String {
+    let ctx = ssl::create_default_context_with(ssl::CreateDefaultContext {
+        cafile: Some(&common::fixture_str("ca.pem")),
+        ..Default::default()
+    })
+    .unwrap();
+    let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
+    sock.settimeout(Some(CLIENT_TIMEOUT)).unwrap();
+    let mut s = ctx
+        .wrap_socket(
+            sock,
+            ssl::WrapSocket {
+                server_hostname: Some("localhost"),
+                suppress_ragged_eofs,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    if let Err(e) = s.connect(("127.0.0.1", port)) {
+        return format!("handshake: {}", common::describe_error(&e));
+    }
+    let mut data = Vec::new();
+    let end = loop {
+        match s.recv(4096) {
+            Ok(d) if d.is_empty() => break "EOF".to_string(),
+            Ok(d) => data.extend(d),
+            Err(e) => break common::describe_error(&e),
+        }
+    };
+    format!("read {}: {end}", PyBytes(&data).py_repr())
+}
+
+/// The same client in CPython 3.13, run on every `port:suppress` argument side by side;
+/// prints one line per argument, in order.
+const PY_CLIENT: &str = r#"
+import socket, ssl, sys
+from concurrent.futures import ThreadPoolExecutor
+cafile, timeout = sys.argv[1], float(sys.argv[2])
+
+def client(arg):
+    port, suppress = arg.split(':')
+    ctx = ssl.create_default_context(cafile=cafile)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.settimeout(timeout)
+    s = ctx.wrap_socket(sock, server_hostname='localhost', suppress_ragged_eofs=suppress == '1')
+    try:
+        s.connect(('127.0.0.1', int(port)))
+    except Exception as e:
+        return 'handshake: ' + describe_error(e)
+    data = b''
+    while True:
+        try:
+            d = s.recv(4096)
+        except Exception as e:
+            end = describe_error(e)
+            break
+        if not d:
+            end = 'EOF'
+            break
+        data += d
+    return 'read %r: %s' % (data, end)
+
+with ThreadPoolExecutor(len(sys.argv) - 3) as pool:
+    for line in pool.map(client, sys.argv[3:]):
+        print(line)
+"#;
+
+fn python_clients(cases: &[(u16, bool)]) -> Vec<String> {
+    let code = format!("{}{}", common::PY_DESCRIBE_ERROR, PY_CLIENT);
+    let mut args = vec![common::fixture_str("ca.pem"), CLIENT_TIMEOUT.to_string()];
+    args.extend(
+        cases
+            .iter()
+            .map(|(port, suppress)| format!("{port}:{}", *suppress as u8)),
+    );
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    common::py313(&code, &args)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn misbehaving_servers_end_in_cpythons_error_for_pyssl_clients() {
+    let eof = "SSLEOFError|8|'SSL'|'UNEXPECTED_EOF_WHILE_READING'|None|None|[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol";
+    let wrong_version = "SSLError|1|'SSL'|'WRONG_VERSION_NUMBER'|None|None|[SSL: WRONG_VERSION_NUMBER] wrong version number";
+    let cases: Vec<(BadServer, bool, String)> = vec![
+        (
+            BadServer::NoCloseNotify,
+            true,
+            "read b'partial response': EOF".into(),
+        ),
+        (
+            BadServer::NoCloseNotify,
+            false,
+            format!("read b'partial response': {eof}"),
+        ),
+        (
+            BadServer::Resets,
+            true,
+            "read b'': ConnectionResetError|104|-|-|-|-|[Errno 104] Connection reset by peer"
+                .into(),
+        ),
+        (
+            BadServer::StallsHandshake,
+            true,
+            "handshake: TimeoutError|None|-|-|-|-|The handshake operation timed out".into(),
+        ),
+        (
+            BadServer::StallsResponse,
+            true,
+            "read b'': TimeoutError|None|-|-|-|-|The read operation timed out".into(),
+        ),
+        (BadServer::TruncatesRecord, true, "read b'': EOF".into()),
+        (
+            BadServer::TruncatesRecord,
+            false,
+            format!("read b'': {eof}"),
+        ),
+        (BadServer::UnverifiableChain, true, "handshake: SSLCertVerificationError|1|'SSL'|'CERTIFICATE_VERIFY_FAILED'|20|'unable to get local issuer certificate'|[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate".into()),
+        (BadServer::PlainHttp, true, format!("handshake: {wrong_version}")),
+        (BadServer::PlainBanner, true, format!("handshake: {wrong_version}")),
+    ];
+    // The cases run side by side (each has its own server, serving the pyssl client and then
+    // the CPython one), to keep the test short.
+    let servers: Vec<_> = cases
+        .iter()
+        .map(|(kind, ..)| bad_server(*kind, 2))
+        .collect();
+    let ours: Vec<String> = thread::scope(|scope| {
+        let runs: Vec<_> = cases
+            .iter()
+            .zip(&servers)
+            .map(|((kind, suppress, _), (port, _))| {
+                scope.spawn(move || {
+                    let started = std::time::Instant::now();
+                    let ours = pyssl_client(*port, *suppress);
+                    let took = started.elapsed();
+                    assert!(took < Duration::from_secs(5), "{kind:?} took {took:?}");
+                    ours
+                })
+            })
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    let theirs = python_clients(
+        &cases
+            .iter()
+            .zip(&servers)
+            .map(|((_, suppress, _), (port, _))| (*port, *suppress))
+            .collect::<Vec<_>>(),
+    );
+    for (_, server) in servers {
+        server.join().unwrap();
+    }
+    assert_eq!(theirs.len(), cases.len());
+    let mut failures = Vec::new();
+    for (((kind, suppress, expected), ours), theirs) in cases.iter().zip(&ours).zip(&theirs) {
+        if ours != theirs || ours != expected {
+            failures.push(format!(
+                "{kind:?} suppress={suppress}\n  pyssl:   {ours}\n  CPython: {theirs}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
