@@ -21,12 +21,14 @@ use openssl::ssl::{
 
 mod args;
 mod create;
+mod profiles;
 mod trust;
 
 pub use args::{
     Cadata, CreateDefaultContext, LoadCertChain, LoadCertChainWith, LoadVerifyLocations, Password,
 };
 pub use create::{create_default_context, create_default_context_with};
+pub use profiles::MozillaProfile;
 
 use super::alpn;
 use super::ciphers::{ciphers_of, CipherDict};
