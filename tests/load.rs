@@ -36,6 +36,12 @@ fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").unwrap().count()
 }
 
+/// Whether VmRSS bounds mean anything: not under a sanitizer (scripts/sanitize.sh), whose
+/// quarantine keeps freed memory resident; LeakSanitizer or valgrind checks for leaks there.
+fn rss_checked() -> bool {
+    std::env::var_os("PYSSL_SANITIZER").is_none()
+}
+
 fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .unwrap()
@@ -161,7 +167,10 @@ fn two_thousand_sequential_handshakes_through_one_context() {
     assert_eq!(fds_settle(fds), fds);
     let growth = rss_kib().saturating_sub(rss);
     eprintln!("2000 sequential handshakes: {took:?}, VmRSS +{growth} KiB");
-    assert!(growth < 8 * 1024, "VmRSS grew by {growth} KiB");
+    assert!(
+        !rss_checked() || growth < 8 * 1024,
+        "VmRSS grew by {growth} KiB"
+    );
     let stats = server_ctx.session_stats();
     assert_eq!(stats.accept_good, 2050);
     assert_eq!(client_ctx.session_stats().connect_good, 2050);
@@ -221,7 +230,10 @@ fn two_hundred_concurrent_connections_through_one_context() {
     eprintln!("4 x 200 concurrent connections: {took:?}, VmRSS (KiB) {series:?}");
     // With 400 threads per round, glibc's per-thread arenas make VmRSS swing by a few MiB
     // from round to round with no trend; a leak of 20 KiB per connection would exceed this.
-    assert!(growth < 16 * 1024, "VmRSS grew by {growth} KiB: {series:?}");
+    assert!(
+        !rss_checked() || growth < 16 * 1024,
+        "VmRSS grew by {growth} KiB: {series:?}"
+    );
     assert_eq!(server_ctx.session_stats().accept_good, 1000);
     assert_eq!(client_ctx.session_stats().connect_good, 1000);
 }
