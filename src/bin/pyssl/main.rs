@@ -16,6 +16,7 @@ const USAGE: &str = "\
 usage: pyssl [demo]
        pyssl connect HOST PORT [--cafile FILE] [--insecure] [--server-hostname NAME]
        pyssl serve [--certfile FILE --keyfile FILE] [--port N] [--host ADDR]
+                   [--handshake-timeout SECS] [--profile intermediate|modern|python]
        pyssl ciphers [--repr] [--] CIPHER_STRING
        pyssl decode-cert FILE [--repr]
        pyssl getcert HOST PORT [--cafile FILE] [--timeout SECONDS]";
