@@ -597,9 +597,46 @@ impl Peer {
     }
 }
 
+/// On-CPU nanoseconds of a (single-threaded) process, from `/proc/<pid>/schedstat`.
+fn cpu_ns(pid: Option<u32>) -> u64 {
+    let path = match pid {
+        Some(p) => format!("/proc/{p}/schedstat"),
+        None => "/proc/self/schedstat".to_string(),
+    };
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// Wall time and the CPU time of both processes (client and its server) over a window: the CPU
+/// figure is what a shared, loaded machine distorts least.
+struct Clock {
+    wall: Instant,
+    cpu: u64,
+    server: Option<u32>,
+}
+
+impl Clock {
+    fn start(server: Option<u32>) -> Clock {
+        Clock {
+            wall: Instant::now(),
+            cpu: cpu_ns(None) + server.map_or(0, |p| cpu_ns(Some(p))),
+            server,
+        }
+    }
+    /// (seconds, CPU microseconds of both processes).
+    fn stop(&self) -> (f64, f64) {
+        let secs = self.wall.elapsed().as_secs_f64();
+        let cpu = cpu_ns(None) + self.server.map_or(0, |p| cpu_ns(Some(p)));
+        (secs, cpu.saturating_sub(self.cpu) as f64 / 1e3)
+    }
+}
+
 fn client<Y: System>(imp: &str, mode: &str, args: &Args) -> Res<()> {
     let mut peer = spawn_server(imp, mode, args)?;
     let port = peer.port;
+    let server_pid = peer.child.as_ref().map(|c| c.id());
     let mut sys = Y::new(args, false)?;
     let n = args.num("n", 100);
     let warm = args.num("warm", 3);
@@ -618,7 +655,7 @@ fn client<Y: System>(imp: &str, mode: &str, args: &Args) -> Res<()> {
                 s.close();
             }
             let mut reused = 0;
-            let t = Instant::now();
+            let t = Clock::start(server_pid);
             for _ in 0..n {
                 let mut s = sys.connect(port, resume)?;
                 echo(&mut s)?;
@@ -628,19 +665,20 @@ fn client<Y: System>(imp: &str, mode: &str, args: &Args) -> Res<()> {
                 reused += s.reused() as u64;
                 s.close();
             }
-            let secs = t.elapsed().as_secs_f64();
+            let (secs, cpu) = t.stop();
             format!(
-                "{{\"value\": {:.2}, \"unit\": \"handshakes/s\", \"reused\": {reused}, \"n\": {n}}}",
-                n as f64 / secs
+                "{{\"value\": {:.2}, \"unit\": \"handshakes/s\", \"cpu_us\": {:.2}, \"reused\": {reused}, \"n\": {n}}}",
+                n as f64 / secs,
+                cpu / n as f64
             )
         }
         "bulk" => {
             let wsize = args.num("wsize", 65536) as usize;
             let total = args.num("mib", 256) << 20;
             let data = vec![0x5au8; wsize];
-            let mut one = |total: u64| -> Res<(f64, String)> {
+            let mut one = |total: u64| -> Res<((f64, f64), String)> {
                 let mut s = sys.connect(port, false)?;
-                let t = Instant::now();
+                let t = Clock::start(server_pid);
                 let mut sent = 0u64;
                 while sent < total {
                     let k = (total - sent).min(wsize as u64) as usize;
@@ -649,13 +687,14 @@ fn client<Y: System>(imp: &str, mode: &str, args: &Args) -> Res<()> {
                 }
                 let mut ack = [0u8; 1];
                 recv_exact(&mut s, &mut ack)?;
-                Ok((t.elapsed().as_secs_f64(), s.cipher_name()))
+                Ok((t.stop(), s.cipher_name()))
             };
             one(1 << 20)?;
-            let (secs, cipher) = one(total)?;
+            let ((secs, cpu), cipher) = one(total)?;
             format!(
-                "{{\"value\": {:.1}, \"unit\": \"MB/s\", \"cipher\": \"{cipher}\"}}",
-                total as f64 / secs / 1e6
+                "{{\"value\": {:.1}, \"unit\": \"MB/s\", \"cpu_us\": {:.1}, \"cipher\": \"{cipher}\"}}",
+                total as f64 / secs / 1e6,
+                cpu / (total >> 20) as f64
             )
         }
         "rtt" => {
@@ -667,15 +706,16 @@ fn client<Y: System>(imp: &str, mode: &str, args: &Args) -> Res<()> {
                 s.sendall(&msg)?;
                 recv_exact(&mut s, &mut b)?;
             }
-            let t = Instant::now();
+            let t = Clock::start(server_pid);
             for _ in 0..n {
                 s.sendall(&msg)?;
                 recv_exact(&mut s, &mut b)?;
             }
-            let secs = t.elapsed().as_secs_f64();
+            let (secs, cpu) = t.stop();
             format!(
-                "{{\"value\": {:.1}, \"unit\": \"round trips/s\"}}",
-                n as f64 / secs
+                "{{\"value\": {:.1}, \"unit\": \"round trips/s\", \"cpu_us\": {:.3}}}",
+                n as f64 / secs,
+                cpu / n as f64
             )
         }
         "idle" => {

@@ -94,6 +94,28 @@ def serve_rtt(s):
         s.sendall(b)
 
 
+def cpu_ns(pid=None):
+    """On-CPU nanoseconds of a single-threaded process (/proc/<pid>/schedstat)."""
+    try:
+        with open(f"/proc/{pid or 'self'}/schedstat") as f:
+            return int(f.read().split()[0])
+    except OSError:
+        return 0
+
+
+class Clock:
+    """Wall time and the CPU time of both processes (client and its server) over a window."""
+
+    def __init__(self, server_pid):
+        self.server_pid = server_pid
+        self.cpu = cpu_ns() + cpu_ns(server_pid)
+        self.wall = time.perf_counter()
+
+    def stop(self):
+        secs = time.perf_counter() - self.wall
+        return secs, (cpu_ns() + cpu_ns(self.server_pid) - self.cpu) / 1e3
+
+
 def rss_bytes():
     with open("/proc/self/status") as f:
         for line in f:
@@ -182,7 +204,7 @@ def client(mode, args):
             state["session"] = s.session
             s.close()
         reused = 0
-        t = time.perf_counter()
+        t = Clock(proc.pid)
         for _ in range(n):
             s = connect(resume)
             echo(s)
@@ -190,8 +212,9 @@ def client(mode, args):
                 state["session"] = s.session
             reused += s.session_reused
             s.close()
-        secs = time.perf_counter() - t
-        out = {"value": round(n / secs, 2), "unit": "handshakes/s", "reused": reused, "n": n}
+        secs, cpu = t.stop()
+        out = {"value": round(n / secs, 2), "unit": "handshakes/s",
+               "cpu_us": round(cpu / n, 2), "reused": reused, "n": n}
     elif mode == "bulk":
         wsize = int(args.get("wsize", 65536))
         total = int(args.get("mib", 256)) << 20
@@ -199,21 +222,22 @@ def client(mode, args):
 
         def one(total):
             s = connect()
-            t = time.perf_counter()
+            t = Clock(proc.pid)
             sent = 0
             while sent < total:
                 k = min(total - sent, wsize)
                 s.sendall(data if k == wsize else data[:k])
                 sent += k
             recv_exact(s, memoryview(bytearray(1)))
-            secs = time.perf_counter() - t
+            secs, cpu = t.stop()
             name = s.cipher()[0]
             s.close()
-            return secs, name
+            return secs, cpu, name
 
         one(1 << 20)
-        secs, cipher = one(total)
-        out = {"value": round(total / secs / 1e6, 1), "unit": "MB/s", "cipher": cipher}
+        secs, cpu, cipher = one(total)
+        out = {"value": round(total / secs / 1e6, 1), "unit": "MB/s",
+               "cpu_us": round(cpu / (total >> 20), 1), "cipher": cipher}
     elif mode == "rtt":
         s = connect()
         echo(s)
@@ -222,13 +246,13 @@ def client(mode, args):
         for _ in range(warm * 100):
             s.sendall(msg)
             recv_exact(s, view)
-        t = time.perf_counter()
+        t = Clock(proc.pid)
         for _ in range(n):
             s.sendall(msg)
             recv_exact(s, view)
-        secs = time.perf_counter() - t
+        secs, cpu = t.stop()
         s.close()
-        out = {"value": round(n / secs, 1), "unit": "round trips/s"}
+        out = {"value": round(n / secs, 1), "unit": "round trips/s", "cpu_us": round(cpu / n, 3)}
     elif mode == "idle":
         for _ in range(warm):
             s = connect()

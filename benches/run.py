@@ -34,7 +34,7 @@ def env_int(name, default):
 
 
 CONFIG = {
-    "rounds": env_int("BENCH_ROUNDS", 3),
+    "rounds": env_int("BENCH_ROUNDS", 5),
     "mib": env_int("BENCH_MIB", 256),
     "hs_n": env_int("BENCH_HS_N", 200),
     "resume_n": env_int("BENCH_RESUME_N", 400),
@@ -67,6 +67,12 @@ def figures(cfg):
                       "bulk", {"cipher": cipher, "wsize": wsize, "mib": cfg["mib"]},
                       "value", True))
     f.append(("rtt64", "64-byte round trips/s", "rtt", {"n": cfg["rtt_n"]}, "value", True))
+    cpu_units = {"hs": "handshake", "bulk": "MiB", "rtt": "round trip"}
+    for fid, label, mode, args, _, _ in list(f):
+        what = label.split(",", 1)[1].strip() if "," in label else ""
+        head = label.split(",")[0].replace("/s", "").replace(" MB", "")
+        f.append((fid + "_cpu", f"CPU µs per {cpu_units[mode]}: {head}"
+                  + (f", {what}" if what else ""), mode, args, "cpu_us", False))
     f.append(("idle_bytes", "resident bytes per idle server connection", "idle",
               {"n": cfg["idle_n"], "warm": 16}, "bytes_per_conn", False))
     f.append(("ctx_ciphers", "set_ciphers + get_ciphers() calls/s", "ctx",
@@ -246,6 +252,7 @@ def machine():
         pass
     ossl = subprocess.run(["openssl", "version"], capture_output=True, text=True).stdout.strip()
     return {"nproc": os.cpu_count(), "cpu": cpu, "openssl": ossl,
+            "load_before": " ".join(f"{x:.1f}" for x in os.getloadavg()),
             "kernel": platform.release(), "date": time.strftime("%Y-%m-%d %H:%M UTC",
                                                                 time.gmtime())}
 
@@ -269,13 +276,15 @@ def render(summary):
     c = summary["config"]
     lines = [
         f"Machine: {m['nproc']} CPUs, {m['cpu']}, {m['openssl']}, Linux {m['kernel']}; "
-        f"run {m['date']} ({summary['elapsed_s']:.0f} s).",
+        f"run {m['date']} ({summary['elapsed_s']:.0f} s); load average "
+        f"{m.get('load_before', '?')} before, {summary.get('load_after', '?')} after.",
         f"Sizes: {c['rounds']} rounds, {c['mib']} MiB per throughput run, {c['hs_n']} full / "
         f"{c['resume_n']} resumed handshakes, {c['rtt_n']} round trips, {c['idle_n']} idle "
         "connections per measurement.",
         "",
         "Each cell: median (min–max) over the rounds. Ratios: median (min–max) of the "
-        "per-round pairs. Memory: lower is better.",
+        "per-round pairs. Rates: higher is better; CPU time (client and server processes "
+        "together, from /proc/<pid>/schedstat) and memory: lower is better.",
         "",
         "| figure | pyssl | raw rust-openssl | CPython 3.13 | pyssl/raw | pyssl/CPython |",
         "|---|---|---|---|---|---|",
@@ -351,6 +360,7 @@ def main():
     if CONFIG["callgrind"]:
         summary["callgrind"] = callgrind(binary, CONFIG, log)
     summary["elapsed_s"] = time.time() - start
+    summary["load_after"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     with open(SUMMARY, "w") as f:
         json.dump(summary, f, indent=2)
     log(f"wrote {SUMMARY} ({summary['elapsed_s']:.0f} s)")
