@@ -311,7 +311,7 @@ def render(summary):
                 lines.append(f"| AES-128-GCM + plain TCP, serial per byte (MB/s) | {fmt(ceil)} |")
     cg = summary.get("callgrind")
     if cg:
-        lines += ["", "Instruction counts (callgrind, server side; " + cg["note"] + "):", "",
+        lines += ["", "Instruction counts (callgrind, " + cg["note"] + "):", "",
                   "| figure | pyssl | raw rust-openssl | pyssl/raw |", "|---|---|---|---|"]
         for k, label, scale, unit in (
                 ("hs_tls1.3_ecdsa", "TLS 1.3 ECDSA handshake", 1e6, "M"),
