@@ -25,7 +25,8 @@ extern "C" {
 }
 
 /// What one OpenSSL I/O call did: its return value, the bytes moved, `SSL_get_error`'s class
-/// and the `errno` saved right after the call (CPython's `_PySSLError`).
+/// and, for a failed call, the `errno` saved right after it (CPython's `_PySSLError`, which
+/// also reads `errno` only on failure; `0` on success).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct IoOutcome {
     /// The C return value (`1` success for `_ex` calls and the handshake).
@@ -38,14 +39,21 @@ pub(crate) struct IoOutcome {
     pub errno: i32,
 }
 
+/// The outcome of a call that returned `ret`: success costs nothing more; only a failure
+/// reads `errno` (first, before anything can clobber it) and asks `SSL_get_error`.
+#[inline]
 fn outcome(ssl: &SslRef, ret: c_int, count: usize) -> IoOutcome {
-    let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
-    let ssl_error = if ret > 0 {
-        sys::SSL_ERROR_NONE
-    } else {
-        // SAFETY: `ssl` is a live SSL; SSL_get_error only inspects it and the error queue.
-        unsafe { sys::SSL_get_error(ssl.as_ptr(), ret) }
-    };
+    if ret > 0 {
+        return IoOutcome {
+            ret,
+            count,
+            ssl_error: sys::SSL_ERROR_NONE,
+            errno: 0,
+        };
+    }
+    let errno = errno();
+    // SAFETY: `ssl` is a live SSL; SSL_get_error only inspects it and the error queue.
+    let ssl_error = unsafe { sys::SSL_get_error(ssl.as_ptr(), ret) };
     IoOutcome {
         ret,
         count,
@@ -253,7 +261,8 @@ pub(crate) fn reset_errno() {
 
 /// This thread's current `errno`.
 pub(crate) fn errno() -> i32 {
-    std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
+    // SAFETY: __errno_location returns this thread's errno slot, always valid to read.
+    unsafe { *libc::__errno_location() }
 }
 
 /// `SSL_get_current_compression` + `SSL_COMP_get_name`: the compression in use, if any.

@@ -56,12 +56,15 @@ impl SSLSocket {
         if self.ssl.is_none() {
             return Err(Error::value("Read on closed or unwrapped SSL socket."));
         }
+        // `Ok(n) => Ok(n)` rather than `other => other`: the success path then builds a fresh
+        // `Ok` instead of copying the whole 120-byte `Result` (its error arm is that large).
         match self.ssl_read(buffer) {
+            Ok(n) => Ok(n),
             Err(e) if e.errno() == Some(errors::code::EOF) && self.suppress_ragged_eofs => {
                 log::info!("ragged EOF suppressed: {e}");
                 Ok(0)
             }
-            other => other,
+            Err(e) => Err(e),
         }
     }
 
