@@ -12,24 +12,6 @@ use std::time::Duration;
 use pyssl::pyrepr::{PyBytes, PyRepr};
 use pyssl::{select, socket, ssl};
 
-fn server_context() -> ssl::SSLContext {
-    let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
-    ctx.load_cert_chain(
-        common::fixture("server.pem"),
-        common::fixture_str("server.key").as_str(),
-    )
-    .unwrap();
-    ctx
-}
-
-fn client_context() -> ssl::SSLContext {
-    ssl::create_default_context_with(ssl::CreateDefaultContext {
-        cafile: Some(&common::fixture_str("ca.pem")),
-        ..Default::default()
-    })
-    .unwrap()
-}
-
 /// Accepts `n` TLS connections on loopback and runs `behaviour` on each, one at a time.
 fn serve<F>(n: usize, behaviour: F) -> (u16, thread::JoinHandle<()>)
 where
@@ -39,7 +21,7 @@ where
     listener.bind(("127.0.0.1", 0)).unwrap();
     listener.listen(n as i32).unwrap();
     let port = listener.getsockname().unwrap().port();
-    let server = server_context()
+    let server = common::server_context()
         .wrap_socket(
             listener,
             ssl::WrapSocket {
@@ -115,7 +97,7 @@ fn peer(end: End, n: usize) -> (u16, thread::JoinHandle<()>) {
 /// What a client sees: three `recv`s, then a `send` and an `unwrap`.
 fn pyssl_client(port: u16, suppress_ragged_eofs: bool) -> Vec<String> {
     let sock = socket::create_connection(("127.0.0.1", port), Default::default()).unwrap();
-    let mut ss = client_context()
+    let mut ss = common::client_context()
         .wrap_socket(
             sock,
             ssl::WrapSocket {
@@ -257,7 +239,7 @@ fn peer_close_notify_after_ours_is_zero_return_error() {
         assert_eq!(plain.recv(1).unwrap(), b"");
     });
     let sock = socket::create_connection(("127.0.0.1", port), Default::default()).unwrap();
-    let mut ss = client_context()
+    let mut ss = common::client_context()
         .wrap_socket(
             sock,
             ssl::WrapSocket {
@@ -336,7 +318,7 @@ impl Pair {
     fn new() -> Pair {
         let bio = || ssl::MemoryBIO::new().unwrap();
         let (c_in, c_out, s_in, s_out) = (bio(), bio(), bio(), bio());
-        let client = client_context()
+        let client = common::client_context()
             .wrap_bio(
                 &c_in,
                 &c_out,
@@ -346,7 +328,7 @@ impl Pair {
                 },
             )
             .unwrap();
-        let server = server_context()
+        let server = common::server_context()
             .wrap_bio(
                 &s_in,
                 &s_out,

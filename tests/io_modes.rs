@@ -18,24 +18,6 @@ use std::time::{Duration, Instant};
 use pyssl::pyrepr::{PyBytes, PyRepr};
 use pyssl::{select, socket, ssl};
 
-fn server_context() -> ssl::SSLContext {
-    let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
-    ctx.load_cert_chain(
-        common::fixture("server.pem"),
-        common::fixture_str("server.key").as_str(),
-    )
-    .unwrap();
-    ctx
-}
-
-fn client_context() -> ssl::SSLContext {
-    ssl::create_default_context_with(ssl::CreateDefaultContext {
-        cafile: Some(&common::fixture_str("ca.pem")),
-        ..Default::default()
-    })
-    .unwrap()
-}
-
 /// Accepts `n` TLS connections on loopback (handshaken by `accept`) and runs `behaviour` on
 /// each in its own thread; the handle joins them all.
 fn serve<F>(n: usize, behaviour: F) -> (u16, thread::JoinHandle<()>)
@@ -46,7 +28,7 @@ where
     listener.bind(("127.0.0.1", 0)).unwrap();
     listener.listen(n as i32).unwrap();
     let port = listener.getsockname().unwrap().port();
-    let server = server_context()
+    let server = common::server_context()
         .wrap_socket(
             listener,
             ssl::WrapSocket {
@@ -103,7 +85,7 @@ fn tcp_connect(port: u16) -> socket::socket {
 }
 
 fn wrap_client(sock: socket::socket, do_handshake_on_connect: bool) -> ssl::Result<ssl::SSLSocket> {
-    client_context().wrap_socket(
+    common::client_context().wrap_socket(
         sock,
         ssl::WrapSocket {
             server_hostname: Some("localhost"),

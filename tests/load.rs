@@ -24,14 +24,6 @@ fn server_context() -> ssl::SSLContext {
     ctx
 }
 
-fn client_context() -> ssl::SSLContext {
-    ssl::create_default_context_with(ssl::CreateDefaultContext {
-        cafile: Some(&common::fixture_str("ca.pem")),
-        ..Default::default()
-    })
-    .unwrap()
-}
-
 fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").unwrap().count()
 }
@@ -156,7 +148,7 @@ fn sequential(server_ctx: &ssl::SSLContext, client_ctx: &ssl::SSLContext, count:
 fn two_thousand_sequential_handshakes_through_one_context() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let server_ctx = server_context();
-    let client_ctx = client_context();
+    let client_ctx = common::client_context();
     // Warm up (OpenSSL's lazily loaded tables, the allocator's pools), then measure.
     assert_eq!(sequential(&server_ctx, &client_ctx, 50), 0);
     let fds = fds_steady();
@@ -214,7 +206,7 @@ fn concurrent(server_ctx: &ssl::SSLContext, client_ctx: &ssl::SSLContext, client
 fn two_hundred_concurrent_connections_through_one_context() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let server_ctx = server_context();
-    let client_ctx = client_context();
+    let client_ctx = common::client_context();
     assert_eq!(concurrent(&server_ctx, &client_ctx, 200), 0);
     let fds = fds_steady();
     let rss = rss_kib();

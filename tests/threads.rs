@@ -11,24 +11,6 @@ use std::time::{Duration, Instant};
 
 use pyssl::{socket, ssl};
 
-fn server_context() -> ssl::SSLContext {
-    let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
-    ctx.load_cert_chain(
-        common::fixture("server.pem"),
-        common::fixture_str("server.key").as_str(),
-    )
-    .unwrap();
-    ctx
-}
-
-fn client_context() -> ssl::SSLContext {
-    ssl::create_default_context_with(ssl::CreateDefaultContext {
-        cafile: Some(&common::fixture_str("ca.pem")),
-        ..Default::default()
-    })
-    .unwrap()
-}
-
 /// A threaded echo-style server: the accept loop hands each connection to a new thread, which
 /// runs the handshake (`do_handshake_on_connect=False` on the listener, so handshakes run in
 /// parallel) and answers `REQ <text>\n` lines with `RESP <text>\n` until the client closes.
@@ -115,8 +97,8 @@ fn one_context_serves_sixteen_client_threads_at_once() {
     const CLIENTS: usize = 16;
     const REQUESTS: usize = 25;
     let start = Instant::now();
-    let (port, server) = threaded_server(server_context(), CLIENTS * REQUESTS);
-    let ctx = client_context();
+    let (port, server) = threaded_server(common::server_context(), CLIENTS * REQUESTS);
+    let ctx = common::client_context();
     let clients: Vec<_> = (0..CLIENTS)
         .map(|c| {
             let ctx = ctx.clone();
@@ -140,8 +122,8 @@ fn one_context_serves_sixteen_client_threads_at_once() {
 fn long_lived_connections_from_many_threads_at_once() {
     const CLIENTS: usize = 16;
     const REQUESTS: usize = 25;
-    let (port, server) = threaded_server(server_context(), CLIENTS);
-    let ctx = client_context();
+    let (port, server) = threaded_server(common::server_context(), CLIENTS);
+    let ctx = common::client_context();
     let clients: Vec<_> = (0..CLIENTS)
         .map(|c| {
             let ctx = ctx.clone();
@@ -184,9 +166,9 @@ fn a_context_reconfigured_while_other_threads_wrap_sockets() {
     const REQUESTS: usize = 12;
     const A: &str = "ECDHE-RSA-AES128-GCM-SHA256";
     const B: &str = "ECDHE-RSA-AES256-GCM-SHA384";
-    let (port, server) = threaded_server(server_context(), CLIENTS * REQUESTS);
+    let (port, server) = threaded_server(common::server_context(), CLIENTS * REQUESTS);
     // TLS 1.2, so that set_ciphers decides the cipher of every new connection.
-    let ctx = client_context();
+    let ctx = common::client_context();
     ctx.set_maximum_version(ssl::TLSVersion::TLSv1_2).unwrap();
     ctx.set_ciphers(A).unwrap();
 
@@ -273,9 +255,9 @@ fn memory_bio_handles_move_bytes_between_threads() {
 fn a_context_switched_by_sni_brings_its_cipher_list() {
     const A: &str = "ECDHE-RSA-AES128-GCM-SHA256";
     const B: &str = "ECDHE-RSA-AES256-GCM-SHA384";
-    let first = server_context();
+    let first = common::server_context();
     first.set_ciphers(A).unwrap();
-    let second = server_context();
+    let second = common::server_context();
     second.set_ciphers(B).unwrap();
     first
         .set_sni_callback(Some(
@@ -286,7 +268,7 @@ fn a_context_switched_by_sni_brings_its_cipher_list() {
         ))
         .unwrap();
     let (port, server) = threaded_server(first, 1);
-    let ctx = client_context();
+    let ctx = common::client_context();
     ctx.set_maximum_version(ssl::TLSVersion::TLSv1_2).unwrap();
     ctx.set_ciphers(&format!("{A}:{B}")).unwrap();
     let ours = request(&ctx, port, "sni");
