@@ -201,3 +201,42 @@ with socket.create_connection(('127.0.0.1', int(sys.argv[1]))) as s:
     );
     drop(server);
 }
+
+#[test]
+fn sslkeylogfile_is_honoured_by_create_default_context() {
+    let (mut server, port) = python_https_server("server.pem", "server.key");
+    let log = std::env::temp_dir().join(format!("pyssl-sslkeylog-{}.txt", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let out = pyssl()
+        .args([
+            "connect",
+            "127.0.0.1",
+            &port.to_string(),
+            "--server-hostname",
+            "localhost",
+        ])
+        .args(["--cafile", &common::fixture_str("ca.pem")])
+        .env("SSLKEYLOGFILE", &log)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    server.wait().unwrap();
+    let text = std::fs::read_to_string(&log).unwrap();
+    let labels: Vec<&str> = text.lines().map(|l| l.split(' ').next().unwrap()).collect();
+    assert_eq!(
+        labels,
+        [
+            "#",
+            "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+            "EXPORTER_SECRET",
+            "SERVER_TRAFFIC_SECRET_0",
+            "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+            "CLIENT_TRAFFIC_SECRET_0",
+        ]
+    );
+    std::fs::remove_file(&log).unwrap();
+}
