@@ -381,3 +381,88 @@ fn tls13_ciphersuites_extension_picks_the_suite() {
     ));
     assert_eq!((s, c), (expected.clone(), expected));
 }
+
+#[test]
+fn alpn_with_cpython_peers_on_each_side() {
+    use std::io::{BufRead, BufReader, Read};
+    // A CPython server preferring foo over bar; a pyssl client offering bar, foo.
+    let code = r#"
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+ctx.set_alpn_protocols(["foo", "bar", "milkshake"])
+with socket.create_server(("127.0.0.1", 0)) as srv:
+    print(srv.getsockname()[1], flush=True)
+    conn, _ = srv.accept()
+    with ctx.wrap_socket(conn, server_side=True) as s:
+        s.recv(1)
+        print(repr(s.selected_alpn_protocol()), flush=True)
+"#;
+    let mut child = common::python313()
+        .args([
+            "-c",
+            code,
+            &common::fixture_str("server.pem"),
+            &common::fixture_str("server.key"),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let cctx = common::client_context();
+    cctx.set_alpn_protocols(&["bar", "foo"]).unwrap();
+    let sock = socket::create_connection(
+        ("127.0.0.1", line.trim().parse::<u16>().unwrap()),
+        Default::default(),
+    )
+    .unwrap();
+    let mut c = cctx
+        .wrap_socket(
+            sock,
+            ssl::WrapSocket {
+                server_hostname: Some("localhost"),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(c.selected_alpn_protocol().unwrap().as_deref(), Some("foo"));
+    c.sendall(b"x").unwrap();
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(rest.trim(), "'foo'");
+
+    // A pyssl server preferring bar; a CPython client offering foo, bar.
+    let sctx = common::server_context();
+    sctx.set_alpn_protocols(&["bar", "foo"]).unwrap();
+    let listener = socket::create_server(("127.0.0.1", 0), Default::default()).unwrap();
+    let port = listener.getsockname().unwrap().port();
+    let server = thread::spawn(move || {
+        let (conn, _) = listener.accept().unwrap();
+        let s = sctx
+            .wrap_socket(
+                conn,
+                ssl::WrapSocket {
+                    server_side: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        s.selected_alpn_protocol().unwrap()
+    });
+    let theirs = common::py313(
+        r#"
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+ctx.set_alpn_protocols(["foo", "bar"])
+with ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1]))), server_hostname="localhost") as s:
+    print(repr(s.selected_alpn_protocol()))
+"#,
+        &[&port.to_string(), &common::fixture_str("ca.pem")],
+    );
+    assert_eq!(theirs.trim(), "'bar'");
+    assert_eq!(server.join().unwrap().as_deref(), Some("bar"));
+}
