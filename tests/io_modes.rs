@@ -24,19 +24,7 @@ fn serve<F>(n: usize, behaviour: F) -> (u16, thread::JoinHandle<()>)
 where
     F: Fn(ssl::SSLSocket) + Send + Sync + 'static,
 {
-    let listener = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
-    listener.bind(("127.0.0.1", 0)).unwrap();
-    listener.listen(n as i32).unwrap();
-    let port = listener.getsockname().unwrap().port();
-    let server = common::server_context()
-        .wrap_socket(
-            listener,
-            ssl::WrapSocket {
-                server_side: true,
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let (port, server) = common::tls_listener(n as i32);
     let behaviour = Arc::new(behaviour);
     let handle = thread::spawn(move || {
         let workers: Vec<_> = (0..n)

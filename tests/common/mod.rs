@@ -143,3 +143,23 @@ pub fn client_context() -> pyssl::ssl::SSLContext {
     })
     .unwrap()
 }
+
+/// A wrapped listening socket on 127.0.0.1 (port 0) with the fixture server certificate, and its
+/// port: `accept()` hands out handshaken connections.
+pub fn tls_listener(backlog: i32) -> (u16, pyssl::ssl::SSLSocket) {
+    use pyssl::{socket, ssl};
+    let listener = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
+    listener.bind(("127.0.0.1", 0)).unwrap();
+    listener.listen(backlog).unwrap();
+    let port = listener.getsockname().unwrap().port();
+    let server = server_context()
+        .wrap_socket(
+            listener,
+            ssl::WrapSocket {
+                server_side: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    (port, server)
+}
