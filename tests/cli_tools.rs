@@ -167,3 +167,18 @@ fn decode_cert_readable_form() {
         "(\"Can't open file\",)\n"
     );
 }
+
+#[test]
+fn a_non_utf8_argument_is_an_error_not_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let out = Command::new(env!("CARGO_BIN_EXE_pyssl"))
+        .arg("ciphers")
+        .arg(std::ffi::OsStr::from_bytes(b"\xff"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "argument is not valid UTF-8: \"\\xFF\"\n"
+    );
+}

@@ -22,7 +22,18 @@ usage: pyssl [demo]
        pyssl getcert HOST PORT [--cafile FILE] [--timeout SECONDS]";
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `args_os`: a non-UTF-8 argument is an error message, not a panic.
+    let args: Vec<String> = match std::env::args_os()
+        .skip(1)
+        .map(|a| a.into_string())
+        .collect()
+    {
+        Ok(args) => args,
+        Err(bad) => {
+            eprintln!("argument is not valid UTF-8: {bad:?}");
+            return ExitCode::from(2);
+        }
+    };
     let result = match args.first().map(String::as_str) {
         None | Some("demo") => demo::run(),
         Some("connect") => connect::run(&args[1..]),
