@@ -410,6 +410,7 @@ fn ssl_module_works() -> Vec<(&'static str, String)> {
 fn ssl_module_extensions() -> Vec<(&'static str, String)> {
     module_items! {
         "create_default_context_with" => ssl::create_default_context_with;
+        "_decode_der_cert" => ssl::_decode_der_cert;
     }
 }
 
@@ -579,6 +580,7 @@ fn ssl_members_extensions() -> Vec<&'static str> {
         "SSLContext.set_verify_flags" => ssl::SSLContext::set_verify_flags;
         "SSLContext.clear_verify_flags" => ssl::SSLContext::clear_verify_flags;
         "SSLContext.set_ciphersuites" => ssl::SSLContext::set_ciphersuites;
+        "SSLContext.apply_mozilla_profile" => ssl::SSLContext::apply_mozilla_profile;
         "SSLContext.as_openssl" => ssl::SSLContext::as_openssl;
         "SSLSocket.ssl_object" => ssl::SSLSocket::ssl_object;
         "SSLObject.ssl_object" => ssl::SSLObject::ssl_object;
