@@ -349,3 +349,121 @@ fn cipher_and_shared_ciphers_match_cpython_tls12_subsets() {
         Some(("AES128-SHA".to_string(), "SSLv3".to_string(), 128))
     );
 }
+
+/// Once a context has made a connection its own list is frozen and later `set_ciphers` calls
+/// are worked out aside (`src/ssl/context/cipher_lists.rs`): every observable must still be
+/// CPython's, including a failing string that leaves only TLS 1.3 suites, an invalid command
+/// that changes nothing, and `@SECLEVEL` moving the context's security level.
+#[test]
+fn set_ciphers_after_the_context_made_a_connection_matches_cpython() {
+    let strings = [
+        "ECDHE+AESGCM",
+        "XXX",
+        "AES128-SHA:@SECLEVEL=0",
+        "@BOGUS",
+        "TLS_AES_128_GCM_SHA256",
+        "ALL:@SECLEVEL=1",
+        "ECDHE-RSA-AES256-GCM-SHA384",
+    ];
+    let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT).unwrap();
+    let (incoming, outgoing) = (ssl::MemoryBIO::new().unwrap(), ssl::MemoryBIO::new().unwrap());
+    let mut objects = vec![ctx
+        .wrap_bio(&incoming, &outgoing, Default::default())
+        .unwrap()];
+    let mut ours = String::new();
+    for s in strings {
+        match ctx.set_ciphers(s) {
+            Ok(()) => ours.push_str("ok"),
+            Err(e) => ours.push_str(&err_line(&e)),
+        }
+        ours.push_str(&format!("\n{}\n{}\n", ctx.get_ciphers().py_repr(), ctx.security_level()));
+        objects.push(ctx.wrap_bio(&incoming, &outgoing, Default::default()).unwrap());
+    }
+    let python = py313(
+        r#"
+import ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+objects = [ctx.wrap_bio(inc, out)]
+for s in sys.argv[1:]:
+    try:
+        ctx.set_ciphers(s)
+        print('ok')
+    except Exception as e:
+        print('ERR', type(e).__name__, repr(e), str(e))
+    print(repr(ctx.get_ciphers()))
+    print(ctx.security_level)
+    objects.append(ctx.wrap_bio(inc, out))
+"#,
+        &strings,
+    );
+    assert_lines_eq(&ours, &python, &strings);
+    // The cases that make this test worth having, in plain words.
+    let lines: Vec<&str> = ours.lines().collect();
+    assert!(lines[3].starts_with("ERR SSLError"), "XXX must fail");
+    assert_eq!(lines[8], "0", "@SECLEVEL=0 moves the context's level");
+    assert!(lines[9].starts_with("ERR SSLError"), "@BOGUS must fail");
+    assert_eq!(lines[10], lines[7], "@BOGUS changes nothing");
+    assert_eq!(lines[17], "1");
+}
+
+/// The connection made after a late `set_ciphers` negotiates from the new list, one made before
+/// from the list it was wrapped with (pyssl's documented difference: CPython's reads the live
+/// list when it handshakes, see docs/threads.md).
+#[test]
+fn a_late_set_ciphers_reaches_later_connections_only() {
+    const A: &str = "ECDHE-RSA-AES128-GCM-SHA256";
+    const B: &str = "ECDHE-RSA-AES256-GCM-SHA384";
+    let server = common::server_context();
+    server.set_ciphers(&format!("{A}:{B}")).unwrap();
+    let client = common::client_context();
+    client.set_maximum_version(ssl::TLSVersion::TLSv1_2).unwrap();
+    client.set_ciphers(A).unwrap();
+    let before = Pair::new(&client, &server);
+    client.set_ciphers(B).unwrap();
+    let after = Pair::new(&client, &server);
+    assert_eq!(before.handshake(), A);
+    assert_eq!(after.handshake(), B);
+}
+
+/// A client and a server `SSLObject` joined by memory BIOs.
+struct Pair {
+    client: ssl::SSLObject,
+    server: ssl::SSLObject,
+    bios: [ssl::MemoryBIO; 4],
+}
+
+impl Pair {
+    fn new(client: &ssl::SSLContext, server: &ssl::SSLContext) -> Pair {
+        let bios = [(); 4].map(|()| ssl::MemoryBIO::new().unwrap());
+        let kw = ssl::WrapBio {
+            server_hostname: Some("localhost"),
+            ..Default::default()
+        };
+        let client = client.wrap_bio(&bios[0], &bios[1], kw).unwrap();
+        let kw = ssl::WrapBio {
+            server_side: true,
+            ..Default::default()
+        };
+        let server = server.wrap_bio(&bios[2], &bios[3], kw).unwrap();
+        Pair {
+            client,
+            server,
+            bios,
+        }
+    }
+
+    /// Runs the handshake to the end; the negotiated cipher's name.
+    fn handshake(mut self) -> String {
+        for _ in 0..10 {
+            let c = self.client.do_handshake();
+            self.bios[2].write(&self.bios[1].read(-1).unwrap()).unwrap();
+            let s = self.server.do_handshake();
+            self.bios[0].write(&self.bios[3].read(-1).unwrap()).unwrap();
+            if c.is_ok() && s.is_ok() {
+                return self.client.cipher().unwrap().0;
+            }
+        }
+        panic!("handshake did not finish");
+    }
+}

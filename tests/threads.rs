@@ -249,8 +249,8 @@ fn memory_bio_handles_move_bytes_between_threads() {
 
 /// The other half of the cipher-list copy above: a context switched in by `sni_callback`
 /// (`ssl_sock.context = other`) must bring its own cipher list, as CPython's connection (which
-/// reads the current context's list) gets. `sni::switch_context` calls
-/// `connection::pin_cipher_list(ssl, context)` after `SSL_set_SSL_CTX`, which it does.
+/// reads the current context's list) gets; `SSLContext::adopt` (`sni::switch_context`) sees to
+/// it after `SSL_set_SSL_CTX`.
 #[test]
 fn a_context_switched_by_sni_brings_its_cipher_list() {
     const A: &str = "ECDHE-RSA-AES128-GCM-SHA256";

@@ -8,11 +8,12 @@ use std::ffi::CStr;
 
 use foreign_types::ForeignTypeRef;
 use libc::{c_char, c_int, c_ulong, c_void};
-use openssl::ssl::{SslCipherRef, SslRef};
+use openssl::ssl::{SslCipherRef, SslContextRef, SslRef};
 use openssl_sys as sys;
 
 extern "C" {
     fn SSL_get_ciphers(ssl: *const sys::SSL) -> *mut sys::OPENSSL_STACK;
+    fn SSL_CTX_get_ciphers(ctx: *const sys::SSL_CTX) -> *mut sys::OPENSSL_STACK;
     fn SSL_get_client_ciphers(ssl: *const sys::SSL) -> *mut sys::OPENSSL_STACK;
     fn OPENSSL_sk_find(stack: *mut sys::OPENSSL_STACK, data: *const c_void) -> c_int;
     fn SSL_CIPHER_get_id(cipher: *const sys::SSL_CIPHER) -> c_ulong;
@@ -156,6 +157,20 @@ pub(crate) fn ssl_ciphers(ssl: &SslRef) -> Option<Vec<&SslCipherRef>> {
     }
     // SAFETY: the stack lives as long as `ssl` is borrowed.
     Some(unsafe { stack_entries(stack, ssl) })
+}
+
+/// The address of the list `SSL_get_ciphers(ssl)` returns, only ever compared: it changes when
+/// a call gives the SSL a new list, and equals [`ctx_cipher_list_identity`] while the SSL reads
+/// its context's list.
+pub(crate) fn cipher_list_identity(ssl: &SslRef) -> usize {
+    // SAFETY: `ssl` is live; the pointer is not dereferenced.
+    unsafe { SSL_get_ciphers(ssl.as_ptr()) as usize }
+}
+
+/// The address of `SSL_CTX_get_ciphers(ctx)`, for comparison with [`cipher_list_identity`].
+pub(crate) fn ctx_cipher_list_identity(ctx: &SslContextRef) -> usize {
+    // SAFETY: `ctx` is live; the pointer is not dereferenced.
+    unsafe { SSL_CTX_get_ciphers(ctx.as_ptr()) as usize }
 }
 
 /// CPython's `shared_ciphers()` algorithm: each cipher of `SSL_get_ciphers(ssl)` (server

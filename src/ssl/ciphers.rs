@@ -8,7 +8,7 @@
 //! ```
 use std::fmt;
 
-use openssl::ssl::{Ssl, SslCipherRef, SslContextRef, SslRef};
+use openssl::ssl::{SslCipherRef, SslRef};
 
 use crate::ffi::cipher as ffi;
 use crate::pyrepr::{dict_repr, PyRepr};
@@ -94,19 +94,14 @@ fn cipher_to_dict(cipher: &SslCipherRef) -> CipherDict {
     }
 }
 
-/// `ctx.get_ciphers()`: as CPython, builds a throw-away `SSL` from the context and reports
-/// `SSL_get_ciphers` of it, one dict per cipher, TLS 1.3 suites first.
-///
-/// `SSL_new` fails only when memory runs out; the list is then empty (CPython would raise).
-pub(crate) fn ciphers_of(ctx: &SslContextRef) -> Vec<CipherDict> {
-    match Ssl::new(ctx) {
-        Ok(ssl) => ffi::ssl_ciphers(&ssl)
-            .unwrap_or_default()
-            .into_iter()
-            .map(cipher_to_dict)
-            .collect(),
-        Err(_) => Vec::new(),
-    }
+/// `ctx.get_ciphers()`: as CPython, reports `SSL_get_ciphers` of a throw-away `SSL` of the
+/// context, one dict per cipher, TLS 1.3 suites first.
+pub(crate) fn ciphers_of_ssl(ssl: &SslRef) -> Vec<CipherDict> {
+    ffi::ssl_ciphers(ssl)
+        .unwrap_or_default()
+        .into_iter()
+        .map(cipher_to_dict)
+        .collect()
 }
 
 /// CPython's `cipher_to_tuple`: `(name, SSL_CIPHER_get_version, secret_bits)`, the value of

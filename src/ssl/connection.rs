@@ -120,7 +120,6 @@ pub(crate) fn new_ssl(
         ));
     }
     let (mut ssl, check_hostname, post_handshake_auth) = context.new_ssl()?;
-    pin_cipher_list(&mut ssl, context)?;
     ssl.set_ex_data(sni::context_index(), context.clone());
     attach(&mut ssl)?;
     ffi_ssl::set_mode(
@@ -152,31 +151,6 @@ pub(crate) fn new_ssl(
         ssl.set_connect_state();
     }
     Ok(ssl)
-}
-
-/// Gives a new connection its own copy of `context`'s (TLS 1.2 and older) cipher list.
-///
-/// `SSL_new` copies most settings but not this one: without a list of its own, a connection
-/// reads the context's live list (`SSL_get_ciphers` falls back to `ctx->cipher_list`) while it
-/// handshakes. A `set_ciphers` on the shared context from another thread would then free that
-/// list under the running handshake (a use-after-free the context's lock cannot prevent, since
-/// handshakes run outside it), or swap it between ClientHello and ServerHello so the client
-/// rejects the server's choice (`[SSL: WRONG_CIPHER_RETURNED]`). With its own copy, a
-/// connection keeps the list of the moment it was created, as it keeps every other setting.
-/// (TLS 1.3 suites are copied by `SSL_new` already.)
-pub(crate) fn pin_cipher_list(ssl: &mut SslRef, context: &SSLContext) -> Result<()> {
-    // `get_ciphers` reads the list under the context's read lock.
-    let names: Vec<String> = context
-        .get_ciphers()
-        .into_iter()
-        .filter(|c| c.protocol != "TLSv1.3")
-        .map(|c| c.name)
-        .collect();
-    if names.is_empty() {
-        return Ok(());
-    }
-    ssl.set_cipher_list(&names.join(":"))
-        .map_err(|_| errors::from_queue())
 }
 
 /// SNI and, when `check_hostname` was on at wrap time, the name or IP OpenSSL must verify.

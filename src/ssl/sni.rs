@@ -69,10 +69,7 @@ impl SNIConnection<'_> {
 
 /// `SSL_set_SSL_CTX` plus the bookkeeping of which `SSLContext` that is.
 pub(crate) fn switch_context(ssl: &mut SslRef, context: &SSLContext) -> Result<()> {
-    ssl.set_ssl_context(context.as_openssl())
-        .map_err(|e| super::context::config_error(&e, 0))?;
-    // The new context's cipher list, copied as at wrap time (see `pin_cipher_list`).
-    super::connection::pin_cipher_list(ssl, context)?;
+    context.adopt(ssl)?;
     ssl.set_ex_data(context_index(), context.clone());
     Ok(())
 }

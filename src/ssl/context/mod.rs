@@ -16,10 +16,12 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use openssl::error::ErrorStack;
 use openssl::ssl::{
-    Ssl, SslContext, SslContextBuilder, SslMethod, SslMode, SslOptions, SslVerifyMode, SslVersion,
+    Ssl, SslContext, SslContextBuilder, SslMethod, SslMode, SslOptions, SslRef, SslVerifyMode,
+    SslVersion,
 };
 
 mod args;
+mod cipher_lists;
 mod create;
 mod profiles;
 mod trust;
@@ -31,7 +33,7 @@ pub use create::{create_default_context, create_default_context_with};
 pub use profiles::MozillaProfile;
 
 use super::alpn;
-use super::ciphers::{ciphers_of, CipherDict};
+use super::ciphers::{ciphers_of_ssl, CipherDict};
 use super::constants::AlertDescription;
 use super::constants::{Options, SSLMethod, TLSVersion, VerifyFlags, VerifyMode};
 use super::errors;
@@ -42,6 +44,7 @@ use super::stats::{CertStoreStats, SessionStats};
 use crate::error::{Error, Result, SSLError};
 use crate::ffi::ssl as ffi_ssl;
 use crate::pyrepr::PyRepr;
+use cipher_lists::CipherLists;
 
 /// CPython's `PY_SSL_DEFAULT_CIPHER_STRING` (the `python` build option, Debian's and upstream's).
 pub const _DEFAULT_CIPHERS: &str =
@@ -83,11 +86,13 @@ struct Inner {
     state: RwLock<State>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 struct State {
     check_hostname: bool,
     post_handshake_auth: bool,
     host_flags: u32,
+    /// The frozen/late cipher lists that keep connections off a list being freed.
+    ciphers: CipherLists,
 }
 
 impl std::fmt::Debug for SSLContext {
@@ -105,6 +110,17 @@ impl PartialEq for SSLContext {
     fn eq(&self, other: &SSLContext) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
     }
+}
+
+/// `set_ciphers`/`set_ciphersuites`'s one error: CPython's text, whatever OpenSSL queued.
+fn no_cipher_unless(ok: bool) -> Result<()> {
+    if ok {
+        return Ok(());
+    }
+    crate::ffi::err::clear_error();
+    Err(Error::SSLError(SSLError::single(
+        "No cipher can be selected.",
+    )))
 }
 
 /// A CPython configuration error from an `ErrorStack` the `openssl` crate collected: the newest
@@ -179,6 +195,7 @@ impl SSLContext {
             check_hostname: client,
             post_handshake_auth: false,
             host_flags: HOSTFLAG_NO_PARTIAL_WILDCARDS,
+            ciphers: CipherLists::default(),
         };
         Ok(SSLContext {
             inner: Arc::new(Inner {
@@ -217,8 +234,51 @@ impl SSLContext {
     /// it must copy at creation (`check_hostname`, `post_handshake_auth`).
     pub(crate) fn new_ssl(&self) -> Result<(Ssl, bool, bool)> {
         let state = self.read();
-        let ssl = Ssl::new(&self.inner.ctx).map_err(|e| config_error(&e, 0))?;
+        state.ciphers.freeze();
+        let ssl = self.ssl_with_late_lists(&state)?;
         Ok((ssl, state.check_hostname, state.post_handshake_auth))
+    }
+
+    /// `SSL_new` plus the cipher lists set since the freeze (see `cipher_lists`).
+    fn ssl_with_late_lists(&self, state: &State) -> Result<Ssl> {
+        let mut ssl = Ssl::new(&self.inner.ctx).map_err(|e| config_error(&e, 0))?;
+        if state.ciphers.has_late() {
+            state.ciphers.apply(&mut ssl);
+        }
+        Ok(ssl)
+    }
+
+    /// `ssl_sock.context = self` from an SNI callback: `SSL_set_SSL_CTX` under this context's
+    /// lock. The connection then reads this context's cipher lists as CPython's does; when it
+    /// has a list of its own (from its first context's late lists), or this context has late
+    /// lists, it gets a copy of this context's current lists instead.
+    pub(crate) fn adopt(&self, ssl: &mut SslRef) -> Result<()> {
+        let state = self.read();
+        state.ciphers.freeze();
+        let had_own = crate::ffi::cipher::cipher_list_identity(ssl)
+            != crate::ffi::cipher::ctx_cipher_list_identity(ssl.ssl_context());
+        ssl.set_ssl_context(&self.inner.ctx)
+            .map_err(|e| config_error(&e, 0))?;
+        if !had_own && !state.ciphers.has_late() {
+            return Ok(());
+        }
+        let current = self.ssl_with_late_lists(&state)?;
+        let list = crate::ffi::cipher::ssl_ciphers(&current).unwrap_or_default();
+        let names = |tls13: bool| {
+            list.iter()
+                .filter(|c| (c.version() == "TLSv1.3") == tls13)
+                .map(|c| c.name())
+                .collect::<Vec<_>>()
+                .join(":")
+        };
+        let (suites, tls12) = (names(true), names(false));
+        let ok = ssl.set_ciphersuites(&suites).is_ok()
+            && (tls12.is_empty() || ssl.set_cipher_list(&tls12).is_ok());
+        if ok {
+            Ok(())
+        } else {
+            Err(errors::from_queue())
+        }
     }
 
     /// `ctx.protocol`.
@@ -524,11 +584,16 @@ impl SSLContext {
         if cipherlist.contains('\0') {
             return Err(Error::value("embedded null character"));
         }
-        self.configure(|b| b.set_cipher_list(cipherlist))
-            .map_err(|_| {
-                crate::ffi::err::clear_error();
-                Error::SSLError(SSLError::single("No cipher can be selected."))
-            })
+        let mut state = self.write();
+        let ok = if state.ciphers.frozen() {
+            let mut scratch = self.ssl_with_late_lists(&state)?;
+            state
+                .ciphers
+                .set_late_tls12(&self.inner.ctx, &mut scratch, cipherlist)
+        } else {
+            ffi_ssl::with_builder(&self.inner.ctx, |b| b.set_cipher_list(cipherlist)).is_ok()
+        };
+        no_cipher_unless(ok)
     }
 
     /// Extension (Python's `ssl` has no setter for it): the TLS 1.3 cipher suites, in OpenSSL's
@@ -543,11 +608,14 @@ impl SSLContext {
         if ciphersuites.contains('\0') {
             return Err(Error::value("embedded null character"));
         }
-        self.configure(|b| b.set_ciphersuites(ciphersuites))
-            .map_err(|_| {
-                crate::ffi::err::clear_error();
-                Error::SSLError(SSLError::single("No cipher can be selected."))
-            })
+        let mut state = self.write();
+        let ok = if state.ciphers.frozen() {
+            let mut scratch = self.ssl_with_late_lists(&state)?;
+            state.ciphers.set_late_tls13(&mut scratch, ciphersuites)
+        } else {
+            ffi_ssl::with_builder(&self.inner.ctx, |b| b.set_ciphersuites(ciphersuites)).is_ok()
+        };
+        no_cipher_unless(ok)
     }
 
     /// `ctx.get_ciphers()`: the enabled ciphers in priority order (TLS 1.3 suites first), as
@@ -558,8 +626,12 @@ impl SSLContext {
     /// Rust:    ctx.get_ciphers().iter().map(|c| c.name.clone()).collect::<Vec<_>>()
     /// ```
     pub fn get_ciphers(&self) -> Vec<CipherDict> {
-        let _guard = self.read();
-        ciphers_of(&self.inner.ctx)
+        let state = self.read();
+        // `SSL_new` fails only without memory; the list is then empty (CPython would raise).
+        match self.ssl_with_late_lists(&state) {
+            Ok(ssl) => ciphers_of_ssl(&ssl),
+            Err(_) => Vec::new(),
+        }
     }
 
     /// `ctx.set_ecdh_curve(name)`: the one elliptic curve for ECDH key exchange (on OpenSSL 3,

@@ -127,19 +127,25 @@ impl SSLContext {
                 "The context's protocol doesn't support modification of highest and lowest version.",
             ));
         }
-        let outcome = self.configure(|b| -> std::result::Result<(), &'static str> {
-            // "modern" has no TLS 1.2 suites, but OpenSSL refuses an empty list: it keeps the
-            // intermediate list, which its TLS 1.3 minimum leaves unusable.
-            b.set_cipher_list(INTERMEDIATE_CIPHERS)
-                .map_err(|_| "cipher list")?;
-            b.set_ciphersuites(TLS13_CIPHERSUITES)
-                .map_err(|_| "TLS 1.3 cipher suites")?;
-            b.set_groups_list(GROUPS).map_err(|_| "groups")?;
-            b.set_tmp_dh(&dh).map_err(|_| "DH parameters")?;
-            b.set_min_proto_version(Some(min))
-                .map_err(|_| "minimum version")?;
-            b.clear_options(SslOptions::CIPHER_SERVER_PREFERENCE);
-            Ok(())
+        // "modern" has no TLS 1.2 suites, but OpenSSL refuses an empty list: it keeps the
+        // intermediate list, which its TLS 1.3 minimum leaves unusable. The lists go through
+        // the setters, which know whether connections already read the context's list.
+        let lists = self
+            .set_ciphers(INTERMEDIATE_CIPHERS)
+            .map_err(|_| "cipher list")
+            .and_then(|()| {
+                self.set_ciphersuites(TLS13_CIPHERSUITES)
+                    .map_err(|_| "TLS 1.3 cipher suites")
+            });
+        let outcome = lists.and_then(|()| {
+            self.configure(|b| -> std::result::Result<(), &'static str> {
+                b.set_groups_list(GROUPS).map_err(|_| "groups")?;
+                b.set_tmp_dh(&dh).map_err(|_| "DH parameters")?;
+                b.set_min_proto_version(Some(min))
+                    .map_err(|_| "minimum version")?;
+                b.clear_options(SslOptions::CIPHER_SERVER_PREFERENCE);
+                Ok(())
+            })
         });
         outcome.map_err(|what| {
             crate::ffi::err::clear_error();
