@@ -60,6 +60,21 @@ impl fmt::Display for DefaultVerifyPaths {
 /// Python:  paths = ssl.get_default_verify_paths()
 /// Rust:    let paths = ssl::get_default_verify_paths();
 /// ```
+///
+/// ```
+/// use pyssl::ssl;
+///
+/// // Python: paths = ssl.get_default_verify_paths()
+/// let paths = ssl::get_default_verify_paths();
+/// assert_eq!(paths.openssl_cafile_env, "SSL_CERT_FILE");
+/// assert_eq!(paths.openssl_capath_env, "SSL_CERT_DIR");
+/// // Python: if paths.cafile: ctx.load_verify_locations(paths.cafile)
+/// if let Some(cafile) = &paths.cafile {
+///     assert!(std::path::Path::new(cafile).is_file());
+/// }
+/// // Python: print(paths)  ->  DefaultVerifyPaths(cafile='/etc/ssl/certs/ca-certificates.crt', ...)
+/// assert!(paths.to_string().starts_with("DefaultVerifyPaths(cafile="));
+/// ```
 pub fn get_default_verify_paths() -> DefaultVerifyPaths {
     let [file_env, file, dir_env, dir] = ffi::default_cert_paths();
     let from_env = |name: &str, default: &str| match std::env::var_os(name) {

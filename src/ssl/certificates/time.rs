@@ -20,6 +20,20 @@ const TIME_FORMAT: &str = " %d %H:%M:%S %Y GMT";
 /// Rust:    ssl::cert_time_to_seconds("Jan  5 09:34:43 2018 GMT")?  // 1515144883
 /// ```
 ///
+/// ```
+/// # fn main() -> Result<(), pyssl::Error> {
+/// use pyssl::ssl;
+///
+/// // Python: ssl.cert_time_to_seconds("Jan  5 09:34:43 2018 GMT")
+/// assert_eq!(ssl::cert_time_to_seconds("Jan  5 09:34:43 2018 GMT")?, 1515144883);
+/// // Python: ssl.cert_time_to_seconds('2018-01-05')  ->  ValueError
+/// let err = ssl::cert_time_to_seconds("2018-01-05").unwrap_err();
+/// assert!(err.is_value_error());
+/// assert_eq!(err.to_string(), r#"time data '2018-01-05' does not match format "%b %d %H:%M:%S %Y GMT""#);
+/// # Ok(())
+/// # }
+/// ```
+///
 /// Errors are Python's `ValueError`s: `time data 'Foo  5 ...' does not match format "%b %d
 /// %H:%M:%S %Y GMT"` for an unknown month, and `time.strptime`'s texts for the rest
 /// (`time data ' 5 09:34 2018 GMT' does not match format ' %d %H:%M:%S %Y GMT'`,
