@@ -1,6 +1,11 @@
 //! Python's `socket` module functions: `getaddrinfo`, `create_connection`, `create_server`,
 //! `gethostname`, `getdefaulttimeout`/`setdefaulttimeout`, `socketpair`,
 //! `has_dualstack_ipv6`.
+//!
+//! ```text
+//! Python:  sock = socket.create_connection(('example.com', 443), timeout=10)
+//! Rust:    let sock = socket::create_connection(("example.com", 443), socket::CreateConnection { timeout: 10.0.into(), ..Default::default() })?;
+//! ```
 
 use std::ffi::CString;
 use std::net::IpAddr;

@@ -1,4 +1,9 @@
 //! `get_default_verify_paths()` and its `DefaultVerifyPaths` named tuple.
+//!
+//! ```text
+//! Python:  paths = ssl.get_default_verify_paths(); print(paths)
+//! Rust:    let paths = ssl::get_default_verify_paths(); println!("{paths}");
+//! ```
 
 use std::fmt;
 use std::path::Path;

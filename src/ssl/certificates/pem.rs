@@ -1,5 +1,10 @@
 //! `DER_cert_to_PEM_cert` / `PEM_cert_to_DER_cert` with Python's base64 codec
 //! (`base64.standard_b64encode` and the lenient `base64.decodebytes`).
+//!
+//! ```text
+//! Python:  pem = ssl.DER_cert_to_PEM_cert(der); der = ssl.PEM_cert_to_DER_cert(pem)
+//! Rust:    let pem = ssl::DER_cert_to_PEM_cert(&der); let der = ssl::PEM_cert_to_DER_cert(&pem)?;
+//! ```
 
 use crate::error::{Error, Result};
 

@@ -1,6 +1,11 @@
 //! `cert_time_to_seconds`: `'%b %d %H:%M:%S %Y GMT'` through Python's `time.strptime` and
 //! `calendar.timegm`, quirks included (`:60`/`:61` seconds, one- or two-digit days, any
 //! whitespace runs, case-insensitive `GMT`, Unicode digits and spaces).
+//!
+//! ```text
+//! Python:  ssl.cert_time_to_seconds(cert['notAfter'])
+//! Rust:    ssl::cert_time_to_seconds(&cert.notAfter)?
+//! ```
 
 use crate::error::{Error, Result};
 use crate::pyrepr::{PyRepr, PyStr};

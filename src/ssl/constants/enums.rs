@@ -2,6 +2,11 @@
 //! (`_SSLMethod`), [`AlertDescription`], [`SSLErrorNumber`], with their module-level aliases
 //! (`ssl.CERT_REQUIRED`, `ssl.PROTOCOL_TLS_CLIENT`, ...) and `ssl.get_protocol_name`.
 //!
+//! ```text
+//! Python:  ctx.verify_mode = ssl.CERT_REQUIRED; print(repr(ctx.minimum_version))
+//! Rust:    ctx.set_verify_mode(ssl::CERT_REQUIRED)?; println!("{}", ctx.minimum_version().py_repr());
+//! ```
+//!
 //! Each prints as Python 3.13 prints it: `repr()` is `<VerifyMode.CERT_REQUIRED: 2>` (our
 //! [`PyRepr`]), `str()` is the bare integer (our `Display`). Converting an integer that is no
 //! member fails as Python's `VerifyMode(5)` does: `ValueError: 5 is not a valid VerifyMode`.

@@ -1,5 +1,10 @@
 //! `ssl.create_default_context()`: the context CPython 3.13 recommends, built step by step as
 //! `Lib/ssl.py` builds it.
+//!
+//! ```text
+//! Python:  context = ssl.create_default_context()
+//! Rust:    let context = ssl::create_default_context()?;
+//! ```
 
 use super::super::constants::{Purpose, SSLMethod, VerifyFlags, VerifyMode};
 use super::{CreateDefaultContext, LoadVerifyLocations, SSLContext};

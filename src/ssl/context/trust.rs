@@ -2,6 +2,11 @@
 //! callback password), `load_verify_locations` (files, directories, `cadata`), the system's
 //! default paths, and `get_ca_certs`; with CPython 3.13's errors, step by step as
 //! `Modules/_ssl.c` takes them.
+//!
+//! ```text
+//! Python:  ctx.load_cert_chain('server.pem', 'server.key'); ctx.load_verify_locations('ca.pem')
+//! Rust:    ctx.load_cert_chain("server.pem", "server.key")?; ctx.load_verify_locations("ca.pem")?;
+//! ```
 
 use std::ffi::CString;
 use std::path::Path;
