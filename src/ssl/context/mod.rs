@@ -793,6 +793,33 @@ impl SSLContext {
     /// Python:  ctx.set_alpn_protocols(['h2', 'http/1.1'])
     /// Rust:    ctx.set_alpn_protocols(&["h2", "http/1.1"])?;
     /// ```
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use pyssl::{socket, ssl};
+    /// let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+    /// let (sock, server_sock) = socket::socketpair()?;
+    ///
+    /// // Python: server_ctx.set_alpn_protocols(['http/1.1'])     # this server has no HTTP/2
+    /// let server_ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER)?;
+    /// server_ctx.load_cert_chain(format!("{fixtures}/server.pem"), format!("{fixtures}/server.key").as_str())?;
+    /// server_ctx.set_alpn_protocols(&["http/1.1"])?;
+    /// let server = std::thread::spawn(move || -> pyssl::Result<Option<String>> {
+    ///     let conn = server_ctx.wrap_socket(server_sock, ssl::WrapSocket { server_side: true, ..Default::default() })?;
+    ///     conn.selected_alpn_protocol()
+    /// });
+    ///
+    /// // Python: ctx.set_alpn_protocols(['h2', 'http/1.1'])
+    /// let ca = format!("{fixtures}/ca.pem");
+    /// let ctx = ssl::create_default_context_with(ssl::CreateDefaultContext { cafile: Some(&ca), ..Default::default() })?;
+    /// ctx.set_alpn_protocols(&["h2", "http/1.1"])?;
+    /// let ssock = ctx.wrap_socket(sock, ssl::WrapSocket { server_hostname: Some("localhost"), ..Default::default() })?;
+    /// // Python: ssock.selected_alpn_protocol()  ->  'http/1.1'
+    /// assert_eq!(ssock.selected_alpn_protocol()?.as_deref(), Some("http/1.1"));
+    /// assert_eq!(server.join().unwrap()?.as_deref(), Some("http/1.1"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_alpn_protocols(&self, alpn_protocols: &[&str]) -> Result<()> {
         let wire = alpn::wire_format(alpn_protocols)?;
         let first = {
