@@ -20,6 +20,50 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// `OSError` every `OSError` subclass chosen by errno (`ConnectionRefusedError`, ...), exactly
 /// as CPython picks them. `is_*` predicates answer `isinstance` questions in one line,
 /// honouring Python's inheritance (an `SSLError` *is* an `OSError`).
+///
+/// Python's `except` clauses become `match` arms in the same order (most specific first). Here
+/// the server presents a self-signed certificate the client does not trust (its set-up over a
+/// socket pair is hidden):
+///
+/// ```
+/// use pyssl::{socket, ssl, Error, SSLErrorKind};
+/// # fn main() -> Result<(), pyssl::Error> {
+/// # let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+/// # let server_ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER)?;
+/// # server_ctx.load_cert_chain(format!("{fixtures}/selfsigned.pem"), format!("{fixtures}/selfsigned.key").as_str())?;
+/// # let (sock, server_sock) = socket::socketpair()?;
+/// # let server = std::thread::spawn(move || {
+/// #     server_ctx.wrap_socket(server_sock, ssl::WrapSocket { server_side: true, ..Default::default() }).map(drop)
+/// # });
+/// # let ca = format!("{fixtures}/ca.pem");
+/// # let ctx = ssl::create_default_context_with(ssl::CreateDefaultContext { cafile: Some(&ca), ..Default::default() })?;
+///
+/// // Python: try:
+/// //             ssock = ctx.wrap_socket(sock, server_hostname='localhost')
+/// //         except ssl.SSLCertVerificationError as e:
+/// //             print(e.verify_code, e.verify_message, e.reason); print(e)
+/// //         except ssl.SSLError as e: ...
+/// //         except OSError as e: ...
+/// match ctx.wrap_socket(sock, ssl::WrapSocket { server_hostname: Some("localhost"), ..Default::default() }) {
+///     Ok(_ssock) => panic!("the self-signed certificate was accepted"),
+///     Err(Error::SSLError(e)) if e.kind == SSLErrorKind::SSLCertVerificationError => {
+///         assert_eq!(e.verify_code, Some(18));
+///         assert_eq!(e.verify_message.as_deref(), Some("self-signed certificate"));
+///         assert_eq!((e.library, e.reason), (Some("SSL"), Some("CERTIFICATE_VERIFY_FAILED")));
+///         assert_eq!(
+///             e.to_string(),
+///             "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate"
+///         );
+///     }
+///     Err(Error::SSLError(e)) => panic!("another TLS failure: {e}"),
+///     Err(e) if e.is_os_error() => panic!("a network failure: {e}"),
+///     Err(e) => return Err(e),
+/// }
+/// # let server_error = server.join().unwrap().unwrap_err();
+/// # assert_eq!(server_error.to_string(), "[SSL: TLSV1_ALERT_UNKNOWN_CA] tlsv1 alert unknown ca");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[allow(non_camel_case_types)]

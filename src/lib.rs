@@ -22,37 +22,62 @@
 //!
 //! # fn main() -> pyssl::Result<()> {
 //! let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
-//! // server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); server.load_cert_chain(cert, key)
+//! // Python: server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); server.load_cert_chain(cert, key)
 //! let server = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER)?;
 //! server.load_cert_chain(format!("{fixtures}/server.pem"), format!("{fixtures}/server.key").as_str())?;
-//! // listener = socket.create_server(('127.0.0.1', 0))
+//! // Python: listener = socket.create_server(('127.0.0.1', 0))
 //! let listener = socket::create_server(("127.0.0.1", 0), Default::default())?;
 //! let port = listener.getsockname()?.port();
 //! let listener = server.wrap_socket(listener, ssl::WrapSocket { server_side: true, ..Default::default() })?;
 //! let thread = std::thread::spawn(move || -> pyssl::Result<()> {
+//!     // Python: conn, addr = listener.accept(); conn.sendall(conn.recv(1024).upper())
 //!     let (mut conn, _addr) = listener.accept()?;
 //!     let data = conn.recv(1024)?;
 //!     conn.sendall(&data.to_ascii_uppercase())
 //! });
 //!
-//! // ctx = ssl.create_default_context(cafile=ca)
+//! // Python: ctx = ssl.create_default_context(cafile=ca)
 //! let ctx = ssl::create_default_context_with(ssl::CreateDefaultContext {
 //!     cafile: Some(&format!("{fixtures}/ca.pem")),
 //!     ..Default::default()
 //! })?;
-//! // with ctx.wrap_socket(socket.create_connection(addr), server_hostname='localhost') as s:
+//! // Python: with ctx.wrap_socket(socket.create_connection(addr), server_hostname='localhost') as s:
 //! let sock = socket::create_connection(("127.0.0.1", port), Default::default())?;
 //! let mut s = ctx.wrap_socket(sock, ssl::WrapSocket { server_hostname: Some("localhost"), ..Default::default() })?;
+//! // Python:     s.sendall(b'hello'); assert s.recv(1024) == b'HELLO'
 //! s.sendall(b"hello")?;
 //! assert_eq!(s.recv(1024)?, b"HELLO");
 //! assert_eq!(s.version().py_repr(), "'TLSv1.3'");
 //! assert_eq!(s.cipher().py_repr(), "('TLS_AES_256_GCM_SHA384', 'TLSv1.3', 256)");
 //! thread.join().unwrap()?;
 //!
-//! // except ssl.SSLError as e: print(e)
+//! // Python: except ssl.SSLError as e: print(e)
 //! let err = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT)?.set_ciphers("NOPE").unwrap_err();
 //! assert!(err.is_ssl_error());
 //! assert_eq!(err.to_string(), "('No cipher can be selected.',)");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The classic client against a public server (compiled, not run, as it needs the internet):
+//!
+//! ```no_run
+//! use pyssl::pyrepr::PyRepr;
+//! use pyssl::{socket, ssl};
+//!
+//! # fn main() -> Result<(), pyssl::Error> {
+//! // Python: context = ssl.create_default_context()
+//! let context = ssl::create_default_context()?;
+//! // Python: with socket.create_connection(('example.com', 443)) as sock:
+//! let sock = socket::create_connection(("example.com", 443), Default::default())?;
+//! //     with context.wrap_socket(sock, server_hostname='example.com') as ssock:
+//! let mut ssock = context.wrap_socket(sock, ssl::WrapSocket { server_hostname: Some("example.com"), ..Default::default() })?;
+//! //         print(ssock.version())
+//! println!("{}", ssock.version().py_repr());
+//! //         ssock.sendall(b'GET / HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n')
+//! ssock.sendall(b"GET / HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n")?;
+//! //         print(ssock.recv(4096).decode())
+//! println!("{}", String::from_utf8_lossy(&ssock.recv(4096)?));
 //! # Ok(())
 //! # }
 //! ```

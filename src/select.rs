@@ -35,6 +35,25 @@ const EXCEPTIONAL: i16 = libc::POLLPRI;
 /// Rust:    let (r, w, _) = select::select(&[&a, &b], &[&b], &[], Some(0.5))?;
 /// ```
 ///
+/// ```
+/// # fn main() -> Result<(), pyssl::Error> {
+/// use pyssl::{select, socket};
+///
+/// let (a, b) = socket::socketpair()?;
+/// // Python: r, w, x = select.select([a, b], [], [], 0)   # nothing to read yet
+/// let (r, _w, _x) = select::select(&[&a, &b], &[], &[], Some(0.0))?;
+/// assert!(r.is_empty());
+///
+/// // Python: b.sendall(b'x'); r, w, x = select.select([a, b], [a], [], 1.0)
+/// b.sendall(b"x")?;
+/// let (r, w, _x) = select::select(&[&a, &b], &[&a], &[], Some(1.0))?;
+/// assert_eq!(r.len(), 1);
+/// assert_eq!(r[0].fileno(), a.fileno()); // Python: r == [a]
+/// assert_eq!(w.len(), 1);
+/// # Ok(())
+/// # }
+/// ```
+///
 /// Anything with a descriptor can be waited on (`socket`, `SSLSocket`, `TcpStream`,
 /// `BorrowedFd`, ...); to mix types in one call, make the lists `&dyn AsRawFd`:
 /// `select::select::<dyn AsRawFd>(&[&sock, &stdin], &[], &[], None)`.

@@ -1,5 +1,10 @@
 //! Python's `socket` module constants, with their Linux values (what CPython 3.13 reports
 //! on Linux): `socket.AF_INET` → `socket::AF_INET`.
+//!
+//! ```text
+//! Python:  sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+//! Rust:    let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM)?;
+//! ```
 
 /// `socket.AF_UNSPEC` → `socket::AF_UNSPEC` (= 0): Unspecified address family (`getaddrinfo` returns every family).
 pub const AF_UNSPEC: i32 = 0;

@@ -1,6 +1,11 @@
 //! Python's `socket` module functions: `getaddrinfo`, `create_connection`, `create_server`,
 //! `gethostname`, `getdefaulttimeout`/`setdefaulttimeout`, `socketpair`,
 //! `has_dualstack_ipv6`.
+//!
+//! ```text
+//! Python:  sock = socket.create_connection(('example.com', 443), timeout=10)
+//! Rust:    let sock = socket::create_connection(("example.com", 443), socket::CreateConnection { timeout: 10.0.into(), ..Default::default() })?;
+//! ```
 
 use std::ffi::CString;
 use std::net::IpAddr;
@@ -334,6 +339,30 @@ pub struct CreateConnection {
 /// As Python does: resolves `(host, port)` with `getaddrinfo(host, port, 0, SOCK_STREAM)`,
 /// tries each result in turn (socket, timeout, bind to `source_address`, connect), returns
 /// the first connected socket, and raises the last `OSError` when all fail.
+///
+/// ```
+/// # fn main() -> Result<(), pyssl::Error> {
+/// use pyssl::pyrepr::PyRepr;
+/// use pyssl::socket;
+///
+/// // A port with nothing listening: bound, never listen()ed.
+/// let unused = socket::socket(socket::AF_INET, socket::SOCK_STREAM)?;
+/// unused.bind(("127.0.0.1", 0))?;
+/// let port = unused.getsockname()?.port();
+///
+/// // Python: try: socket.create_connection(('127.0.0.1', port), timeout=5)
+/// //         except ConnectionRefusedError as e: print(repr(e))
+/// let err = socket::create_connection(
+///     ("127.0.0.1", port),
+///     socket::CreateConnection { timeout: 5.0.into(), ..Default::default() },
+/// )
+/// .unwrap_err();
+/// assert_eq!(err.type_name(), "ConnectionRefusedError");
+/// assert_eq!(err.errno(), Some(111));
+/// assert_eq!(err.py_repr(), "ConnectionRefusedError(111, 'Connection refused')");
+/// # Ok(())
+/// # }
+/// ```
 pub fn create_connection(address: impl ToAddress, options: CreateConnection) -> Result<socket> {
     let address = address.to_address();
     let infos = getaddrinfo(

@@ -126,6 +126,39 @@ pub struct socket {
 /// Python:  sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 /// Rust:    let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM)?;
 /// ```
+///
+/// A plain TCP echo over loopback, server and client:
+///
+/// ```
+/// # fn main() -> Result<(), pyssl::Error> {
+/// use pyssl::socket;
+///
+/// // Python: srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+/// //         srv.bind(('127.0.0.1', 0)); srv.listen()
+/// let srv = socket::socket(socket::AF_INET, socket::SOCK_STREAM)?;
+/// srv.bind(("127.0.0.1", 0))?;
+/// srv.listen(None)?;
+/// // Python: host, port = srv.getsockname()
+/// let addr = srv.getsockname()?;
+/// assert_eq!(addr.host(), "127.0.0.1");
+/// let server = std::thread::spawn(move || -> pyssl::Result<()> {
+///     // Python: conn, addr = srv.accept(); conn.sendall(conn.recv(1024))
+///     let (conn, _addr) = srv.accept()?;
+///     conn.sendall(&conn.recv(1024)?)
+/// });
+///
+/// // Python: sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+/// //         sock.settimeout(5); sock.connect(('127.0.0.1', port))
+/// let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM)?;
+/// sock.settimeout(Some(5.0))?;
+/// sock.connect(("127.0.0.1", addr.port()))?;
+/// assert_eq!(sock.getpeername()?, addr);
+/// sock.sendall(b"echo")?;
+/// assert_eq!(sock.recv(1024)?, b"echo");
+/// server.join().unwrap()?;
+/// # Ok(())
+/// # }
+/// ```
 pub fn socket(family: i32, type_: i32) -> Result<socket> {
     socket::new(family, type_, 0)
 }
@@ -254,6 +287,22 @@ impl socket {
     /// `settimeout(None)` (blocking); `settimeout(0)` → `settimeout(Some(0.0))` (non-blocking).
     /// Negative values are `ValueError('Timeout value out of range')`, NaN is
     /// `ValueError('Invalid value NaN (not a number)')`.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use pyssl::{socket, Error};
+    ///
+    /// let (a, _b) = socket::socketpair()?;
+    /// // Python: a.settimeout(0.05); a.recv(1)  ->  TimeoutError: timed out
+    /// a.settimeout(Some(0.05))?;
+    /// assert_eq!(a.gettimeout(), Some(0.05));
+    /// match a.recv(1) {
+    ///     Err(Error::TimeoutError(msg)) => assert_eq!(msg, "timed out"),
+    ///     other => panic!("expected a timeout, got {other:?}"),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn settimeout(&self, timeout: Option<f64>) -> Result<()> {
         let ns = parse_timeout(timeout)?;
         self.set_timeout_ns(ns)

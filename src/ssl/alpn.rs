@@ -1,6 +1,11 @@
 //! ALPN (Application-Layer Protocol Negotiation) as CPython's `ssl` does it: the protocol list
 //! in wire format, and the server's choice by its own preference order (`SSL_select_next_proto`
 //! semantics), with no ALPN at all when nothing overlaps.
+//!
+//! ```text
+//! Python:  ctx.set_alpn_protocols(['h2', 'http/1.1']); ...; ssock.selected_alpn_protocol()
+//! Rust:    ctx.set_alpn_protocols(&["h2", "http/1.1"])?; ...; ssock.selected_alpn_protocol()?
+//! ```
 
 use std::sync::RwLock;
 

@@ -15,6 +15,27 @@ use crate::ffi::bio::MemBio;
 
 /// `ssl.MemoryBIO`. Clones are handles to the same buffer, as Python references are; the
 /// `SSLObject` it is given to keeps a handle too.
+///
+/// ```
+/// # fn main() -> Result<(), pyssl::Error> {
+/// use pyssl::ssl;
+///
+/// // Python: bio = ssl.MemoryBIO(); bio.write(b'hello')
+/// let bio = ssl::MemoryBIO::new()?;
+/// assert_eq!(bio.write(b"hello")?, 5);
+/// // Python: bio.read(2), bio.pending
+/// assert_eq!(bio.read(2)?, b"he");
+/// assert_eq!(bio.pending(), 3);
+/// // Python: bio.write_eof(); bio.read(); bio.eof
+/// bio.write_eof();
+/// assert!(!bio.eof()); // still 3 bytes to read
+/// assert_eq!(bio.read(-1)?, b"llo");
+/// assert!(bio.eof());
+/// // Python: bio.write(b'x')  ->  ssl.SSLError: ('cannot write() after write_eof()',)
+/// assert_eq!(bio.write(b"x").unwrap_err().to_string(), "('cannot write() after write_eof()',)");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct MemoryBIO {
     shared: Arc<Shared>,

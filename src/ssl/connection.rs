@@ -2,6 +2,11 @@
 //! `_ssl._SSLSocket`: the handshake, read, write and shutdown loops over raw `SSL_*` calls, and
 //! the per-connection queries (`getpeercert`, `cipher`, `version`).
 //!
+//! ```text
+//! Python:  ssock.do_handshake(); data = ssock.read(1024); print(ssock.cipher())
+//! Rust:    ssock.do_handshake()?; let data = ssock.read(1024)?; println!("{}", ssock.cipher().py_repr());
+//! ```
+//!
 //! The loops differ between the two only in how they wait for `WANT_READ`/`WANT_WRITE`: a socket
 //! polls its descriptor within one deadline per operation (or gives up at once when it is
 //! non-blocking); memory BIOs never wait, so the want-errors reach the caller.

@@ -1,5 +1,10 @@
 //! Building Python's `SSLError`s from OpenSSL's state, as CPython's `_ssl` does.
 //!
+//! ```text
+//! Python:  except ssl.SSLError as e: print(e.reason, e)
+//! Rust:    Err(pyssl::Error::SSLError(e)) => println!("{} {e}", e.reason.unwrap_or("None")),
+//! ```
+//!
 //! CPython has three regimes for `errno` (`args[0]`): the `SSLErrorNumber` of an I/O call
 //! (`PySSL_SetError`), the OpenSSL reason code of a failed configuration call
 //! (`_setSSLError(NULL)`), and `0` for its fixed texts. The message is

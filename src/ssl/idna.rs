@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! Python:  'pythön.org'.encode('idna').decode('ascii')  ->  'xn--pythn-mua.org'
+//! Rust:    (applied by wrap_socket/wrap_bio)  ssock.server_hostname() == Some("xn--pythn-mua.org")
 //! ```
 //!
 //! Nameprep is approximated by Unicode lower-casing (no NFKC tables), which matches Python for

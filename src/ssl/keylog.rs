@@ -1,5 +1,10 @@
 //! `SSLContext.keylog_filename`: TLS secrets in the NSS key log format, appended to a file as
 //! CPython writes them (a header line for an empty file, one flushed line per secret).
+//!
+//! ```text
+//! Python:  ctx.keylog_filename = 'keys.log'
+//! Rust:    ctx.set_keylog_filename(Some("keys.log"))?;
+//! ```
 
 use std::fs::{File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};

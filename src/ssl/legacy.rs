@@ -68,6 +68,46 @@ impl Default for WrapSocketArgs<'_> {
 /// Python:  ssl_socket = ssl.wrap_socket(bindsocket, keyfile='server.key', certfile='server.crt', server_side=True)
 /// Rust:    let ssl_socket = ssl::wrap_socket(bindsocket, ssl::WrapSocketArgs { keyfile: Some("server.key"), certfile: Some("server.crt"), server_side: true, ..Default::default() })?;
 /// ```
+///
+/// The seed article's server and client, over loopback. Note the 3.11 default
+/// `cert_reqs=CERT_NONE`: this client encrypts but verifies nothing, so its `getpeercert()` is
+/// `{}`.
+///
+/// ```
+/// # #![allow(deprecated)]
+/// # fn main() -> Result<(), pyssl::Error> {
+/// use pyssl::pyrepr::PyRepr;
+/// use pyssl::{socket, ssl};
+/// let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+/// let (certfile, keyfile) = (format!("{fixtures}/server.pem"), format!("{fixtures}/server.key"));
+///
+/// // Python: bindsocket = socket.create_server(('127.0.0.1', 0))
+/// //         ssl_socket = ssl.wrap_socket(bindsocket, keyfile=keyfile, certfile=certfile, server_side=True)
+/// let bindsocket = socket::create_server(("127.0.0.1", 0), Default::default())?;
+/// let port = bindsocket.getsockname()?.port();
+/// let ssl_socket = ssl::wrap_socket(bindsocket, ssl::WrapSocketArgs {
+///     keyfile: Some(&keyfile),
+///     certfile: Some(&certfile),
+///     server_side: true,
+///     ..Default::default()
+/// })?;
+/// let server = std::thread::spawn(move || -> pyssl::Result<()> {
+///     // Python: newsocket, fromaddr = ssl_socket.accept(); newsocket.sendall(b'hello')
+///     let (mut newsocket, _fromaddr) = ssl_socket.accept()?;
+///     newsocket.sendall(b"hello")
+/// });
+///
+/// // Python: sock = socket.create_connection(('127.0.0.1', port))
+/// //         secure_sock = ssl.wrap_socket(sock, ssl_version=ssl.PROTOCOL_TLS)
+/// let sock = socket::create_connection(("127.0.0.1", port), Default::default())?;
+/// let mut secure_sock = ssl::wrap_socket(sock, ssl::WrapSocketArgs { ssl_version: ssl::PROTOCOL_TLS, ..Default::default() })?;
+/// assert_eq!(secure_sock.recv(1024)?, b"hello");
+/// // Python: print(secure_sock.getpeercert())   ->  {}
+/// assert_eq!(secure_sock.getpeercert(false)?.py_repr(), "{}");
+/// server.join().unwrap()?;
+/// # Ok(())
+/// # }
+/// ```
 #[deprecated(
     note = "removed in Python 3.12; use SSLContext::wrap_socket (ssl.wrap_socket() is deprecated, use SSLContext.wrap_socket())"
 )]
@@ -361,6 +401,25 @@ fn _ipaddress_match(cert_ipaddress: &str, host_ip: &[u8]) -> Result<bool> {
 /// ```text
 /// Python:  ssl.match_hostname(cert, 'www.example.org')
 /// Rust:    ssl::match_hostname(&cert, "www.example.org")?;
+/// ```
+///
+/// ```
+/// # #![allow(deprecated)]
+/// # fn main() -> Result<(), pyssl::Error> {
+/// use pyssl::ssl;
+/// let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+///
+/// // Python: cert = ssl._ssl._test_decode_cert('wildcard.pem')   # or ssock.getpeercert()
+/// let cert = ssl::_test_decode_cert(format!("{fixtures}/wildcard.pem"))?;
+/// // Python: ssl.match_hostname(cert, 'www.example.org')
+/// ssl::match_hostname(&cert, "www.example.org")?;
+///
+/// // Python: except ssl.CertificateError as e: print(e)   # a wildcard covers one label only
+/// let err = ssl::match_hostname(&cert, "a.b.example.org").unwrap_err();
+/// assert!(err.is_cert_verification_error());
+/// assert_eq!(err.to_string(), r#"("hostname 'a.b.example.org' doesn't match '*.example.org'",)"#);
+/// # Ok(())
+/// # }
 /// ```
 ///
 /// When `hostname` is IPv4 (exact dotted quad) or IPv6 text, only the `'IP Address'` entries of

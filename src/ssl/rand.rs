@@ -14,6 +14,20 @@ use crate::error::{Error, Result};
 /// Python:  ssl.RAND_bytes(16)
 /// Rust:    ssl::RAND_bytes(16)?
 /// ```
+///
+/// ```
+/// # fn main() -> Result<(), pyssl::Error> {
+/// use pyssl::ssl;
+///
+/// // Python: key = ssl.RAND_bytes(32)
+/// let key = ssl::RAND_bytes(32)?;
+/// assert_eq!(key.len(), 32);
+/// assert_ne!(key, ssl::RAND_bytes(32)?);
+/// // Python: ssl.RAND_bytes(-1)  ->  ValueError: num must be positive
+/// assert_eq!(ssl::RAND_bytes(-1).unwrap_err().to_string(), "num must be positive");
+/// # Ok(())
+/// # }
+/// ```
 #[allow(non_snake_case)]
 pub fn RAND_bytes(n: i64) -> Result<Vec<u8>> {
     if n < 0 {

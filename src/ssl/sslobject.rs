@@ -39,6 +39,56 @@ pub struct WrapBio<'a> {
 
 /// `ssl.SSLObject`: a TLS connection over two [`MemoryBIO`]s. Created by
 /// [`SSLContext::wrap_bio`]; there is no public constructor, as in Python.
+///
+/// A complete handshake between a client and a server `SSLObject`, with no sockets: whatever
+/// one side writes to its `outgoing` buffer is handed to the other's `incoming`, as an event
+/// loop would do with the network.
+///
+/// ```
+/// # fn main() -> Result<(), pyssl::Error> {
+/// use pyssl::{ssl, Error};
+/// let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+///
+/// let server_ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER)?;
+/// server_ctx.load_cert_chain(format!("{fixtures}/server.pem"), format!("{fixtures}/server.key").as_str())?;
+/// let ca = format!("{fixtures}/ca.pem");
+/// let client_ctx = ssl::create_default_context_with(ssl::CreateDefaultContext { cafile: Some(&ca), ..Default::default() })?;
+///
+/// // Python: c_in, c_out = ssl.MemoryBIO(), ssl.MemoryBIO()
+/// //         client = client_ctx.wrap_bio(c_in, c_out, server_hostname='localhost')
+/// let (c_in, c_out) = (ssl::MemoryBIO::new()?, ssl::MemoryBIO::new()?);
+/// let mut client = client_ctx.wrap_bio(&c_in, &c_out, ssl::WrapBio { server_hostname: Some("localhost"), ..Default::default() })?;
+/// // Python: server = server_ctx.wrap_bio(s_in, s_out, server_side=True)
+/// let (s_in, s_out) = (ssl::MemoryBIO::new()?, ssl::MemoryBIO::new()?);
+/// let mut server = server_ctx.wrap_bio(&s_in, &s_out, ssl::WrapBio { server_side: true, ..Default::default() })?;
+///
+/// // Python: try: obj.do_handshake(); return True
+/// //         except ssl.SSLWantReadError: return False
+/// fn step(obj: &mut ssl::SSLObject) -> Result<bool, Error> {
+///     match obj.do_handshake() {
+///         Ok(()) => Ok(true),
+///         Err(e) if e.is_want_read() => Ok(false),
+///         Err(e) => Err(e),
+///     }
+/// }
+/// let (mut client_done, mut server_done) = (false, false);
+/// while !(client_done && server_done) {
+///     client_done = step(&mut client)?;
+///     s_in.write(&c_out.read(-1)?)?; // Python: s_in.write(c_out.read())
+///     server_done = step(&mut server)?;
+///     c_in.write(&s_out.read(-1)?)?;
+/// }
+/// assert_eq!(client.version().as_deref(), Some("TLSv1.3"));
+///
+/// // Python: client.write(b'hello'); s_in.write(c_out.read()); server.read()
+/// client.write(b"hello")?;
+/// s_in.write(&c_out.read(-1)?)?;
+/// assert_eq!(server.read(1024)?, b"hello");
+/// // Nothing more has arrived: Python's SSLWantReadError.
+/// assert!(server.read(1024).unwrap_err().is_want_read());
+/// # Ok(())
+/// # }
+/// ```
 pub struct SSLObject {
     ssl: Ssl,
     incoming: MemoryBIO,

@@ -1,5 +1,10 @@
 //! The counters `SSLContext.cert_store_stats()` and `SSLContext.session_stats()` return, as
 //! named Rust types that print as CPython's dicts.
+//!
+//! ```text
+//! Python:  print(ctx.cert_store_stats(), ctx.session_stats())
+//! Rust:    println!("{} {}", ctx.cert_store_stats(), ctx.session_stats());
+//! ```
 
 use std::fmt;
 

@@ -1,4 +1,9 @@
 //! CPython's `_decode_certificate`: an X.509 certificate to the `getpeercert()` dict.
+//!
+//! ```text
+//! Python:  print(ssock.getpeercert())
+//! Rust:    println!("{}", ssock.getpeercert(false)?.py_repr());
+//! ```
 
 use std::ffi::CString;
 use std::path::Path;

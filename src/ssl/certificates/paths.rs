@@ -1,4 +1,9 @@
 //! `get_default_verify_paths()` and its `DefaultVerifyPaths` named tuple.
+//!
+//! ```text
+//! Python:  paths = ssl.get_default_verify_paths(); print(paths)
+//! Rust:    let paths = ssl::get_default_verify_paths(); println!("{paths}");
+//! ```
 
 use std::fmt;
 use std::path::Path;
@@ -59,6 +64,21 @@ impl fmt::Display for DefaultVerifyPaths {
 /// ```text
 /// Python:  paths = ssl.get_default_verify_paths()
 /// Rust:    let paths = ssl::get_default_verify_paths();
+/// ```
+///
+/// ```
+/// use pyssl::ssl;
+///
+/// // Python: paths = ssl.get_default_verify_paths()
+/// let paths = ssl::get_default_verify_paths();
+/// assert_eq!(paths.openssl_cafile_env, "SSL_CERT_FILE");
+/// assert_eq!(paths.openssl_capath_env, "SSL_CERT_DIR");
+/// // Python: if paths.cafile: ctx.load_verify_locations(paths.cafile)
+/// if let Some(cafile) = &paths.cafile {
+///     assert!(std::path::Path::new(cafile).is_file());
+/// }
+/// // Python: print(paths)  ->  DefaultVerifyPaths(cafile='/etc/ssl/certs/ca-certificates.crt', ...)
+/// assert!(paths.to_string().starts_with("DefaultVerifyPaths(cafile="));
 /// ```
 pub fn get_default_verify_paths() -> DefaultVerifyPaths {
     let [file_env, file, dir_env, dir] = ffi::default_cert_paths();

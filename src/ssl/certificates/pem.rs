@@ -1,5 +1,10 @@
 //! `DER_cert_to_PEM_cert` / `PEM_cert_to_DER_cert` with Python's base64 codec
 //! (`base64.standard_b64encode` and the lenient `base64.decodebytes`).
+//!
+//! ```text
+//! Python:  pem = ssl.DER_cert_to_PEM_cert(der); der = ssl.PEM_cert_to_DER_cert(pem)
+//! Rust:    let pem = ssl::DER_cert_to_PEM_cert(&der); let der = ssl::PEM_cert_to_DER_cert(&pem)?;
+//! ```
 
 use crate::error::{Error, Result};
 
@@ -16,6 +21,23 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 /// ```text
 /// Python:  pem = ssl.DER_cert_to_PEM_cert(der)
 /// Rust:    let pem = ssl::DER_cert_to_PEM_cert(&der);
+/// ```
+///
+/// A round trip through both conversions gives the file back byte for byte:
+///
+/// ```
+/// # fn main() -> Result<(), pyssl::Error> {
+/// use pyssl::ssl;
+///
+/// // Python: pem = open('ca.pem').read()
+/// let pem = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/ca.pem"))?;
+/// // Python: der = ssl.PEM_cert_to_DER_cert(pem)
+/// let der = ssl::PEM_cert_to_DER_cert(&pem)?;
+/// assert_eq!(&der[..2], b"0\x82"); // a DER SEQUENCE
+/// // Python: assert ssl.DER_cert_to_PEM_cert(der) == pem
+/// assert_eq!(ssl::DER_cert_to_PEM_cert(&der), pem);
+/// # Ok(())
+/// # }
 /// ```
 #[allow(non_snake_case)]
 pub fn DER_cert_to_PEM_cert(der_cert_bytes: &[u8]) -> String {
@@ -38,6 +60,16 @@ pub fn DER_cert_to_PEM_cert(der_cert_bytes: &[u8]) -> String {
 /// ```text
 /// Python:  der = ssl.PEM_cert_to_DER_cert(pem)
 /// Rust:    let der = ssl::PEM_cert_to_DER_cert(&pem)?;
+/// ```
+///
+/// ```
+/// use pyssl::{ssl, Error};
+///
+/// // Python: ssl.PEM_cert_to_DER_cert('hello')  ->  ValueError
+/// assert_eq!(
+///     ssl::PEM_cert_to_DER_cert("hello"),
+///     Err(Error::ValueError("Invalid PEM encoding; must start with -----BEGIN CERTIFICATE-----".into()))
+/// );
 /// ```
 ///
 /// As in Python: the text must start with [`PEM_HEADER`] and (whitespace-stripped) end with

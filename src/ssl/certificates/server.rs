@@ -89,6 +89,30 @@ fn unpack(addr: &socket::Address) -> Result<(&str, u16)> {
 /// Rust:    let pem = ssl::get_server_certificate(("localhost", 4433), ssl::GetServerCertificate { timeout: 0.5.into(), ..Default::default() })?;
 /// ```
 ///
+/// ```
+/// # fn main() -> Result<(), pyssl::Error> {
+/// use pyssl::{socket, ssl};
+/// let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+/// // A TLS server on loopback presenting fixtures/server.pem:
+/// let server_ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER)?;
+/// server_ctx.load_cert_chain(format!("{fixtures}/server.pem"), format!("{fixtures}/server.key").as_str())?;
+/// let listener = socket::create_server(("127.0.0.1", 0), Default::default())?;
+/// let port = listener.getsockname()?.port();
+/// let listener = server_ctx.wrap_socket(listener, ssl::WrapSocket { server_side: true, ..Default::default() })?;
+/// let server = std::thread::spawn(move || listener.accept().map(drop));
+///
+/// // Python: pem = ssl.get_server_certificate(('127.0.0.1', port), ca_certs='ca.pem', timeout=5)
+/// let ca = format!("{fixtures}/ca.pem");
+/// let pem = ssl::get_server_certificate(
+///     ("127.0.0.1", port),
+///     ssl::GetServerCertificate { ca_certs: Some(&ca), timeout: 5.0.into(), ..Default::default() },
+/// )?;
+/// assert_eq!(pem, std::fs::read_to_string(format!("{fixtures}/server.pem"))?);
+/// # let _ = server.join();
+/// # Ok(())
+/// # }
+/// ```
+///
 /// As CPython 3.13: `cert_reqs = CERT_REQUIRED if ca_certs is not None else CERT_NONE`, a
 /// `_create_stdlib_context(ssl_version, cert_reqs=cert_reqs, cafile=ca_certs)`,
 /// `socket.create_connection(addr, timeout=timeout)`, `wrap_socket(sock,

@@ -1,6 +1,11 @@
 //! `cert_time_to_seconds`: `'%b %d %H:%M:%S %Y GMT'` through Python's `time.strptime` and
 //! `calendar.timegm`, quirks included (`:60`/`:61` seconds, one- or two-digit days, any
 //! whitespace runs, case-insensitive `GMT`, Unicode digits and spaces).
+//!
+//! ```text
+//! Python:  ssl.cert_time_to_seconds(cert['notAfter'])
+//! Rust:    ssl::cert_time_to_seconds(&cert.notAfter)?
+//! ```
 
 use crate::error::{Error, Result};
 use crate::pyrepr::{PyRepr, PyStr};
@@ -18,6 +23,20 @@ const TIME_FORMAT: &str = " %d %H:%M:%S %Y GMT";
 /// ```text
 /// Python:  ssl.cert_time_to_seconds("Jan  5 09:34:43 2018 GMT")    # 1515144883
 /// Rust:    ssl::cert_time_to_seconds("Jan  5 09:34:43 2018 GMT")?  // 1515144883
+/// ```
+///
+/// ```
+/// # fn main() -> Result<(), pyssl::Error> {
+/// use pyssl::ssl;
+///
+/// // Python: ssl.cert_time_to_seconds("Jan  5 09:34:43 2018 GMT")
+/// assert_eq!(ssl::cert_time_to_seconds("Jan  5 09:34:43 2018 GMT")?, 1515144883);
+/// // Python: ssl.cert_time_to_seconds('2018-01-05')  ->  ValueError
+/// let err = ssl::cert_time_to_seconds("2018-01-05").unwrap_err();
+/// assert!(err.is_value_error());
+/// assert_eq!(err.to_string(), r#"time data '2018-01-05' does not match format "%b %d %H:%M:%S %Y GMT""#);
+/// # Ok(())
+/// # }
 /// ```
 ///
 /// Errors are Python's `ValueError`s: `time data 'Foo  5 ...' does not match format "%b %d

@@ -2,6 +2,11 @@
 //! (`_SSLMethod`), [`AlertDescription`], [`SSLErrorNumber`], with their module-level aliases
 //! (`ssl.CERT_REQUIRED`, `ssl.PROTOCOL_TLS_CLIENT`, ...) and `ssl.get_protocol_name`.
 //!
+//! ```text
+//! Python:  ctx.verify_mode = ssl.CERT_REQUIRED; print(repr(ctx.minimum_version))
+//! Rust:    ctx.set_verify_mode(ssl::CERT_REQUIRED)?; println!("{}", ctx.minimum_version().py_repr());
+//! ```
+//!
 //! Each prints as Python 3.13 prints it: `repr()` is `<VerifyMode.CERT_REQUIRED: 2>` (our
 //! [`PyRepr`]), `str()` is the bare integer (our `Display`). Converting an integer that is no
 //! member fails as Python's `VerifyMode(5)` does: `ValueError: 5 is not a valid VerifyMode`.
@@ -122,6 +127,24 @@ int_enum! {
     /// ```text
     /// Python:  ctx.verify_mode = ssl.CERT_REQUIRED
     /// Rust:    ctx.set_verify_mode(ssl::CERT_REQUIRED)?;
+    /// ```
+    ///
+    /// Every `ssl` enum prints, converts and compares as Python's `IntEnum`:
+    ///
+    /// ```
+    /// use pyssl::pyrepr::PyRepr;
+    /// use pyssl::ssl;
+    ///
+    /// // Python: print(repr(ssl.CERT_REQUIRED), str(ssl.CERT_REQUIRED), ssl.CERT_REQUIRED == 2)
+    /// assert_eq!(ssl::CERT_REQUIRED.py_repr(), "<VerifyMode.CERT_REQUIRED: 2>");
+    /// assert_eq!(ssl::CERT_REQUIRED.to_string(), "2");
+    /// assert!(ssl::CERT_REQUIRED == 2);
+    /// // Python: ssl.VerifyMode(2), ssl.VerifyMode(5)  ->  ValueError: 5 is not a valid VerifyMode
+    /// assert_eq!(ssl::VerifyMode::try_from(2), Ok(ssl::VerifyMode::CERT_REQUIRED));
+    /// assert_eq!(ssl::VerifyMode::try_from(5).unwrap_err().to_string(), "5 is not a valid VerifyMode");
+    /// // Python: print(repr(ssl.OP_NO_SSLv3 | ssl.OP_NO_TLSv1))
+    /// assert_eq!((ssl::OP_NO_SSLv3 | ssl::OP_NO_TLSv1).py_repr(), "<Options.OP_NO_SSLv3|OP_NO_TLSv1: 100663296>");
+    /// assert_eq!(ssl::PROTOCOL_TLS_CLIENT.py_repr(), "<_SSLMethod.PROTOCOL_TLS_CLIENT: 16>");
     /// ```
     VerifyMode = "VerifyMode";
     CERT_NONE = 0 => "do not ask for or check a certificate.";

@@ -1,6 +1,11 @@
 //! Python's `IntFlag` classes of `ssl`: [`Options`] (`ssl.Options`, the `OP_*` constants) and
 //! [`VerifyFlags`] (`ssl.VerifyFlags`, the `VERIFY_*` constants).
 //!
+//! ```text
+//! Python:  ctx.options |= ssl.OP_NO_TICKET; ctx.verify_flags |= ssl.VERIFY_X509_STRICT
+//! Rust:    ctx.set_options(ssl::OP_NO_TICKET); ctx.set_verify_flags(ssl::VERIFY_X509_STRICT);
+//! ```
+//!
 //! Values come from the linked OpenSSL's headers (through `openssl_sys`), as CPython takes them.
 //! Printing follows Python 3.13's `enum` module exactly, including its corner cases:
 //!

@@ -1,4 +1,9 @@
 //! Python's `ssl.Purpose` enum and the `_ASN1Object` named tuple its members are.
+//!
+//! ```text
+//! Python:  ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+//! Rust:    let ctx = ssl::create_default_context_with(ssl::CreateDefaultContext { purpose: ssl::Purpose::CLIENT_AUTH, ..Default::default() })?;
+//! ```
 
 use std::fmt;
 

@@ -1,6 +1,11 @@
 //! `ssl.OPENSSL_VERSION`, `OPENSSL_VERSION_NUMBER`, `OPENSSL_VERSION_INFO` (the OpenSSL pyssl
 //! runs with) and `ssl._OPENSSL_API_VERSION` (the OpenSSL pyssl was compiled against).
 //!
+//! ```text
+//! Python:  print(ssl.OPENSSL_VERSION)
+//! Rust:    println!("{}", ssl::OPENSSL_VERSION);
+//! ```
+//!
 //! The runtime values are only known once the library is loaded, so they are
 //! [`RuntimeValue`] statics: computed on first use, then read like the value itself
 //! (`Deref`), printed like Python prints it (`Display` = `str()`, [`PyRepr`] = `repr()`) and

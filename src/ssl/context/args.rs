@@ -1,6 +1,11 @@
 //! The keyword arguments of `SSLContext` methods and `create_default_context`, as structs with
 //! Python's names and defaults (API.md section 3), plus the shortcuts for Python's positional
 //! forms.
+//!
+//! ```text
+//! Python:  ctx.load_cert_chain('cert.pem', password='secret')
+//! Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChain { password: Some("secret"), ..Default::default() })?;
+//! ```
 
 use super::super::constants::Purpose;
 

@@ -143,6 +143,28 @@ impl SSLContext {
     /// Python:  ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     /// Rust:    let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER)?;
     /// ```
+    ///
+    /// A client context verifies the server and its host name by default; a server context
+    /// asks nothing of its clients:
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use pyssl::ssl;
+    ///
+    /// // Python: client = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    /// let client = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT)?;
+    /// assert_eq!(client.verify_mode(), ssl::CERT_REQUIRED);
+    /// assert!(client.check_hostname());
+    /// assert_eq!(client.minimum_version(), ssl::TLSVersion::TLSv1_2);
+    /// assert_eq!(client.options().value(), 0x82520050); // hex(client.options)
+    ///
+    /// // Python: server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    /// let server = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER)?;
+    /// assert_eq!(server.verify_mode(), ssl::CERT_NONE);
+    /// assert!(!server.check_hostname());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn new(protocol: SSLMethod) -> Result<SSLContext> {
         let method = match protocol {
             SSLMethod::PROTOCOL_TLS => SslMethod::tls(),
@@ -309,6 +331,21 @@ impl SSLContext {
     /// Python:  ctx.options |= ssl.OP_NO_SSLv2 | ssl.OP_NO_SSLv3
     /// Rust:    ctx.set_options(ssl::OP_NO_SSLv2 | ssl::OP_NO_SSLv3);
     /// ```
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use pyssl::ssl;
+    ///
+    /// let ctx = ssl::create_default_context()?;
+    /// // Python: ctx.options |= ssl.OP_NO_TICKET
+    /// ctx.set_options(ssl::OP_NO_TICKET);
+    /// assert!(ctx.options().contains(ssl::OP_NO_TICKET));
+    /// // Python: ctx.options &= ~ssl.OP_NO_TICKET
+    /// ctx.clear_options(ssl::OP_NO_TICKET);
+    /// assert!(!ctx.options().contains(ssl::OP_NO_TICKET));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_options(&self, bits: Options) {
         let current = self.options().value();
         let new_bits = bits.value() & !current;
@@ -354,6 +391,27 @@ impl SSLContext {
     /// ```text
     /// Python:  ctx.verify_mode = ssl.CERT_REQUIRED
     /// Rust:    ctx.set_verify_mode(ssl::CERT_REQUIRED)?;
+    /// ```
+    ///
+    /// Turning verification off takes two steps, in Python's order:
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use pyssl::{ssl, Error};
+    ///
+    /// let ctx = ssl::create_default_context()?;
+    /// // Python: ctx.verify_mode = ssl.CERT_NONE   # ValueError while check_hostname is on
+    /// let err = ctx.set_verify_mode(ssl::CERT_NONE).unwrap_err();
+    /// assert_eq!(
+    ///     err,
+    ///     Error::ValueError("Cannot set verify_mode to CERT_NONE when check_hostname is enabled.".into())
+    /// );
+    /// // Python: ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+    /// ctx.set_check_hostname(false);
+    /// ctx.set_verify_mode(ssl::CERT_NONE)?;
+    /// assert_eq!(ctx.verify_mode(), ssl::CERT_NONE);
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn set_verify_mode(&self, mode: VerifyMode) -> Result<()> {
         let guard = self.write();
@@ -512,6 +570,21 @@ impl SSLContext {
     /// Python:  ctx.minimum_version = ssl.TLSVersion.TLSv1_3
     /// Rust:    ctx.set_minimum_version(ssl::TLSVersion::TLSv1_3)?;
     /// ```
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use pyssl::pyrepr::PyRepr;
+    /// use pyssl::ssl;
+    ///
+    /// let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT)?;
+    /// // Python: ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    /// ctx.set_minimum_version(ssl::TLSVersion::TLSv1_3)?;
+    /// // Python: print(repr(ctx.minimum_version), repr(ctx.maximum_version))
+    /// assert_eq!(ctx.minimum_version().py_repr(), "<TLSVersion.TLSv1_3: 772>");
+    /// assert_eq!(ctx.maximum_version().py_repr(), "<TLSVersion.MAXIMUM_SUPPORTED: -1>");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_minimum_version(&self, version: TLSVersion) -> Result<()> {
         if version == TLSVersion::SSLv3 {
             self.clear_options(Options::OP_NO_SSLv3);
@@ -580,6 +653,34 @@ impl SSLContext {
     /// Python:  context.set_ciphers('HIGH:!RC4:!MD5:!3DES')
     /// Rust:    context.set_ciphers("HIGH:!RC4:!MD5:!3DES")?;
     /// ```
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use pyssl::ssl;
+    ///
+    /// let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT)?;
+    /// // Python: ctx.set_ciphers('ECDHE+AESGCM:!ECDSA')
+    /// ctx.set_ciphers("ECDHE+AESGCM:!ECDSA")?;
+    /// // Python: names = [c['name'] for c in ctx.get_ciphers()]
+    /// let names: Vec<String> = ctx.get_ciphers().into_iter().map(|c| c.name).collect();
+    /// assert_eq!(
+    ///     names,
+    ///     [
+    ///         "TLS_AES_256_GCM_SHA384", // TLS 1.3 suites come first; set_ciphers leaves them
+    ///         "TLS_CHACHA20_POLY1305_SHA256",
+    ///         "TLS_AES_128_GCM_SHA256",
+    ///         "ECDHE-RSA-AES256-GCM-SHA384",
+    ///         "ECDHE-RSA-AES128-GCM-SHA256",
+    ///     ]
+    /// );
+    ///
+    /// // Python: ctx.set_ciphers('NOPE')  ->  ssl.SSLError: ('No cipher can be selected.',)
+    /// let err = ctx.set_ciphers("NOPE").unwrap_err();
+    /// assert!(err.is_ssl_error());
+    /// assert_eq!(err.to_string(), "('No cipher can be selected.',)");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_ciphers(&self, cipherlist: &str) -> Result<()> {
         if cipherlist.contains('\0') {
             return Err(Error::value("embedded null character"));
@@ -624,6 +725,24 @@ impl SSLContext {
     /// ```text
     /// Python:  [c['name'] for c in ctx.get_ciphers()]
     /// Rust:    ctx.get_ciphers().iter().map(|c| c.name.clone()).collect::<Vec<_>>()
+    /// ```
+    ///
+    /// Each entry is a [`CipherDict`] with Python's keys as fields; `py_repr()` prints the dict:
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use pyssl::pyrepr::PyRepr;
+    /// use pyssl::ssl;
+    ///
+    /// let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER)?;
+    /// ctx.set_ciphers("ECDHE+AESGCM")?;
+    /// // Python: c = ctx.get_ciphers()[3]; print(c['name'], c['protocol'], c['aead'])
+    /// let c = &ctx.get_ciphers()[3];
+    /// assert_eq!((c.name.as_str(), c.protocol.as_str(), c.aead), ("ECDHE-ECDSA-AES256-GCM-SHA384", "TLSv1.2", true));
+    /// assert_eq!(c.symmetric.py_repr(), "'aes-256-gcm'");
+    /// assert_eq!(c.digest.py_repr(), "None");
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn get_ciphers(&self) -> Vec<CipherDict> {
         let state = self.read();
@@ -745,6 +864,33 @@ impl SSLContext {
     /// ```text
     /// Python:  ctx.set_alpn_protocols(['h2', 'http/1.1'])
     /// Rust:    ctx.set_alpn_protocols(&["h2", "http/1.1"])?;
+    /// ```
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use pyssl::{socket, ssl};
+    /// let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+    /// let (sock, server_sock) = socket::socketpair()?;
+    ///
+    /// // Python: server_ctx.set_alpn_protocols(['http/1.1'])     # this server has no HTTP/2
+    /// let server_ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER)?;
+    /// server_ctx.load_cert_chain(format!("{fixtures}/server.pem"), format!("{fixtures}/server.key").as_str())?;
+    /// server_ctx.set_alpn_protocols(&["http/1.1"])?;
+    /// let server = std::thread::spawn(move || -> pyssl::Result<Option<String>> {
+    ///     let conn = server_ctx.wrap_socket(server_sock, ssl::WrapSocket { server_side: true, ..Default::default() })?;
+    ///     conn.selected_alpn_protocol()
+    /// });
+    ///
+    /// // Python: ctx.set_alpn_protocols(['h2', 'http/1.1'])
+    /// let ca = format!("{fixtures}/ca.pem");
+    /// let ctx = ssl::create_default_context_with(ssl::CreateDefaultContext { cafile: Some(&ca), ..Default::default() })?;
+    /// ctx.set_alpn_protocols(&["h2", "http/1.1"])?;
+    /// let ssock = ctx.wrap_socket(sock, ssl::WrapSocket { server_hostname: Some("localhost"), ..Default::default() })?;
+    /// // Python: ssock.selected_alpn_protocol()  ->  'http/1.1'
+    /// assert_eq!(ssock.selected_alpn_protocol()?.as_deref(), Some("http/1.1"));
+    /// assert_eq!(server.join().unwrap()?.as_deref(), Some("http/1.1"));
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn set_alpn_protocols(&self, alpn_protocols: &[&str]) -> Result<()> {
         let wire = alpn::wire_format(alpn_protocols)?;

@@ -1,15 +1,15 @@
 //! An extension (Python's `ssl` has no such call): Mozilla's server-side TLS profiles, version
 //! 5.7 of the guidelines, applied to a context in one call.
 //!
-//! CPython's own server defaults (`create_default_context(Purpose.CLIENT_AUTH)`) are not
-//! "intermediate"-compliant on OpenSSL 3.0: they offer two CBC suites and the X448 and
-//! secp521r1 groups. `create_default_context` stays faithful to CPython; this call is the
-//! documented way to harden a context past it, and `pyssl serve` uses it by default.
-//!
 //! ```text
 //! Python:  (no equivalent; closest: ctx.set_ciphers(...) plus ctx.minimum_version = ...)
 //! Rust:    ctx.apply_mozilla_profile(ssl::MozillaProfile::Intermediate)?;
 //! ```
+//!
+//! CPython's own server defaults (`create_default_context(Purpose.CLIENT_AUTH)`) are not
+//! "intermediate"-compliant on OpenSSL 3.0: they offer two CBC suites and the X448 and
+//! secp521r1 groups. `create_default_context` stays faithful to CPython; this call is the
+//! documented way to harden a context past it, and `pyssl serve` uses it by default.
 
 use openssl::dh::Dh;
 use openssl::ssl::{SslOptions, SslVersion};

@@ -2,6 +2,11 @@
 //! callback password), `load_verify_locations` (files, directories, `cadata`), the system's
 //! default paths, and `get_ca_certs`; with CPython 3.13's errors, step by step as
 //! `Modules/_ssl.c` takes them.
+//!
+//! ```text
+//! Python:  ctx.load_cert_chain('server.pem', 'server.key'); ctx.load_verify_locations('ca.pem')
+//! Rust:    ctx.load_cert_chain("server.pem", "server.key")?; ctx.load_verify_locations("ca.pem")?;
+//! ```
 
 use std::ffi::CString;
 use std::path::Path;
@@ -31,6 +36,34 @@ impl SSLContext {
     /// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChain { keyfile: Some("key.pem"), password: Some("secret") })?;
     /// Python:  ctx.load_cert_chain('cert.pem', 'key.pem', password=get_password)
     /// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChainWith { keyfile: Some("key.pem"), password: Some(ssl::Password::Callback(&get_password)) })?;
+    /// ```
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use pyssl::ssl;
+    /// let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+    /// let (cert, key) = (format!("{fixtures}/server.pem"), format!("{fixtures}/server.key"));
+    ///
+    /// // Python: ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    /// //         ctx.load_cert_chain(cert, key)
+    /// let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER)?;
+    /// ctx.load_cert_chain(&cert, key.as_str())?;
+    ///
+    /// // Python: ctx.load_cert_chain(cert, 'server-encrypted.key', password='pyssl-password')
+    /// let encrypted = format!("{fixtures}/server-encrypted.key");
+    /// ctx.load_cert_chain(&cert, ssl::LoadCertChain { keyfile: Some(&encrypted), password: Some("pyssl-password") })?;
+    ///
+    /// // Python: except ssl.SSLError as e: print(e.library, e.reason)   # wrong key for the cert
+    /// let other_key = format!("{fixtures}/client.key");
+    /// match ctx.load_cert_chain(&cert, other_key.as_str()) {
+    ///     Err(pyssl::Error::SSLError(e)) => {
+    ///         assert_eq!((e.library, e.reason), (Some("X509"), Some("KEY_VALUES_MISMATCH")));
+    ///         assert_eq!(e.to_string(), "[X509: KEY_VALUES_MISMATCH] key values mismatch");
+    ///     }
+    ///     other => panic!("expected SSLError, got {other:?}"),
+    /// }
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// As CPython: the chain, then the key (from `keyfile`, else from `certfile`), then the match
@@ -100,6 +133,30 @@ impl SSLContext {
     /// Rust:    context.load_verify_locations("path/to/ca_cert.pem")?;
     /// Python:  context.load_verify_locations(cadata=pem_text)
     /// Rust:    context.load_verify_locations(ssl::LoadVerifyLocations { cadata: Some(ssl::Cadata::Pem(&pem_text)), ..Default::default() })?;
+    /// ```
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use pyssl::ssl;
+    /// let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+    ///
+    /// let context = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT)?;
+    /// // Python: context.load_verify_locations(f'{fixtures}/ca.pem')
+    /// context.load_verify_locations(format!("{fixtures}/ca.pem").as_str())?;
+    /// // Python: context.load_verify_locations(cadata=open(f'{fixtures}/otherca.pem').read())
+    /// let pem_text = std::fs::read_to_string(format!("{fixtures}/otherca.pem"))?;
+    /// context.load_verify_locations(ssl::LoadVerifyLocations {
+    ///     cadata: Some(ssl::Cadata::Pem(&pem_text)),
+    ///     ..Default::default()
+    /// })?;
+    /// assert_eq!(context.cert_store_stats().x509_ca, 2);
+    ///
+    /// // Python: except FileNotFoundError as e: print(e)
+    /// let err = context.load_verify_locations("missing.pem").unwrap_err();
+    /// assert_eq!(err.type_name(), "FileNotFoundError");
+    /// assert_eq!(err.to_string(), "[Errno 2] No such file or directory");
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// As CPython: `cadata` first (every PEM certificate of the text, or back-to-back DER

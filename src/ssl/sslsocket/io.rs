@@ -1,5 +1,10 @@
 //! `SSLSocket` I/O over the shared connection core (`ssl::connection`): the socket is the
 //! waiter, so a timeout bounds each operation and a non-blocking socket raises the want-errors.
+//!
+//! ```text
+//! Python:  ssock.sendall(b'ping'); data = ssock.recv(1024)
+//! Rust:    ssock.sendall(b"ping")?; let data = ssock.recv(1024)?;
+//! ```
 
 use super::SSLSocket;
 use crate::error::{Error, Result};

@@ -72,6 +72,44 @@ impl Default for WrapSocket<'_> {
 /// Python:  secure_sock.sendall(request.encode('utf-8'))
 /// Rust:    secure_sock.sendall(request.as_bytes())?;
 /// ```
+///
+/// Talking to a server (here a local echo server, whose set-up is hidden; `context` is
+/// `create_default_context(cafile=...)` trusting its CA, `sock` a connected socket):
+///
+/// ```
+/// use pyssl::pyrepr::PyRepr;
+/// use pyssl::{socket, ssl};
+/// # fn main() -> Result<(), pyssl::Error> {
+/// # let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+/// # let server_ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER)?;
+/// # server_ctx.load_cert_chain(format!("{fixtures}/server.pem"), format!("{fixtures}/server.key").as_str())?;
+/// # let (sock, server_sock) = socket::socketpair()?;
+/// # let server = std::thread::spawn(move || -> pyssl::Result<()> {
+/// #     let mut conn = server_ctx.wrap_socket(server_sock, ssl::WrapSocket { server_side: true, ..Default::default() })?;
+/// #     let data = conn.recv(1024)?;
+/// #     conn.sendall(&data)
+/// # });
+/// # let ca = format!("{fixtures}/ca.pem");
+/// # let context = ssl::create_default_context_with(ssl::CreateDefaultContext { cafile: Some(&ca), ..Default::default() })?;
+///
+/// // Python: ssock = context.wrap_socket(sock, server_hostname='localhost')
+/// let mut ssock = context.wrap_socket(sock, ssl::WrapSocket { server_hostname: Some("localhost"), ..Default::default() })?;
+/// // Python: ssock.write(b'ping'); data = ssock.read(1024)
+/// ssock.write(b"ping")?;
+/// let data = ssock.read(1024)?;
+/// assert_eq!(data, b"ping");
+/// // Python: print(ssock.version(), ssock.cipher())
+/// assert_eq!(ssock.version().as_deref(), Some("TLSv1.3"));
+/// assert_eq!(ssock.cipher().py_repr(), "('TLS_AES_256_GCM_SHA384', 'TLSv1.3', 256)");
+/// assert_eq!(ssock.server_hostname(), Some("localhost"));
+/// // std::io::Read and Write work too, for ordinary Rust code:
+/// // use std::io::Write; writeln!(ssock, "GET / HTTP/1.0\r")?;
+/// // Python: ssock.close()
+/// ssock.close()?;
+/// # server.join().unwrap()?;
+/// # Ok(())
+/// # }
+/// ```
 pub struct SSLSocket {
     /// `_sslobj`: `None` before `connect()`, after `close()` and after `unwrap()`.
     ssl: Option<Ssl>,
@@ -125,6 +163,48 @@ impl SSLContext {
     /// A connected socket is wrapped at once (and handshaken unless told otherwise); an
     /// unconnected one is wrapped lazily by [`SSLSocket::connect`]; a listening one hands out
     /// handshaken connections from [`SSLSocket::accept`].
+    ///
+    /// The classic pair from Python's documentation, a server that wraps each accepted
+    /// connection and a client that wraps its socket before connecting, over loopback:
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use pyssl::{socket, ssl};
+    /// let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+    ///
+    /// // Python: context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    /// //         context.load_cert_chain('server.pem', 'server.key')
+    /// let context = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER)?;
+    /// context.load_cert_chain(format!("{fixtures}/server.pem"), format!("{fixtures}/server.key").as_str())?;
+    /// // Python: bindsocket = socket.socket(); bindsocket.bind(('127.0.0.1', 0)); bindsocket.listen(5)
+    /// let bindsocket = socket::socket(socket::AF_INET, socket::SOCK_STREAM)?;
+    /// bindsocket.bind(("127.0.0.1", 0))?;
+    /// bindsocket.listen(5)?;
+    /// let port = bindsocket.getsockname()?.port();
+    /// let server = std::thread::spawn(move || -> pyssl::Result<Vec<u8>> {
+    ///     // Python: newsocket, fromaddr = bindsocket.accept()
+    ///     //         connstream = context.wrap_socket(newsocket, server_side=True)
+    ///     let (newsocket, _fromaddr) = bindsocket.accept()?;
+    ///     let mut connstream = context.wrap_socket(newsocket, ssl::WrapSocket { server_side: true, ..Default::default() })?;
+    ///     let data = connstream.recv(1024)?;
+    ///     connstream.sendall(b"pong")?;
+    ///     Ok(data)
+    /// });
+    ///
+    /// // Python: ctx = ssl.create_default_context(cafile='ca.pem')
+    /// //         conn = ctx.wrap_socket(socket.socket(socket.AF_INET), server_hostname='localhost')
+    /// //         conn.connect(('127.0.0.1', port))
+    /// let ca = format!("{fixtures}/ca.pem");
+    /// let ctx = ssl::create_default_context_with(ssl::CreateDefaultContext { cafile: Some(&ca), ..Default::default() })?;
+    /// let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM)?;
+    /// let mut conn = ctx.wrap_socket(sock, ssl::WrapSocket { server_hostname: Some("localhost"), ..Default::default() })?;
+    /// conn.connect(("127.0.0.1", port))?;
+    /// conn.sendall(b"ping")?;
+    /// assert_eq!(conn.recv(1024)?, b"pong");
+    /// assert_eq!(server.join().unwrap()?, b"ping");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn wrap_socket(&self, sock: socket::socket, kw: WrapSocket<'_>) -> Result<SSLSocket> {
         SSLSocket::create(sock, self.clone(), kw)
     }
@@ -311,6 +391,43 @@ impl SSLSocket {
     /// ```text
     /// Python:  print(ssock.getpeercert())
     /// Rust:    println!("{}", ssock.getpeercert(false)?.py_repr());
+    /// ```
+    ///
+    /// ```
+    /// use pyssl::pyrepr::{PyRepr, PyTuple};
+    /// use pyssl::{socket, ssl};
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// # let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+    /// # let server_ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER)?;
+    /// # server_ctx.load_cert_chain(format!("{fixtures}/server.pem"), format!("{fixtures}/server.key").as_str())?;
+    /// # let (sock, server_sock) = socket::socketpair()?;
+    /// # let server = std::thread::spawn(move || -> pyssl::Result<()> {
+    /// #     let mut conn = server_ctx.wrap_socket(server_sock, ssl::WrapSocket { server_side: true, ..Default::default() })?;
+    /// #     let data = conn.recv(1024)?;
+    /// #     conn.sendall(&data)
+    /// # });
+    /// # let ca = format!("{fixtures}/ca.pem");
+    /// # let context = ssl::create_default_context_with(ssl::CreateDefaultContext { cafile: Some(&ca), ..Default::default() })?;
+    /// let ssock = context.wrap_socket(sock, ssl::WrapSocket { server_hostname: Some("localhost"), ..Default::default() })?;
+    ///
+    /// // Python: cert = ssock.getpeercert(); print(cert['subject'], cert['subjectAltName'])
+    /// let cert = ssock.getpeercert(false)?.expect("the server sent a certificate");
+    /// let cert = cert.as_dict().expect("verified, so decoded");
+    /// assert_eq!(cert.subject.py_repr(), "((('organizationName', 'pyssl'),), (('commonName', 'localhost'),))");
+    /// assert_eq!(
+    ///     PyTuple(cert.subjectAltName.as_deref().unwrap_or_default()).py_repr(), // a Vec: PyTuple prints it as Python's tuple
+    ///     "(('DNS', 'localhost'), ('IP Address', '127.0.0.1'), ('IP Address', '0:0:0:0:0:0:0:1'))"
+    /// );
+    /// assert_eq!(ssl::cert_time_to_seconds(&cert.notAfter)?, 4070908800); // Jan  1 00:00:00 2099 GMT
+    ///
+    /// // Python: der = ssock.getpeercert(binary_form=True)
+    /// let der = ssock.getpeercert(true)?.expect("a certificate");
+    /// let pem = std::fs::read_to_string(format!("{fixtures}/server.pem"))?;
+    /// assert_eq!(der.as_bytes(), Some(&ssl::PEM_cert_to_DER_cert(&pem)?[..]));
+    /// # drop(ssock);
+    /// # let _ = server.join();
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn getpeercert(&self, binary_form: bool) -> Result<Option<PeerCert>> {
         if self.sock.fileno() < 0 {
