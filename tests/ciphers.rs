@@ -366,7 +366,10 @@ fn set_ciphers_after_the_context_made_a_connection_matches_cpython() {
         "ECDHE-RSA-AES256-GCM-SHA384",
     ];
     let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT).unwrap();
-    let (incoming, outgoing) = (ssl::MemoryBIO::new().unwrap(), ssl::MemoryBIO::new().unwrap());
+    let (incoming, outgoing) = (
+        ssl::MemoryBIO::new().unwrap(),
+        ssl::MemoryBIO::new().unwrap(),
+    );
     let mut objects = vec![ctx
         .wrap_bio(&incoming, &outgoing, Default::default())
         .unwrap()];
@@ -376,8 +379,15 @@ fn set_ciphers_after_the_context_made_a_connection_matches_cpython() {
             Ok(()) => ours.push_str("ok"),
             Err(e) => ours.push_str(&err_line(&e)),
         }
-        ours.push_str(&format!("\n{}\n{}\n", ctx.get_ciphers().py_repr(), ctx.security_level()));
-        objects.push(ctx.wrap_bio(&incoming, &outgoing, Default::default()).unwrap());
+        ours.push_str(&format!(
+            "\n{}\n{}\n",
+            ctx.get_ciphers().py_repr(),
+            ctx.security_level()
+        ));
+        objects.push(
+            ctx.wrap_bio(&incoming, &outgoing, Default::default())
+                .unwrap(),
+        );
     }
     let python = py313(
         r#"
@@ -417,7 +427,9 @@ fn a_late_set_ciphers_reaches_later_connections_only() {
     let server = common::server_context();
     server.set_ciphers(&format!("{A}:{B}")).unwrap();
     let client = common::client_context();
-    client.set_maximum_version(ssl::TLSVersion::TLSv1_2).unwrap();
+    client
+        .set_maximum_version(ssl::TLSVersion::TLSv1_2)
+        .unwrap();
     client.set_ciphers(A).unwrap();
     let before = Pair::new(&client, &server);
     client.set_ciphers(B).unwrap();

@@ -56,8 +56,8 @@ pub fn socketpair() -> Result<(socket, socket)> {
     let (a, b) = sys::socketpair(AF_UNIX, SOCK_STREAM, 0)?;
     let t = default_timeout_ns();
     Ok((
-        socket::init(a, AF_UNIX, SOCK_STREAM, 0, t)?,
-        socket::init(b, AF_UNIX, SOCK_STREAM, 0, t)?,
+        socket::init(a, AF_UNIX, SOCK_STREAM, 0, t, Some(false))?,
+        socket::init(b, AF_UNIX, SOCK_STREAM, 0, t, Some(false))?,
     ))
 }
 

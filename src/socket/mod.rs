@@ -178,19 +178,25 @@ impl socket {
         } else {
             functions::default_timeout_ns()
         };
-        socket::init(fd, family, type_, proto, timeout)
+        // A new descriptor is non-blocking exactly when the type asked for it.
+        let mode = Some(type_ & SOCK_NONBLOCK != 0);
+        socket::init(fd, family, type_, proto, timeout, mode)
     }
 
     /// CPython's `init_sockobject`: record the fields and put the descriptor in the mode the
-    /// timeout asks for.
-    fn init(
+    /// timeout asks for. `nonblocking` is the descriptor's mode when the caller knows it (a
+    /// descriptor it just made), which spares the `fcntl` calls, as CPython spares them.
+    pub(crate) fn init(
         fd: OwnedFd,
         family: i32,
         type_: i32,
         proto: i32,
         timeout: TimeoutNs,
+        nonblocking: Option<bool>,
     ) -> Result<socket> {
-        sys::set_nonblocking(fd.as_raw_fd(), timeout >= 0)?;
+        if nonblocking != Some(timeout >= 0) {
+            sys::set_nonblocking(fd.as_raw_fd(), timeout >= 0)?;
+        }
         Ok(socket {
             fd: fd.into_raw_fd(),
             family,
@@ -210,12 +216,13 @@ impl socket {
         let family = sys::getsockname(raw)?.family();
         let type_ = sys::getsockopt_int(raw, SOL_SOCKET, SO_TYPE)?;
         let proto = sys::getsockopt_int(raw, SOL_SOCKET, SO_PROTOCOL)?;
-        let timeout = if sys::get_nonblocking(raw)? {
+        let nonblocking = sys::get_nonblocking(raw)?;
+        let timeout = if nonblocking {
             0
         } else {
             functions::default_timeout_ns()
         };
-        socket::init(fd, family, type_, proto, timeout)
+        socket::init(fd, family, type_, proto, timeout, Some(nonblocking))
     }
 
     /// Crate hook for `SSLSocket.unwrap()`: moves the descriptor and its state into a new
@@ -423,12 +430,14 @@ impl socket {
     /// has this socket's family, type and protocol and the default timeout.
     pub fn accept(&self) -> Result<(socket, Address)> {
         let (fd, peer) = self.check_call(false, self.timeout_ns(), || sys::accept(self.fd))?;
+        // accept4 without SOCK_NONBLOCK hands out a blocking descriptor.
         let conn = socket::init(
             fd,
             self.family,
             self.type_,
             self.proto,
             functions::default_timeout_ns(),
+            Some(false),
         )?;
         let addr = Address::from_sockaddr(&peer)?;
         Ok((conn, addr))
@@ -570,6 +579,13 @@ impl socket {
         }))
     }
 
+    /// One `recv` that never waits, whatever the socket's timeout: the result of Python's
+    /// `sock.setblocking(False); sock.recv_into(buf); sock.settimeout(old)`, with
+    /// `MSG_DONTWAIT` instead of the three `fcntl` calls that dance takes.
+    pub(crate) fn recv_into_nowait(&self, buffer: &mut [u8]) -> Result<usize> {
+        self.check(self.call(false, 0, || sys::recv(self.fd, buffer, libc::MSG_DONTWAIT)))
+    }
+
     /// `sock.shutdown(socket.SHUT_RDWR)` → `sock.shutdown(socket::SHUT_RDWR)?`.
     pub fn shutdown(&self, how: i32) -> Result<()> {
         sys::shutdown(self.fd, how)?;
@@ -651,12 +667,14 @@ impl socket {
     /// family, type and protocol and the default timeout.
     pub fn dup(&self) -> Result<socket> {
         let fd = sys::dup_cloexec(self.fd)?;
+        // The duplicate shares the original's mode, which another handle may have changed.
         socket::init(
             fd,
             self.family,
             self.type_,
             self.proto,
             functions::default_timeout_ns(),
+            None,
         )
     }
 }

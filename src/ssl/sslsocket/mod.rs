@@ -212,7 +212,12 @@ impl SSLContext {
 
 impl SSLSocket {
     fn create(sock: socket::socket, context: SSLContext, kw: WrapSocket<'_>) -> Result<SSLSocket> {
-        if sock.getsockopt(socket::SOL_SOCKET, socket::SO_TYPE)? != socket::SOCK_STREAM {
+        // CPython asks the kernel (`SO_TYPE`); every pyssl socket learnt its type from the
+        // kernel or created it, so `type_()` is the same answer without a system call.
+        if sock.fileno() < 0 {
+            return Err(Error::from_errno(libc::EBADF));
+        }
+        if sock.type_() != socket::SOCK_STREAM {
             return Err(Error::NotImplementedError(
                 "only stream sockets are supported".into(),
             ));
@@ -265,12 +270,9 @@ impl SSLSocket {
     /// CVE-2023-40217: bytes that reached an unconnected-looking socket before TLS existed must
     /// not leak out as if they had come through TLS; CPython closes and raises.
     fn reject_pre_handshake_data(&mut self) -> Result<()> {
-        let timeout = self.sock.gettimeout();
-        self.sock.setblocking(false)?;
-        let probe = self.sock.recv(1);
-        self.sock.settimeout(timeout)?;
+        let probe = self.sock.recv_into_nowait(&mut [0u8; 1]);
         match probe {
-            Ok(data) if !data.is_empty() => {
+            Ok(n) if n > 0 => {
                 const REASON: &str = "Closed before TLS handshake with data in recv buffer.";
                 let _ = self.sock.close();
                 Err(Error::SSLError(SSLError {
