@@ -10,6 +10,7 @@ pub(crate) mod err;
 pub(crate) mod obj;
 pub(crate) mod poll;
 pub(crate) mod session;
+pub(crate) mod sockbio;
 pub(crate) mod ssl;
 pub(crate) mod store;
 pub(crate) mod sys;

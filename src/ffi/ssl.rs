@@ -3,7 +3,6 @@
 //! mutating a shared `SSL_CTX` after creation as Python's setters do.
 
 use std::ffi::CStr;
-use std::os::fd::RawFd;
 
 use foreign_types::ForeignTypeRef;
 use libc::{c_int, c_long, c_ulong};
@@ -11,7 +10,6 @@ use openssl::ssl::{SslContext, SslContextBuilder, SslContextRef, SslRef};
 use openssl_sys as sys;
 
 extern "C" {
-    fn SSL_set_fd(ssl: *mut sys::SSL, fd: c_int) -> c_int;
     fn SSL_set_read_ahead(ssl: *mut sys::SSL, yes: c_int);
     fn SSL_set_session_id_context(ssl: *mut sys::SSL, sid: *const u8, len: libc::c_uint) -> c_int;
     fn SSL_set_post_handshake_auth(ssl: *mut sys::SSL, val: c_int);
@@ -65,14 +63,6 @@ fn outcome(ssl: &SslRef, ret: c_int, count: usize) -> IoOutcome {
 fn clear_errno() {
     // SAFETY: __errno_location returns this thread's errno slot, always valid to write.
     unsafe { *libc::__errno_location() = 0 };
-}
-
-/// `SSL_set_fd`: OpenSSL reads and writes the descriptor itself (a socket BIO), as in CPython,
-/// so EOF and errno reach the error classification unchanged.
-pub(crate) fn set_fd(ssl: &mut SslRef, fd: RawFd) -> bool {
-    // SAFETY: `ssl` is live; OpenSSL stores the integer fd without taking ownership. The caller
-    // keeps the descriptor open for as long as the SSL uses it (the SSLSocket owns both).
-    unsafe { SSL_set_fd(ssl.as_ptr(), fd) == 1 }
 }
 
 /// `SSL_read_ex` into `buf`.

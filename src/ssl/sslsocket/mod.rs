@@ -26,7 +26,6 @@ use super::sni;
 pub(crate) mod chain;
 mod io;
 use crate::error::{Error, Result, SSLError, SSLErrorKind};
-use crate::ffi::ssl as ffi_ssl;
 use crate::socket::{self, ToAddress};
 
 /// Keyword arguments of `SSLContext.wrap_socket(sock, server_side=False,
@@ -301,7 +300,7 @@ impl SSLSocket {
             self.server_side,
             self.server_hostname.as_deref(),
             |ssl| {
-                if ffi_ssl::set_fd(ssl, fd) {
+                if crate::ffi::sockbio::attach(ssl, fd) {
                     Ok(())
                 } else {
                     Err(errors::from_queue())
