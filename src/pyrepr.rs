@@ -122,6 +122,60 @@ impl<T: PyRepr> PyRepr for PyTuple<'_, T> {
     }
 }
 
+/// An owned sequence that Python holds as a `tuple`: it prints `(a, b)` / `(a,)` where a `Vec`
+/// prints `[a, b]`, so `print(cert['subjectAltName'])` ports as
+/// `println!("{}", cert.subjectAltName.py_repr())`. Otherwise a `Vec` (`Deref`, iteration,
+/// `collect`, `From<Vec<T>>`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Tuple<T>(pub Vec<T>);
+
+impl<T> std::ops::Deref for Tuple<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for Tuple<T> {
+    fn deref_mut(&mut self) -> &mut Vec<T> {
+        &mut self.0
+    }
+}
+
+impl<T> From<Vec<T>> for Tuple<T> {
+    fn from(v: Vec<T>) -> Tuple<T> {
+        Tuple(v)
+    }
+}
+
+impl<T> FromIterator<T> for Tuple<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Tuple<T> {
+        Tuple(iter.into_iter().collect())
+    }
+}
+
+impl<T> IntoIterator for Tuple<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Tuple<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<T: PyRepr> PyRepr for Tuple<T> {
+    fn py_repr(&self) -> String {
+        PyTuple(&self.0).py_repr()
+    }
+}
+
 impl PyRepr for str {
     fn py_repr(&self) -> String {
         PyStr(self).py_repr()

@@ -117,6 +117,49 @@ fn every_certdata_file_decodes_as_cpython() {
     assert_all_equal("_test_decode_cert", &paths, &rust, &python);
 }
 
+/// Each field printed on its own, as a port of `print(cert['subjectAltName'])` does: the
+/// sequences are tuples in Python, so their `py_repr()` must be too (not a list).
+#[test]
+fn each_field_prints_as_cpython_prints_it() {
+    const FIELDS: [&str; 4] = [
+        "subjectAltName",
+        "OCSP",
+        "caIssuers",
+        "crlDistributionPoints",
+    ];
+    let mut paths = Vec::new();
+    let mut rust = Vec::new();
+    for path in certdata_files() {
+        let Ok(cert) = ssl::_test_decode_cert(&path) else {
+            continue;
+        };
+        let path = path.display().to_string();
+        let values = [
+            cert.subjectAltName.as_ref().map(PyRepr::py_repr),
+            cert.OCSP.as_ref().map(PyRepr::py_repr),
+            cert.caIssuers.as_ref().map(PyRepr::py_repr),
+            cert.crlDistributionPoints.as_ref().map(PyRepr::py_repr),
+        ];
+        for (field, value) in FIELDS.iter().zip(values) {
+            rust.push(format!(
+                "{field} {}",
+                value.unwrap_or_else(|| "None".into())
+            ));
+        }
+        paths.push(path);
+    }
+    let args: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let python = py_lines(
+        "import _ssl\nfor p in sys.argv[1:]:\n    c = _ssl._test_decode_cert(p)\n    \
+         for f in ('subjectAltName', 'OCSP', 'caIssuers', 'crlDistributionPoints'): \
+         print(f, repr(c.get(f)))",
+        &args,
+    );
+    assert!(rust.iter().any(|l| l.starts_with("OCSP ('")), "{rust:#?}");
+    assert!(rust.iter().any(|l| l.starts_with("subjectAltName (('DNS'")));
+    assert_eq!(rust, python);
+}
+
 #[test]
 fn missing_and_odd_paths_fail_as_cpython() {
     let paths: Vec<String> = [

@@ -15,7 +15,7 @@
 
 use std::fmt;
 
-use crate::pyrepr::{dict_repr, PyBytes, PyRepr, PyStr, PyTuple};
+use crate::pyrepr::{dict_repr, PyBytes, PyRepr, PyStr, PyTuple, Tuple};
 
 mod decode;
 mod paths;
@@ -186,7 +186,7 @@ impl PyRepr for SanValue {
 ///
 /// ```text
 /// Python:  cert = ssock.getpeercert(); print(cert['subjectAltName'])
-/// Rust:    println!("{}", PyTuple(cert.subjectAltName.as_deref().unwrap_or(&[])).py_repr());
+/// Rust:    println!("{}", cert.subjectAltName.py_repr()); // a `Tuple`: prints as Python's tuple
 /// ```
 ///
 /// `py_repr()` (and `Display`, as `print(cert)`) renders Python's `repr()` of the dict, keys in
@@ -207,13 +207,13 @@ pub struct CertDict {
     /// `cert['notAfter']`.
     pub notAfter: String,
     /// `cert.get('subjectAltName')`: present iff the certificate has the extension.
-    pub subjectAltName: Option<Vec<(String, SanValue)>>,
+    pub subjectAltName: Option<Tuple<(String, SanValue)>>,
     /// `cert.get('OCSP')`: OCSP responder URIs from Authority Information Access.
-    pub OCSP: Option<Vec<String>>,
+    pub OCSP: Option<Tuple<String>>,
     /// `cert.get('caIssuers')`: CA issuer URIs from Authority Information Access.
-    pub caIssuers: Option<Vec<String>>,
+    pub caIssuers: Option<Tuple<String>>,
     /// `cert.get('crlDistributionPoints')`: CRL distribution point URIs.
-    pub crlDistributionPoints: Option<Vec<String>>,
+    pub crlDistributionPoints: Option<Tuple<String>>,
 }
 
 impl PyRepr for CertDict {
@@ -329,12 +329,12 @@ mod tests {
             serialNumber: "00".into(),
             notBefore: "Aug  7 13:11:52 2013 GMT".into(),
             notAfter: "x".into(),
-            subjectAltName: Some(vec![
+            subjectAltName: Some(Tuple(vec![
                 ("DNS".into(), SanValue::Str("a\0b".into())),
                 ("DirName".into(), SanValue::Name(Name(vec![rdn("c", "d")]))),
-            ]),
+            ])),
             OCSP: None,
-            caIssuers: Some(vec!["u".into()]),
+            caIssuers: Some(Tuple(vec!["u".into()])),
             crlDistributionPoints: None,
         };
         assert_eq!(

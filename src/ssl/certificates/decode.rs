@@ -14,6 +14,7 @@ use openssl::x509::{X509NameRef, X509Ref};
 use super::{CertDict, Name, NameValue, Rdn, SanValue};
 use crate::error::{Error, Result, SSLError};
 use crate::ffi::x509::{self as ffi, GeneralName};
+use crate::pyrepr::Tuple;
 use crate::ssl::errors::from_queue;
 
 /// `X509_NAME_MAXLEN`: CPython's first buffer for `OBJ_obj2txt`.
@@ -38,10 +39,10 @@ pub(crate) fn decode_certificate(cert: &X509Ref) -> Result<CertDict> {
         serialNumber: utf8(&serial)?,
         notBefore: utf8(&not_before)?,
         notAfter: utf8(&not_after)?,
-        subjectAltName: alt_names(cert)?,
-        OCSP: aia_uris(cert, Nid::AD_OCSP)?,
-        caIssuers: aia_uris(cert, Nid::AD_CA_ISSUERS)?,
-        crlDistributionPoints: crl_distribution_points(cert)?,
+        subjectAltName: alt_names(cert)?.map(Tuple),
+        OCSP: aia_uris(cert, Nid::AD_OCSP)?.map(Tuple),
+        caIssuers: aia_uris(cert, Nid::AD_CA_ISSUERS)?.map(Tuple),
+        crlDistributionPoints: crl_distribution_points(cert)?.map(Tuple),
     })
 }
 

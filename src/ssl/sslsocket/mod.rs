@@ -395,7 +395,7 @@ impl SSLSocket {
     /// ```
     ///
     /// ```
-    /// use pyssl::pyrepr::{PyRepr, PyTuple};
+    /// use pyssl::pyrepr::PyRepr;
     /// use pyssl::{socket, ssl};
     /// # fn main() -> Result<(), pyssl::Error> {
     /// # let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
@@ -416,7 +416,7 @@ impl SSLSocket {
     /// let cert = cert.as_dict().expect("verified, so decoded");
     /// assert_eq!(cert.subject.py_repr(), "((('organizationName', 'pyssl'),), (('commonName', 'localhost'),))");
     /// assert_eq!(
-    ///     PyTuple(cert.subjectAltName.as_deref().unwrap_or_default()).py_repr(), // a Vec: PyTuple prints it as Python's tuple
+    ///     cert.subjectAltName.py_repr(), // a tuple, as Python prints it
     ///     "(('DNS', 'localhost'), ('IP Address', '127.0.0.1'), ('IP Address', '0:0:0:0:0:0:0:1'))"
     /// );
     /// assert_eq!(ssl::cert_time_to_seconds(&cert.notAfter)?, 4070908800); // Jan  1 00:00:00 2099 GMT
