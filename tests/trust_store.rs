@@ -772,3 +772,21 @@ for p in sys.argv[1:]:
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Paths held in `String`s pass by reference, as a Python `str` variable does.
+#[test]
+fn string_paths_need_no_as_str() {
+    let (ca, cert, key) = (
+        common::fixture_str("ca.pem"),
+        common::fixture_str("server.pem"),
+        common::fixture_str("server.key"),
+    );
+    let client = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT).unwrap();
+    client.load_verify_locations(&ca).unwrap();
+    assert_eq!(client.cert_store_stats().x509_ca, 1);
+    let server = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
+    server.load_cert_chain(&cert, &key).unwrap();
+    let wrong = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
+    let e = wrong.load_cert_chain(&cert, &ca).unwrap_err();
+    assert_eq!(e.to_string(), "[SSL] PEM lib");
+}

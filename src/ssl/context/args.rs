@@ -36,6 +36,13 @@ impl<'a> From<&'a str> for LoadCertChain<'a> {
     }
 }
 
+impl<'a> From<&'a String> for LoadCertChain<'a> {
+    /// The key file as a `String` the caller holds: `ctx.load_cert_chain(&cert, &key)?`.
+    fn from(keyfile: &'a String) -> LoadCertChain<'a> {
+        LoadCertChain::from(keyfile.as_str())
+    }
+}
+
 /// `password` of `SSLContext.load_cert_chain` in each form Python accepts: `str`, `bytes`, or a
 /// callable returning the password, called only when OpenSSL meets an encrypted key.
 ///
@@ -130,6 +137,12 @@ impl<'a> From<&'a str> for LoadCertChainWith<'a> {
     }
 }
 
+impl<'a> From<&'a String> for LoadCertChainWith<'a> {
+    fn from(keyfile: &'a String) -> LoadCertChainWith<'a> {
+        LoadCertChain::from(keyfile.as_str()).into()
+    }
+}
+
 /// `cadata` of `load_verify_locations`: PEM text (`str`) or concatenated DER (`bytes`).
 #[derive(Debug, Clone, Copy)]
 pub enum Cadata<'a> {
@@ -165,6 +178,13 @@ impl<'a> From<&'a str> for LoadVerifyLocations<'a> {
             cafile: Some(cafile),
             ..Default::default()
         }
+    }
+}
+
+impl<'a> From<&'a String> for LoadVerifyLocations<'a> {
+    /// The CA file as a `String` the caller holds: `ctx.load_verify_locations(&cafile)?`.
+    fn from(cafile: &'a String) -> LoadVerifyLocations<'a> {
+        LoadVerifyLocations::from(cafile.as_str())
     }
 }
 
