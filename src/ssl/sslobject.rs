@@ -232,6 +232,11 @@ impl SSLObject {
     }
 
     /// `sslobj.pending()`: decrypted bytes buffered inside OpenSSL.
+    ///
+    /// ```text
+    /// Python:  n = sslobj.pending()
+    /// Rust:    let n = sslobj.pending();
+    /// ```
     pub fn pending(&self) -> usize {
         self.ssl.pending()
     }
@@ -247,77 +252,152 @@ impl SSLObject {
     }
 
     /// `sslobj.cipher()`.
+    ///
+    /// ```text
+    /// Python:  name, proto, bits = sslobj.cipher()
+    /// Rust:    let (name, proto, bits) = sslobj.cipher().expect("handshake done");
+    /// ```
     pub fn cipher(&self) -> Option<(String, String, i32)> {
         connection::cipher(&self.ssl)
     }
 
     /// `sslobj.version()`.
+    ///
+    /// ```text
+    /// Python:  print(sslobj.version())
+    /// Rust:    println!("{}", sslobj.version().py_repr());
+    /// ```
     pub fn version(&self) -> Option<String> {
         connection::version(&self.ssl)
     }
 
     /// `sslobj.session`: the TLS session, to resume on a later connection.
+    ///
+    /// ```text
+    /// Python:  session = sslobj.session
+    /// Rust:    let session = sslobj.session();
+    /// ```
     pub fn session(&self) -> Option<SSLSession> {
         SSLSession::of(&self.ssl, self.context())
     }
 
     /// `sslobj.session = session`: resume `session` (clients, before the handshake).
+    ///
+    /// ```text
+    /// Python:  sslobj.session = session
+    /// Rust:    sslobj.set_session(&session)?;
+    /// ```
     pub fn set_session(&mut self, session: &SSLSession) -> Result<()> {
         let context = self.context().clone();
         session.install(&mut self.ssl, &context, self.server_side)
     }
 
     /// `sslobj.session_reused`.
+    ///
+    /// ```text
+    /// Python:  if sslobj.session_reused: ...
+    /// Rust:    if sslobj.session_reused() { ... }
+    /// ```
     pub fn session_reused(&self) -> bool {
         self.ssl.session_reused()
     }
 
     /// `sslobj.get_verified_chain()` (CPython 3.13): the verified chain as DER, leaf first.
+    ///
+    /// ```text
+    /// Python:  chain = sslobj.get_verified_chain()
+    /// Rust:    let chain = sslobj.get_verified_chain();
+    /// ```
     pub fn get_verified_chain(&self) -> Vec<Vec<u8>> {
         super::sslsocket::chain::verified_chain(&self.ssl)
     }
 
     /// `sslobj.get_unverified_chain()` (CPython 3.13): the chain the peer sent, as DER.
+    ///
+    /// ```text
+    /// Python:  chain = sslobj.get_unverified_chain()
+    /// Rust:    let chain = sslobj.get_unverified_chain();
+    /// ```
     pub fn get_unverified_chain(&self) -> Vec<Vec<u8>> {
         super::sslsocket::chain::unverified_chain(&self.ssl)
     }
 
     /// `sslobj.selected_alpn_protocol()`.
+    ///
+    /// ```text
+    /// Python:  proto = sslobj.selected_alpn_protocol()
+    /// Rust:    let proto = sslobj.selected_alpn_protocol()?;
+    /// ```
     pub fn selected_alpn_protocol(&self) -> Result<Option<String>> {
         connection::selected_alpn_protocol(&self.ssl)
     }
 
     /// `sslobj.get_channel_binding(cb_type="tls-unique")`.
+    ///
+    /// ```text
+    /// Python:  cb = sslobj.get_channel_binding('tls-unique')
+    /// Rust:    let cb = sslobj.get_channel_binding("tls-unique")?;
+    /// ```
     pub fn get_channel_binding(&self, cb_type: &str) -> Result<Option<Vec<u8>>> {
         connection::channel_binding(&self.ssl, cb_type)
     }
 
     /// `sslobj.compression()`.
+    ///
+    /// ```text
+    /// Python:  sslobj.compression()
+    /// Rust:    sslobj.compression()
+    /// ```
     pub fn compression(&self) -> Option<String> {
         connection::compression(&self.ssl)
     }
 
     /// `sslobj.verify_client_post_handshake()`.
+    ///
+    /// ```text
+    /// Python:  sslobj.verify_client_post_handshake()
+    /// Rust:    sslobj.verify_client_post_handshake()?;
+    /// ```
     pub fn verify_client_post_handshake(&mut self) -> Result<()> {
         self.with_bios(|ssl, _| connection::verify_client_post_handshake(ssl))
     }
 
     /// `sslobj.shared_ciphers()`.
+    ///
+    /// ```text
+    /// Python:  sslobj.shared_ciphers()
+    /// Rust:    sslobj.shared_ciphers()
+    /// ```
     pub fn shared_ciphers(&self) -> Option<Vec<(String, String, i32)>> {
         super::ciphers::shared_ciphers(&self.ssl)
     }
 
     /// `sslobj.server_side`.
+    ///
+    /// ```text
+    /// Python:  sslobj.server_side
+    /// Rust:    sslobj.server_side()
+    /// ```
     pub fn server_side(&self) -> bool {
         self.server_side
     }
 
     /// `sslobj.server_hostname`: the IDNA A-label form of the name given to `wrap_bio`.
+    ///
+    /// ```text
+    /// Python:  sslobj.server_hostname
+    /// Rust:    sslobj.server_hostname()
+    /// ```
     pub fn server_hostname(&self) -> Option<&str> {
         self.server_hostname.as_deref()
     }
 
     /// `sslobj.context`: the context in use (an SNI callback may have switched it).
+    ///
+    /// ```text
+    /// Python:  ctx = sslobj.context
+    /// Rust:    let ctx = sslobj.context();
+    /// ```
     pub fn context(&self) -> &SSLContext {
         self.ssl
             .ex_data(sni::context_index())
@@ -325,12 +405,22 @@ impl SSLObject {
     }
 
     /// `sslobj.context = other`.
+    ///
+    /// ```text
+    /// Python:  sslobj.context = other
+    /// Rust:    sslobj.set_context(&other)?;
+    /// ```
     pub fn set_context(&mut self, context: &SSLContext) -> Result<()> {
         self.context = context.clone();
         sni::switch_context(&mut self.ssl, context)
     }
 
     /// The underlying `openssl` connection, for what Python never had (an escape hatch).
+    ///
+    /// ```text
+    /// Python:  (no equivalent)
+    /// Rust:    let ssl: &openssl::ssl::SslRef = sslobj.ssl_object();
+    /// ```
     pub fn ssl_object(&self) -> &openssl::ssl::SslRef {
         &self.ssl
     }
