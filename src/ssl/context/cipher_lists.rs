@@ -14,9 +14,9 @@
 //! - before that (the usual "configure, then serve" order), `set_ciphers` changes the
 //!   `SSL_CTX` as CPython does, and connections read its list for free;
 //! - after that, `set_ciphers`/`set_ciphersuites` record their string as a *late* list,
-//!   worked out on a throwaway `SSL` (which gives `get_ciphers()`, the error and any
-//!   `@SECLEVEL` exactly as the context would have), and every later connection gets its own
-//!   copy by replaying those strings on its `SSL`. Connections made earlier keep reading the
+//!   worked out on a private `SSL` of the context, the *stand-in*, which then gives
+//!   `get_ciphers()`, the error and any `@SECLEVEL` exactly as the context would have; every
+//!   later connection gets its own copy by replaying those strings on its `SSL`. Connections made earlier keep reading the
 //!   frozen list, which is what they had at creation: the result Python code sees is the same.
 //!
 //! Giving every connection its own copy unconditionally cost 190,000 instructions
@@ -25,6 +25,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use openssl::error::ErrorStack;
 use openssl::ssl::{Ssl, SslContext, SslRef};
 
 use crate::ffi::cipher as ffi;
@@ -40,6 +41,9 @@ pub(super) struct CipherLists {
     late_tls12: Option<String>,
     /// The last late `set_ciphersuites` string OpenSSL accepted.
     late_tls13: Option<String>,
+    /// The stand-in: an `SSL` of the context holding the late lists, made by the first late
+    /// call. Never used for a connection; only read (`SSL_get_ciphers`) under the read lock.
+    stand_in: Option<Ssl>,
 }
 
 impl CipherLists {
@@ -54,6 +58,11 @@ impl CipherLists {
     /// this load after every `freeze` made under the read lock).
     pub(super) fn frozen(&self) -> bool {
         self.frozen.load(Ordering::Relaxed)
+    }
+
+    /// The `SSL` whose list is the context's current one when late lists exist.
+    pub(super) fn stand_in(&self) -> Option<&SslRef> {
+        self.stand_in.as_deref()
     }
 
     /// Whether new connections need their own copy.
@@ -78,45 +87,59 @@ impl CipherLists {
         }
     }
 
-    /// `set_ciphers` on a frozen context: works `list` out on `scratch` (a fresh `SSL` of the
-    /// context with the late lists applied) and keeps it when OpenSSL replaced the list, which
-    /// it also does for a string that leaves only TLS 1.3 suites. An `@SECLEVEL` in the string
-    /// moves the context's level, as `SSL_CTX_set_cipher_list` would. `Ok` as OpenSSL's call.
+    fn stand_in_mut(&mut self, ctx: &SslContext) -> Result<&mut Ssl, ErrorStack> {
+        if self.stand_in.is_none() {
+            self.stand_in = Some(Ssl::new(ctx)?);
+        }
+        Ok(self.stand_in.as_mut().expect("just set"))
+    }
+
+    /// `set_ciphers` on a frozen context: works `list` out on the stand-in and keeps it when
+    /// OpenSSL replaced the list, which it also does for a string that leaves only TLS 1.3
+    /// suites. An `@SECLEVEL` in the string moves the context's level, as
+    /// `SSL_CTX_set_cipher_list` would. `Ok(ok)` as OpenSSL's call.
     pub(super) fn set_late_tls12(
         &mut self,
         ctx: &SslContext,
-        scratch: &mut Ssl,
         list: &str,
-    ) -> bool {
-        let before = ffi::cipher_list_identity(scratch);
-        let ok = scratch.set_cipher_list(list).is_ok();
-        if ffi::cipher_list_identity(scratch) != before {
+    ) -> Result<bool, ErrorStack> {
+        let stand_in = self.stand_in_mut(ctx)?;
+        let before = ffi::cipher_list_identity(stand_in);
+        let ok = stand_in.set_cipher_list(list).is_ok();
+        let replaced = ffi::cipher_list_identity(stand_in) != before;
+        let level = stand_in.security_level();
+        if replaced {
             self.late_tls12 = Some(list.to_string());
         }
-        let level = scratch.security_level();
         if level != ctx.security_level() {
             ffi_ssl::with_builder(ctx, |b| b.set_security_level(level));
         }
-        ok
+        Ok(ok)
     }
 
     /// `set_ciphersuites` on a frozen context: kept when OpenSSL accepts it. The TLS 1.2 list
     /// is recorded with it, by name, when no late one exists: OpenSSL 1.1.1's
     /// `SSL_set_ciphersuites` only rebuilds a list the SSL already owns.
-    pub(super) fn set_late_tls13(&mut self, scratch: &mut Ssl, suites: &str) -> bool {
-        if scratch.set_ciphersuites(suites).is_err() {
-            return false;
+    pub(super) fn set_late_tls13(
+        &mut self,
+        ctx: &SslContext,
+        suites: &str,
+    ) -> Result<bool, ErrorStack> {
+        let stand_in = self.stand_in_mut(ctx)?;
+        if stand_in.set_ciphersuites(suites).is_err() {
+            return Ok(false);
         }
+        let tls12: Vec<&str> = ffi::ssl_ciphers(stand_in)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| c.version() != "TLSv1.3")
+            .map(|c| c.name())
+            .collect();
+        let tls12 = tls12.join(":");
         self.late_tls13 = Some(suites.to_string());
         if self.late_tls12.is_none() {
-            let names: Vec<&str> = ffi::ssl_ciphers(scratch)
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|c| c.version() != "TLSv1.3")
-                .map(|c| c.name())
-                .collect();
-            self.late_tls12 = Some(names.join(":"));
+            self.late_tls12 = Some(tls12);
         }
-        true
+        Ok(true)
     }
 }

@@ -687,10 +687,10 @@ impl SSLContext {
         }
         let mut state = self.write();
         let ok = if state.ciphers.frozen() {
-            let mut scratch = self.ssl_with_late_lists(&state)?;
             state
                 .ciphers
-                .set_late_tls12(&self.inner.ctx, &mut scratch, cipherlist)
+                .set_late_tls12(&self.inner.ctx, cipherlist)
+                .map_err(|e| config_error(&e, 0))?
         } else {
             ffi_ssl::with_builder(&self.inner.ctx, |b| b.set_cipher_list(cipherlist)).is_ok()
         };
@@ -711,8 +711,10 @@ impl SSLContext {
         }
         let mut state = self.write();
         let ok = if state.ciphers.frozen() {
-            let mut scratch = self.ssl_with_late_lists(&state)?;
-            state.ciphers.set_late_tls13(&mut scratch, ciphersuites)
+            state
+                .ciphers
+                .set_late_tls13(&self.inner.ctx, ciphersuites)
+                .map_err(|e| config_error(&e, 0))?
         } else {
             ffi_ssl::with_builder(&self.inner.ctx, |b| b.set_ciphersuites(ciphersuites)).is_ok()
         };
@@ -746,8 +748,11 @@ impl SSLContext {
     /// ```
     pub fn get_ciphers(&self) -> Vec<CipherDict> {
         let state = self.read();
+        if let Some(stand_in) = state.ciphers.stand_in() {
+            return ciphers_of_ssl(stand_in);
+        }
         // `SSL_new` fails only without memory; the list is then empty (CPython would raise).
-        match self.ssl_with_late_lists(&state) {
+        match Ssl::new(&self.inner.ctx) {
             Ok(ssl) => ciphers_of_ssl(&ssl),
             Err(_) => Vec::new(),
         }
