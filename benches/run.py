@@ -249,6 +249,10 @@ def callgrind(binary, cfg, log):
         log(f"callgrind {system} client TLS 1.3 ECDSA handshake: "
             f"{d['client_hs_tls1.3_ecdsa'] / 1e6:.3f} M instructions ({time.time() - t:.1f}s)")
         t = time.time()
+        d["client_rtt"] = callgrind_client(binary, system, "rtt", {"n": 1000}, {"n": 3000}, 2000)
+        log(f"callgrind {system} client 64-byte round trip: {d['client_rtt']:.0f} instructions"
+            f" ({time.time() - t:.1f}s)")
+        t = time.time()
         d["send_per_mib"] = callgrind_client(
             binary, system, "bulk", {"mib": mib // 2, "wsize": 65536, "cipher": "aes128"},
             {"mib": mib // 2 + mib, "wsize": 65536, "cipher": "aes128"}, mib)
@@ -260,6 +264,7 @@ def callgrind(binary, cfg, log):
                    f"{n} TLS 1.3 handshakes (1-byte echo, close) and {mib} MiB received in 64 KiB "
                    "writes over TLS 1.3 (TLS_AES_256_GCM_SHA384), client native raw rust-openssl; "
                    f"client side as the difference of two runs ({n} and {3 * n} handshakes; "
+                   "1,000 and 3,000 round trips; "
                    f"{mib // 2} and {mib // 2 + mib} MiB sent in 64 KiB writes, "
                    "ECDHE-RSA-AES128-GCM-SHA256), server native, same system")
     return res
@@ -351,6 +356,7 @@ def render(summary):
                 ("hs_tls1.3_rsa", "TLS 1.3 RSA handshake", 1e6, "M"),
                 ("recv_per_mib", "receive, per GiB", 1e9 / 1024, "G"),
                 ("client_hs_tls1.3_ecdsa", "client: TLS 1.3 ECDSA handshake", 1e6, "M"),
+                ("client_rtt", "client: 64-byte round trip", 1e3, "k"),
                 ("send_per_mib", "client: send, per GiB", 1e9 / 1024, "G")):
             if k not in cg["pyssl"]:
                 continue
