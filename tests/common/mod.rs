@@ -163,3 +163,47 @@ pub fn tls_listener(backlog: i32) -> (u16, pyssl::ssl::SSLSocket) {
         .unwrap();
     (port, server)
 }
+
+/// `ssl.OPENSSL_VERSION_NUMBER` of the OpenSSL the oracle (CPython 3.13) links, asked once.
+pub fn oracle_openssl_version_number() -> u64 {
+    static NUMBER: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *NUMBER.get_or_init(|| {
+        let out = py313("import ssl; print(ssl.OPENSSL_VERSION_NUMBER)", &[]);
+        out.trim()
+            .parse()
+            .expect("ssl.OPENSSL_VERSION_NUMBER is an int")
+    })
+}
+
+/// `ssl.OPENSSL_VERSION_NUMBER` of the OpenSSL pyssl links.
+pub fn linked_openssl_version_number() -> u64 {
+    *pyssl::ssl::OPENSSL_VERSION_NUMBER
+}
+
+/// Whether the oracle links the very OpenSSL pyssl links (same `OPENSSL_VERSION_NUMBER`).
+/// When it does not (the OpenSSL matrix builds pyssl against 1.1.1 and 3.5 while CPython keeps
+/// the system 3.0), an answer that depends on the OpenSSL version cannot be compared byte for
+/// byte with CPython's: such a test asserts the version's own known answer instead, or skips
+/// only that comparison through [`oracle_differs`].
+pub fn same_openssl_as_oracle() -> bool {
+    oracle_openssl_version_number() == linked_openssl_version_number()
+}
+
+/// `true` (after saying on stderr what is not compared, and why) when the oracle's OpenSSL is not
+/// pyssl's; `false` when they are the same and `what` must be compared with CPython.
+pub fn oracle_differs(what: &str) -> bool {
+    if same_openssl_as_oracle() {
+        return false;
+    }
+    eprintln!(
+        "not comparing {what} with CPython: it links OpenSSL {:#x}, pyssl links {:#x}",
+        oracle_openssl_version_number(),
+        linked_openssl_version_number()
+    );
+    true
+}
+
+/// Whether pyssl links OpenSSL 1.1.1 (any 1.1.x: 1.1.1 is the oldest pyssl builds against).
+pub fn linked_openssl_111() -> bool {
+    linked_openssl_version_number() < 0x3000_0000
+}
