@@ -33,6 +33,7 @@ fn der_of(pem_name: &str) -> Vec<u8> {
 }
 
 fn assert_lines_equal(what: &str, cases: &[String], ours: &[String], theirs: &str) {
+    let theirs = common::oracle_as_linked(theirs);
     let theirs: Vec<&str> = theirs.lines().collect();
     assert_eq!(ours.len(), theirs.len(), "{what}: line counts differ");
     for ((case, o), t) in cases.iter().zip(ours).zip(&theirs) {
