@@ -338,14 +338,14 @@ pub fn cipher_lists_comparable(what: &str) -> bool {
 /// that depends on the OpenSSL version beyond what that function rewrites, so that it cannot be
 /// compared with CPython on another OpenSSL: on 1.1.1 an `Options` repr (1.1.1's `SSL_OP_ALL`
 /// also sets `OP_LEGACY_SERVER_CONNECT`; `OP_ENABLE_KTLS` and `OP_IGNORE_UNEXPECTED_EOF` do not
-/// exist), on 3.2 and later a cipher list. Always `false` when the oracle links pyssl's OpenSSL.
+/// exist), and a cipher list (see [`cipher_lists_comparable`]). Always `false` when the oracle links pyssl's OpenSSL.
 pub fn version_dependent_line(line: &str) -> bool {
     if same_openssl_as_oracle() {
         return false;
     }
     let linked = linked_openssl_version_number();
-    let dependent = (linked < 0x3000_0000 && line.contains("Options."))
-        || (linked >= 0x3020_0000 && line.contains("'description': "));
+    let dependent =
+        (linked < 0x3000_0000 && line.contains("Options.")) || line.contains("'description': ");
     if dependent {
         eprintln!(
             "not comparing with CPython (OpenSSL {:#x} there, {linked:#x} here): {}",
