@@ -65,12 +65,16 @@ fn ours_fresh(strings: &[&str]) -> String {
 }
 
 fn assert_lines_eq(ours: &str, python: &str, strings: &[&str]) {
+    let python = &common::oracle_as_linked(python);
     let (o, p): (Vec<_>, Vec<_>) = (ours.lines().collect(), python.lines().collect());
     assert_eq!(
         o.len(),
         p.len(),
         "line count\nours:\n{ours}\npython:\n{python}"
     );
+    if !common::cipher_lists_comparable("get_ciphers() for these cipher strings") {
+        return;
+    }
     for (i, (a, b)) in o.iter().zip(&p).enumerate() {
         assert_eq!(a, b, "line {i} (strings {strings:?})");
     }
@@ -131,8 +135,10 @@ fn default_list_is_the_17_documented_entries() {
         'description': 'TLS_AES_256_GCM_SHA384         TLSv1.3 Kx=any      Au=any   Enc=AESGCM(256)            Mac=AEAD', \
         'strength_bits': 256, 'alg_bits': 256, 'aead': True, 'symmetric': 'aes-256-gcm', \
         'digest': None, 'kea': 'kx-any', 'auth': 'auth-any'}";
-    assert_eq!(first.py_repr(), expected);
-    assert_eq!(first.to_string(), expected);
+    // 1.1.1 pads the description's columns differently.
+    let expected = &common::oracle_as_linked(expected);
+    assert_eq!(&first.py_repr(), expected);
+    assert_eq!(&first.to_string(), expected);
     assert_eq!(first.id, 0x0300_1302);
     assert!(first.digest.is_none() && first.aead);
 }
@@ -140,7 +146,13 @@ fn default_list_is_the_17_documented_entries() {
 #[test]
 fn article_string_lists_140_ciphers() {
     let list = ciphers_for("HIGH:!RC4:!MD5:!3DES").unwrap();
-    assert_eq!(list.len(), 140);
+    // OpenSSL 3.2 took the ten `*-CCM8` suites (64-bit tags) out of `HIGH`.
+    let ccm8 = list.iter().filter(|c| c.name.ends_with("CCM8")).count();
+    if common::linked_openssl_version_number() >= 0x3020_0000 {
+        assert_eq!((list.len(), ccm8), (130, 0));
+    } else {
+        assert_eq!((list.len(), ccm8), (140, 10));
+    }
     let names: Vec<&str> = list.iter().take(6).map(|c| c.name.as_str()).collect();
     assert_eq!(
         names,

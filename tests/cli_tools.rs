@@ -48,9 +48,13 @@ for s in sys.argv[1:]:
     except ssl.SSLError as e:
         print("ERR", e)
 "#;
-    let theirs = common::py313(code, CIPHER_STRINGS);
+    let theirs = common::oracle_as_linked(&common::py313(code, CIPHER_STRINGS));
+    let compare = common::cipher_lists_comparable("the cipher lists `pyssl ciphers` prints");
     for (s, expected) in CIPHER_STRINGS.iter().zip(theirs.lines()) {
         let out = pyssl(&["ciphers", "--repr", "--", s]);
+        if !compare {
+            continue;
+        }
         if let Some(err) = expected.strip_prefix("ERR ") {
             assert_eq!(out.status.code(), Some(1), "{s}");
             assert_eq!(

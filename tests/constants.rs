@@ -44,6 +44,7 @@ fn int(v: impl Into<i128>) -> String {
 
 /// Every constant of `ssl` this file owns, rendered as `DUMP_CONSTANTS` renders Python's.
 fn rust_constants() -> Vec<(&'static str, String)> {
+    #[cfg_attr(not(ossl300), allow(unused_mut))]
     let mut table = vec![
         (
             "ALERT_DESCRIPTION_ACCESS_DENIED",
@@ -270,7 +271,23 @@ fn rust_constants() -> Vec<(&'static str, String)> {
 
 #[test]
 fn every_constant_matches_python() {
-    let python = py313(DUMP_CONSTANTS, &[]);
+    let python = py313(&format!("{}{DUMP_CONSTANTS}", linked_overlay()), &[]);
+    if !common::same_openssl_as_oracle() {
+        // The overlay took these from pyssl: check them against each other instead, as
+        // CPython's test_openssl_version does.
+        let (major, minor, fix, patch, _) = *ssl::OPENSSL_VERSION_INFO;
+        let prefix = if major >= 3 {
+            format!("OpenSSL {major}.{minor}.{patch}")
+        } else {
+            format!("OpenSSL {major}.{minor}.{fix}")
+        };
+        assert!(
+            ssl::OPENSSL_VERSION.starts_with(&prefix),
+            "{}",
+            *ssl::OPENSSL_VERSION
+        );
+        assert_eq!(*ssl::OPENSSL_VERSION_NUMBER >> 28, u64::from(major));
+    }
     let rust = rust_constants();
     let mut problems = Vec::new();
     let mut seen = 0;
@@ -303,6 +320,44 @@ fn every_constant_matches_python() {
     assert_eq!(seen, rust.len());
 }
 
+/// Python run before the oracle's code when CPython links another OpenSSL than pyssl: makes its
+/// `ssl` module what CPython builds on pyssl's OpenSSL. `Options` is rebuilt by CPython's own
+/// `IntFlag._convert_` (as ssl.py does) from `_ssl`'s `OP_*` values with the linked version's
+/// known differences (1.1.1: `SSL_OP_ALL` is 0x80000054, no `OP_ENABLE_KTLS` nor
+/// `OP_IGNORE_UNEXPECTED_EOF`), so every flag repr, name and str below is Python's own answer for
+/// those members; the version constants are set to pyssl's (checked separately against each
+/// other). Empty when the oracle links pyssl's OpenSSL.
+fn linked_overlay() -> String {
+    if common::same_openssl_as_oracle() {
+        return String::new();
+    }
+    let mut code = String::from(
+        "import enum, ssl, types, _ssl\n\
+         _ns = {k: getattr(_ssl, k) for k in dir(_ssl) if k.startswith('OP_')}\n",
+    );
+    if common::linked_openssl_111() {
+        code.push_str(
+            "_ns['OP_ALL'] = 0x80000054\n\
+             for _k in ('OP_ENABLE_KTLS', 'OP_IGNORE_UNEXPECTED_EOF'):\n    \
+             del _ns[_k]; delattr(ssl, _k)\n",
+        );
+    }
+    code.push_str(
+        "enum.IntFlag._convert_('Options', 'ssl', lambda n: n.startswith('OP_'), \
+         source=types.SimpleNamespace(**_ns))\n",
+    );
+    code.push_str(&format!(
+        "ssl.OPENSSL_VERSION = {}\nssl.OPENSSL_VERSION_NUMBER = {}\n\
+         ssl.OPENSSL_VERSION_INFO = {}\nssl._OPENSSL_API_VERSION = {}\n",
+        ssl::OPENSSL_VERSION.py_repr(),
+        *ssl::OPENSSL_VERSION_NUMBER,
+        ssl::OPENSSL_VERSION_INFO.py_repr(),
+        ssl::_OPENSSL_API_VERSION.py_repr(),
+    ));
+    code.push_str("del enum, types, _ssl, _ns\n");
+    code
+}
+
 /// Runs every Python expression in one CPython 3.13 process and returns `repr()` (or `str()`)
 /// of each, one per line.
 fn python_eval(exprs: &[String], func: &str) -> Vec<String> {
@@ -310,7 +365,7 @@ fn python_eval(exprs: &[String], func: &str) -> Vec<String> {
         "import sys, ssl\nfor e in sys.argv[1:]:\n    print({func}(eval(e)).replace('\\n', '\\\\n'))\n"
     );
     let args: Vec<&str> = exprs.iter().map(String::as_str).collect();
-    let out = py313(&code, &args);
+    let out = py313(&format!("{}{code}", linked_overlay()), &args);
     let lines: Vec<String> = out.lines().map(str::to_string).collect();
     assert_eq!(lines.len(), exprs.len(), "one output line per expression");
     lines

@@ -142,13 +142,16 @@ fn compare(end: End) -> Vec<String> {
         &[&common::fixture_str("ca.pem"), &port.to_string()],
     );
     server.join().unwrap();
-    assert_eq!(ours, theirs.lines().collect::<Vec<_>>());
+    common::assert_outcomes_eq("EOF outcomes", &ours, &theirs);
     ours
 }
 
 #[test]
 fn close_notify_reads_as_empty_every_time_whatever_suppress_says() {
     let seen = compare(End::CloseNotify);
+    if common::oracle_differs("this sequence of EOF outcomes (OpenSSL 3.0's)") {
+        return;
+    }
     for half in seen.chunks(6) {
         assert_eq!(half[1..4], ["b'bye'", "b''", "b''"]);
         // TLS 1.3 leaves our half open: the send works. The peer's kernel answers it with a
@@ -171,6 +174,9 @@ const SHUTDOWN_IN_INIT: &str = "SSLError|1|'SSL'|'SHUTDOWN_WHILE_IN_INIT'|None|N
 #[test]
 fn ragged_eof_is_empty_with_suppress_and_sslerror_without() {
     let seen = compare(End::Ragged);
+    if common::oracle_differs("this sequence of EOF outcomes (OpenSSL 3.0's)") {
+        return;
+    }
     assert_eq!(
         seen,
         [
@@ -193,6 +199,9 @@ fn ragged_eof_is_empty_with_suppress_and_sslerror_without() {
 #[test]
 fn a_reset_is_connection_reset_error_even_with_suppress() {
     let seen = compare(End::Reset);
+    if common::oracle_differs("this sequence of EOF outcomes (OpenSSL 3.0's)") {
+        return;
+    }
     // The reset discards what was still unread (b'bye'); after it the socket reads as EOF.
     let reset = "ConnectionResetError|104|-|-|-|-|[Errno 104] Connection reset by peer";
     let bad_length = "SSLError|1|'SSL'|'BAD_LENGTH'|None|None|[SSL: BAD_LENGTH] bad length";
@@ -444,7 +453,10 @@ print(c_out.pending, c_in.eof)
             &common::fixture_str("server.key"),
         ],
     );
-    assert_eq!(ours, theirs.lines().collect::<Vec<_>>());
+    common::assert_outcomes_eq("SSLObject EOF outcomes", &ours, &theirs);
+    if common::oracle_differs("this sequence of EOF outcomes (OpenSSL 3.0's)") {
+        return;
+    }
     let eof = "SSLEOFError|8|'SSL'|'UNEXPECTED_EOF_WHILE_READING'|None|None|[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol";
     // After the first EOF error OpenSSL has nothing queued: CPython's bare-EOF text.
     let eof_again = "SSLEOFError|8|None|None|None|None|EOF occurred in violation of protocol";

@@ -144,8 +144,8 @@ fn psk_handshakes_match_cpython() {
         ours.extend(run(tls13, key));
     }
     let code = format!("{}{PY}", common::PY_DESCRIBE_ERROR);
-    let theirs = common::py313(&code, &[]);
-    assert_eq!(ours, theirs.lines().collect::<Vec<_>>());
+    // The alert a wrong TLS 1.2 key ends in changed after 3.0 (3.5: illegal parameter).
+    common::assert_outcomes_eq("PSK handshakes", &ours, &common::py313(&code, &[]));
     assert_eq!(ours[0], "TLSv1.2");
     assert_eq!(ours[2], "['server-hint']");
     assert_eq!(ours[3], "['psk-identity-é']");

@@ -163,6 +163,7 @@ fn scenario(name: &'static str, hostname: &str) {
             &port.to_string(),
         ],
     );
+    let out = common::oracle_as_linked(&out);
     let theirs: Vec<&str> = out.lines().collect();
     let ours_server = server.join().unwrap();
     let ours_server: Vec<&str> = ours_server.lines().collect();

@@ -198,7 +198,9 @@ except Exception as e:
     print(describe_error(e))
 "#
     );
-    assert_eq!(format!("{ours}\n{eof}\n"), common::py313(&code, &[]));
+    // 3.5 sends a bigger ClientHello (a post-quantum key share): lengths differ by version.
+    let ours: Vec<String> = format!("{ours}\n{eof}").lines().map(String::from).collect();
+    common::assert_outcomes_eq("first handshake steps", &ours, &common::py313(&code, &[]));
 }
 
 #[test]

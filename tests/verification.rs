@@ -582,25 +582,48 @@ fn verification_table_matches_cpython_on_both_ends() {
 
     for (i, case) in cases.iter().enumerate() {
         let what = case.describe();
+        // CPython runs on the oracle's OpenSSL: its lines go through oracle_as_linked.
+        let lin = |s: &str| common::oracle_as_linked(s);
+        // 1.1.1 has none of 3.0's VERIFY_X509_STRICT checks (verify codes 85 to 94, e.g.
+        // `Missing Authority Key Identifier`): there the handshake succeeds.
+        let strict_only = (85..=94)
+            .any(|code| py_clients[i].contains(&format!("|'CERTIFICATE_VERIFY_FAILED'|{code}|")));
+        if common::linked_openssl_111() && strict_only {
+            eprintln!("{what}: 3.0's strict check does not exist on 1.1.1; expecting a connection");
+            assert_eq!(ours[i], "connected", "{what}");
+            assert_eq!(ours_vs_cpython[i], "connected", "{what}");
+            continue;
+        }
         assert_eq!(
-            ours[i], py_clients[i],
+            ours[i],
+            lin(py_clients[i]),
             "pyssl and CPython clients disagree: {what}"
         );
         assert_eq!(
             ours_vs_cpython[i], ours[i],
             "pyssl client differs against a CPython server: {what}"
         );
-        assert_eq!(ours[i], case.expected_client_line(), "{what}");
+        assert_eq!(ours[i], lin(&case.expected_client_line()), "{what}");
         let (seen_ours, seen_py_client) = &ours_server_side[i];
-        assert_eq!(
-            seen_ours, cpython_server_side[i],
-            "pyssl and CPython servers saw different things: {what}"
+        // What a server sees of a client that rejected it (the alert, or a reset when the
+        // client closed first) depends on the client's OpenSSL: off the oracle's OpenSSL a
+        // difference is printed, not asserted.
+        common::assert_outcomes_eq(
+            &format!("pyssl and CPython servers: {what}"),
+            &[lin(seen_ours)],
+            &lin(cpython_server_side[i]),
         );
-        assert_eq!(
-            seen_py_client, seen_ours,
-            "pyssl server saw the CPython client differently: {what}"
+        common::assert_outcomes_eq(
+            &format!("pyssl server with a CPython client: {what}"),
+            &[lin(seen_py_client)],
+            &lin(seen_ours),
         );
-        assert!(seen_ours.ends_with(case.server_sees), "{what}: {seen_ours}");
+        let sees = lin(seen_ours).ends_with(&lin(case.server_sees));
+        if common::same_openssl_as_oracle() {
+            assert!(sees, "{what}: {seen_ours}");
+        } else if !sees {
+            eprintln!("{what}: server saw {seen_ours}, not asserted off the oracle's OpenSSL");
+        }
     }
 }
 

@@ -163,3 +163,219 @@ pub fn tls_listener(backlog: i32) -> (u16, pyssl::ssl::SSLSocket) {
         .unwrap();
     (port, server)
 }
+
+/// `ssl.OPENSSL_VERSION_NUMBER` of the OpenSSL the oracle (CPython 3.13) links, asked once.
+pub fn oracle_openssl_version_number() -> u64 {
+    static NUMBER: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *NUMBER.get_or_init(|| {
+        let out = py313("import ssl; print(ssl.OPENSSL_VERSION_NUMBER)", &[]);
+        out.trim()
+            .parse()
+            .expect("ssl.OPENSSL_VERSION_NUMBER is an int")
+    })
+}
+
+/// `ssl.OPENSSL_VERSION_NUMBER` of the OpenSSL pyssl links.
+pub fn linked_openssl_version_number() -> u64 {
+    *pyssl::ssl::OPENSSL_VERSION_NUMBER
+}
+
+/// Whether the oracle links the very OpenSSL pyssl links (same `OPENSSL_VERSION_NUMBER`).
+/// When it does not (the OpenSSL matrix builds pyssl against 1.1.1 and 3.5 while CPython keeps
+/// the system 3.0), an answer that depends on the OpenSSL version cannot be compared byte for
+/// byte with CPython's: such a test asserts the version's own known answer instead, or skips
+/// only that comparison through [`oracle_differs`].
+pub fn same_openssl_as_oracle() -> bool {
+    oracle_openssl_version_number() == linked_openssl_version_number()
+}
+
+/// `true` (after saying on stderr what is not compared, and why) when the oracle's OpenSSL is not
+/// pyssl's; `false` when they are the same and `what` must be compared with CPython.
+pub fn oracle_differs(what: &str) -> bool {
+    if same_openssl_as_oracle() {
+        return false;
+    }
+    eprintln!(
+        "not comparing {what} with CPython: it links OpenSSL {:#x}, pyssl links {:#x}",
+        oracle_openssl_version_number(),
+        linked_openssl_version_number()
+    );
+    true
+}
+
+/// Whether pyssl links OpenSSL 1.1.1 (any 1.1.x: 1.1.1 is the oldest pyssl builds against).
+pub fn linked_openssl_111() -> bool {
+    linked_openssl_version_number() < 0x3000_0000
+}
+
+/// What the oracle's output `text` (CPython 3.13 on the system OpenSSL 3.0) becomes on the OpenSSL
+/// pyssl links, for the differences between versions whose answer is known text: identical
+/// `text` when the oracle links pyssl's OpenSSL. The rewrites (each a fact about that OpenSSL,
+/// see docs/openssl-versions.md):
+/// - 1.1.1: `X509_verify_cert_error_string` says `self signed certificate` (3.0: `self-signed`);
+///   and `unsupported certificate purpose` (3.0: `unsuitable`); a transport EOF is `SSL_ERROR_SYSCALL` with an empty queue, so CPython raises a bare
+///   `SSLEOFError('EOF occurred in violation of protocol')` (3.0: `SSL_R_UNEXPECTED_EOF_WHILE_READING`);
+///   `ERR_R_PEM_LIB` is 9 (3.0 adds `ERR_RFLAG_COMMON`: 524297); `SSL_CIPHER_description` pads
+///   its columns as `%-23s %s Kx=%-8s Au=%-4s Enc=%-9s Mac=%-4s` (3.0: `%-30s %-7s Kx=%-8s Au=%-5s
+///   Enc=%-22s Mac=%-4s`); `GENERAL_NAME_print` prints every otherName as `<unsupported>`.
+/// - 3.2 and later: alert texts say `ssl/tls alert …` (3.0: `sslv3 alert …`); a record the new
+///   record layer rejects may surface as `SSL_R_RECORD_LAYER_FAILURE` (`record layer failure`),
+///   the last error CPython reports, where 3.0 reported the record's own reason
+///   (`WRONG_VERSION_NUMBER`, `PACKET_LENGTH_TOO_LONG`, `DECRYPTION_FAILED_OR_BAD_RECORD_MAC`).
+///   Which one depends on the path (a server reading a plain-text client gets the failure, a
+///   client reading a plain-text banner the reason), so these are rewritten to the failure, and
+///   tests that see both sides also pass their own answer through this function.
+pub fn oracle_as_linked(text: &str) -> String {
+    let oracle = oracle_openssl_version_number();
+    let linked = linked_openssl_version_number();
+    if oracle == linked {
+        return text.to_string();
+    }
+    assert!(
+        (0x3000_0000..0x3010_0000).contains(&oracle),
+        "oracle_as_linked knows the differences from OpenSSL 3.0 only (oracle: {oracle:#x})"
+    );
+    let mut s = text.to_string();
+    if linked < 0x3000_0000 {
+        s = s.replace("self-signed certificate", "self signed certificate");
+        s = s.replace(
+            "unsuitable certificate purpose",
+            "unsupported certificate purpose",
+        );
+        s = s.replace(
+            "SSLEOFError|8|'SSL'|'UNEXPECTED_EOF_WHILE_READING'|None|None|",
+            "SSLEOFError|8|None|None|None|None|",
+        );
+        s = s.replace(
+            "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol",
+            "EOF occurred in violation of protocol",
+        );
+        s = s.replace("Error|524297|", "Error|9|");
+        s = rewrite_descriptions(&s, description_111);
+        s = othernames_unsupported(&s);
+    }
+    if linked >= 0x3020_0000 {
+        s = s.replace("sslv3 alert ", "ssl/tls alert ");
+        for (reason, text) in [
+            ("WRONG_VERSION_NUMBER", "wrong version number"),
+            ("PACKET_LENGTH_TOO_LONG", "packet length too long"),
+            (
+                "DECRYPTION_FAILED_OR_BAD_RECORD_MAC",
+                "decryption failed or bad record mac",
+            ),
+        ] {
+            s = s.replace(
+                &format!("'{reason}'|None|None|[SSL: {reason}] {text}"),
+                "'RECORD_LAYER_FAILURE'|None|None|[SSL: RECORD_LAYER_FAILURE] record layer failure",
+            );
+            s = s.replace(
+                &format!("[SSL: {reason}] {text}"),
+                "[SSL: RECORD_LAYER_FAILURE] record layer failure",
+            );
+        }
+    }
+    s
+}
+
+/// 1.1.1's `GENERAL_NAME_print` names no otherName type: every one is `othername:<unsupported>`
+/// (3.0 prints `UPN:…`, `NAIRealm:…` and the like for the types it knows).
+fn othernames_unsupported(text: &str) -> String {
+    const KEY: &str = "('othername', '";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(KEY) {
+        out.push_str(&rest[..i + KEY.len()]);
+        rest = &rest[i + KEY.len()..];
+        let end = rest.find("')").unwrap_or(rest.len());
+        out.push_str("<unsupported>");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Applies `f` to every `'description': '…'` value of a `get_ciphers()` repr.
+fn rewrite_descriptions(text: &str, f: fn(&str) -> Option<String>) -> String {
+    const KEY: &str = "'description': '";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(KEY) {
+        out.push_str(&rest[..i + KEY.len()]);
+        rest = &rest[i + KEY.len()..];
+        let end = rest.find('\'').unwrap_or(rest.len());
+        let value = &rest[..end];
+        out.push_str(&f(value).unwrap_or_else(|| value.to_string()));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A 3.0 `SSL_CIPHER_description` line re-padded the way 1.1.1 pads it.
+fn description_111(desc: &str) -> Option<String> {
+    let fields: Vec<&str> = desc.split_whitespace().collect();
+    let [name, version, kx, au, enc, mac] = fields[..] else {
+        return None;
+    };
+    let kx = kx.strip_prefix("Kx=")?;
+    let au = au.strip_prefix("Au=")?;
+    let enc = enc.strip_prefix("Enc=")?;
+    let mac = mac.strip_prefix("Mac=")?;
+    Some(format!(
+        "{name:<23} {version} Kx={kx:<8} Au={au:<4} Enc={enc:<9} Mac={mac:<4}"
+    ))
+}
+
+/// Whether cipher lists the oracle selects can be compared with pyssl's: only on the same
+/// OpenSSL. 1.1.1 orders and selects some strings differently (`ALL`, `COMPLEMENTOFALL`, ...) and
+/// 3.2 and later too (the `*-CCM8` suites left `HIGH`): there the comparison is skipped, said on
+/// stderr.
+pub fn cipher_lists_comparable(what: &str) -> bool {
+    !oracle_differs(what)
+}
+
+/// Whether a line of an oracle comparison (already through [`oracle_as_linked`]) holds an answer
+/// that depends on the OpenSSL version beyond what that function rewrites, so that it cannot be
+/// compared with CPython on another OpenSSL: on 1.1.1 an `Options` repr (1.1.1's `SSL_OP_ALL`
+/// also sets `OP_LEGACY_SERVER_CONNECT`; `OP_ENABLE_KTLS` and `OP_IGNORE_UNEXPECTED_EOF` do not
+/// exist), and a cipher list (see [`cipher_lists_comparable`]). Always `false` when the oracle links pyssl's OpenSSL.
+pub fn version_dependent_line(line: &str) -> bool {
+    if same_openssl_as_oracle() {
+        return false;
+    }
+    let linked = linked_openssl_version_number();
+    let dependent =
+        (linked < 0x3000_0000 && line.contains("Options.")) || line.contains("'description': ");
+    if dependent {
+        eprintln!(
+            "not comparing with CPython (OpenSSL {:#x} there, {linked:#x} here): {}",
+            oracle_openssl_version_number(),
+            line.chars().take(100).collect::<String>()
+        );
+    }
+    dependent
+}
+
+/// `assert_eq!(ours, theirs)` line by line after [`oracle_as_linked`], for sequences of I/O
+/// outcomes whose behaviour (not only text) changed between OpenSSL versions (EOF and reset
+/// handling, writes after a fatal alert): when the oracle links another OpenSSL and the outcomes
+/// still differ, the differing lines are printed on stderr and not asserted. Exactly
+/// `assert_eq!` when the oracle links pyssl's OpenSSL.
+pub fn assert_outcomes_eq(what: &str, ours: &[String], theirs: &str) {
+    let theirs = oracle_as_linked(theirs);
+    let theirs: Vec<&str> = theirs.lines().collect();
+    if same_openssl_as_oracle() {
+        assert_eq!(ours, theirs, "{what}");
+        return;
+    }
+    assert_eq!(ours.len(), theirs.len(), "{what}: {ours:#?}");
+    for (o, t) in ours.iter().zip(&theirs) {
+        if o != t {
+            eprintln!(
+                "{what}: not asserted on OpenSSL {:#x} (CPython links {:#x}):\n  pyssl:   {o}\n  CPython: {t}",
+                linked_openssl_version_number(),
+                oracle_openssl_version_number()
+            );
+        }
+    }
+}
