@@ -581,9 +581,26 @@ impl socket {
 
     /// One `recv` that never waits, whatever the socket's timeout: the result of Python's
     /// `sock.setblocking(False); sock.recv_into(buf); sock.settimeout(old)`, with
-    /// `MSG_DONTWAIT` instead of the three `fcntl` calls that dance takes.
-    pub(crate) fn recv_into_nowait(&self, buffer: &mut [u8]) -> Result<usize> {
-        self.check(self.call(false, 0, || sys::recv(self.fd, buffer, libc::MSG_DONTWAIT)))
+    /// `MSG_DONTWAIT` instead of the three `fcntl` calls that dance takes. The `io::Error` is
+    /// what `recv_into` would raise (`Error::from`), left unconverted so that an expected
+    /// errno costs nothing.
+    pub(crate) fn recv_into_nowait(&self, buffer: &mut [u8]) -> io::Result<usize> {
+        loop {
+            match sys::recv(self.fd, buffer, libc::MSG_DONTWAIT) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                r => return r,
+            }
+        }
+    }
+
+    /// Whether `getpeername` succeeds: `Ok(false)` for `ENOTCONN` (not connected), the error
+    /// `sock.getpeername()` raises for any other errno (CPython's `SSLSocket._create` test).
+    pub(crate) fn has_peer(&self) -> Result<bool> {
+        match sys::getpeername(self.fd) {
+            Ok(_) => Ok(true),
+            Err(e) if e.raw_os_error() == Some(libc::ENOTCONN) => Ok(false),
+            Err(e) => Err(Error::from(e)),
+        }
     }
 
     /// `sock.shutdown(socket.SHUT_RDWR)` → `sock.shutdown(socket::SHUT_RDWR)?`.

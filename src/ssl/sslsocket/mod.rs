@@ -244,13 +244,10 @@ impl SSLSocket {
             connected: false,
             session: kw.session.cloned(),
         };
-        match this.sock.getpeername() {
-            Ok(_) => this.connected = true,
-            Err(e) if matches!(e.errno(), Some(n) if n == libc::ENOTCONN as i64 || n == libc::EINVAL as i64) =>
-            {
-                this.reject_pre_handshake_data()?;
-            }
-            Err(e) => return Err(e),
+        if this.sock.has_peer()? {
+            this.connected = true;
+        } else {
+            this.reject_pre_handshake_data()?;
         }
         if this.connected {
             this.ssl = Some(this.new_connection()?);
@@ -285,10 +282,8 @@ impl SSLSocket {
                 }))
             }
             Ok(_) => Ok(()),
-            Err(e) if matches!(e.errno(), Some(n) if n == libc::ENOTCONN as i64 || n == libc::EINVAL as i64) => {
-                Ok(())
-            }
-            Err(e) => Err(e),
+            Err(e) if matches!(e.raw_os_error(), Some(libc::ENOTCONN | libc::EINVAL)) => Ok(()),
+            Err(e) => Err(Error::from(e)),
         }
     }
 
