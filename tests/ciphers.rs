@@ -491,3 +491,49 @@ impl Pair {
         panic!("handshake did not finish");
     }
 }
+
+/// An SNI callback that moves a connection to another context brings that context's list, as
+/// CPython's connection (which reads its current context's list) gets, also when either
+/// context's list was set late (after the context made a connection).
+#[test]
+fn sni_switch_brings_the_new_contexts_list_also_when_set_late() {
+    const A: &str = "ECDHE-RSA-AES128-GCM-SHA256";
+    const B: &str = "ECDHE-RSA-AES256-GCM-SHA384";
+    let client = common::client_context();
+    client
+        .set_maximum_version(ssl::TLSVersion::TLSv1_2)
+        .unwrap();
+    client.set_ciphers(&format!("{A}:{B}")).unwrap();
+    // Each case: (the first context's list is late, the second's is late).
+    for (first_late, second_late) in [(false, true), (true, false), (true, true)] {
+        let set = |ctx: &ssl::SSLContext, list: &str, late: bool| {
+            if late {
+                // A connection freezes the context's own list; the list set after it is late.
+                let bio = ssl::MemoryBIO::new().unwrap();
+                let kw = ssl::WrapBio {
+                    server_side: true,
+                    ..Default::default()
+                };
+                drop(ctx.wrap_bio(&bio, &bio, kw).unwrap());
+            }
+            ctx.set_ciphers(list).unwrap();
+        };
+        let (first, second) = (common::server_context(), common::server_context());
+        // `second` frozen with its default list would pick B: only its late list gives A.
+        set(&first, B, first_late);
+        set(&second, A, second_late);
+        first
+            .set_sni_callback(Some(
+                move |conn: &mut ssl::SNIConnection<'_>, _: Option<&str>, _: &ssl::SSLContext| {
+                    conn.set_context(&second)?;
+                    Ok(None)
+                },
+            ))
+            .unwrap();
+        let seen = Pair::new(&client, &first).handshake();
+        assert_eq!(
+            seen, A,
+            "first late: {first_late}, second late: {second_late}"
+        );
+    }
+}

@@ -129,17 +129,33 @@ impl CipherLists {
         if stand_in.set_ciphersuites(suites).is_err() {
             return Ok(false);
         }
-        let tls12: Vec<&str> = ffi::ssl_ciphers(stand_in)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|c| c.version() != "TLSv1.3")
-            .map(|c| c.name())
-            .collect();
-        let tls12 = tls12.join(":");
+        let tls12 = names(stand_in, false);
         self.late_tls13 = Some(suites.to_string());
         if self.late_tls12.is_none() {
             self.late_tls12 = Some(tls12);
         }
         Ok(true)
     }
+}
+
+/// The names of `ssl`'s cipher list, its TLS 1.3 suites or the others, joined by `:`.
+fn names(ssl: &SslRef, tls13: bool) -> String {
+    let list = ffi::ssl_ciphers(ssl).unwrap_or_default();
+    let names: Vec<&str> = list
+        .into_iter()
+        .filter(|c| (c.version() == "TLSv1.3") == tls13)
+        .map(|c| c.name())
+        .collect();
+    names.join(":")
+}
+
+/// Gives `ssl` its own copy of `from`'s lists, by name: a connection that an SNI callback moves
+/// to another context while it holds a list of its own.
+pub(super) fn copy_lists(ssl: &mut SslRef, from: &SslRef) -> Result<(), ErrorStack> {
+    ssl.set_ciphersuites(&names(from, true))?;
+    let tls12 = names(from, false);
+    if !tls12.is_empty() {
+        ssl.set_cipher_list(&tls12)?;
+    }
+    Ok(())
 }

@@ -285,23 +285,15 @@ impl SSLContext {
         if !had_own && !state.ciphers.has_late() {
             return Ok(());
         }
-        let current = self.ssl_with_late_lists(&state)?;
-        let list = crate::ffi::cipher::ssl_ciphers(&current).unwrap_or_default();
-        let names = |tls13: bool| {
-            list.iter()
-                .filter(|c| (c.version() == "TLSv1.3") == tls13)
-                .map(|c| c.name())
-                .collect::<Vec<_>>()
-                .join(":")
+        let fresh;
+        let current: &SslRef = match state.ciphers.stand_in() {
+            Some(stand_in) => stand_in,
+            None => {
+                fresh = Ssl::new(&self.inner.ctx).map_err(|e| config_error(&e, 0))?;
+                &fresh
+            }
         };
-        let (suites, tls12) = (names(true), names(false));
-        let ok = ssl.set_ciphersuites(&suites).is_ok()
-            && (tls12.is_empty() || ssl.set_cipher_list(&tls12).is_ok());
-        if ok {
-            Ok(())
-        } else {
-            Err(errors::from_queue())
-        }
+        cipher_lists::copy_lists(ssl, current).map_err(|_| errors::from_queue())
     }
 
     /// `ctx.protocol`.
