@@ -278,6 +278,8 @@ macro_rules! members {
 fn ssl_module_works() -> Vec<(&'static str, String)> {
     module_items! {
         "create_default_context" => ssl::create_default_context;
+        "_create_unverified_context" => ssl::_create_unverified_context;
+        "_create_stdlib_context" => ssl::_create_stdlib_context;
         "DER_cert_to_PEM_cert" => ssl::DER_cert_to_PEM_cert;
         "PEM_cert_to_DER_cert" => ssl::PEM_cert_to_DER_cert;
         "cert_time_to_seconds" => ssl::cert_time_to_seconds;

@@ -7,7 +7,7 @@
 //! Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChain { password: Some("secret"), ..Default::default() })?;
 //! ```
 
-use super::super::constants::Purpose;
+use super::super::constants::{Purpose, SSLMethod, VerifyMode};
 
 /// Keyword arguments of `SSLContext.load_cert_chain(certfile, keyfile=None, password=None)`.
 ///
@@ -211,6 +211,53 @@ impl Default for CreateDefaultContext<'_> {
     fn default() -> Self {
         CreateDefaultContext {
             purpose: Purpose::SERVER_AUTH,
+            cafile: None,
+            capath: None,
+            cadata: None,
+        }
+    }
+}
+
+/// Keyword arguments of `ssl._create_unverified_context(protocol=None, *, cert_reqs=CERT_NONE,
+/// check_hostname=False, purpose=Purpose.SERVER_AUTH, certfile=None, keyfile=None, cafile=None,
+/// capath=None, cadata=None)` (also `_create_stdlib_context`).
+///
+/// ```text
+/// Python:  ssl._create_unverified_context(cafile='ca.pem')
+/// Rust:    ssl::_create_unverified_context_with(ssl::CreateUnverifiedContext { cafile: Some("ca.pem"), ..Default::default() })?;
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct CreateUnverifiedContext<'a> {
+    /// `protocol`: `None` picks `PROTOCOL_TLS_CLIENT` for `SERVER_AUTH`, `PROTOCOL_TLS_SERVER`
+    /// for `CLIENT_AUTH`.
+    pub protocol: Option<SSLMethod>,
+    /// `cert_reqs`: `Some(CERT_NONE)` by default; `None` keeps the protocol's default.
+    pub cert_reqs: Option<VerifyMode>,
+    /// `check_hostname`.
+    pub check_hostname: bool,
+    /// `purpose`.
+    pub purpose: Purpose,
+    /// `certfile`.
+    pub certfile: Option<&'a str>,
+    /// `keyfile`.
+    pub keyfile: Option<&'a str>,
+    /// `cafile`.
+    pub cafile: Option<&'a str>,
+    /// `capath`.
+    pub capath: Option<&'a str>,
+    /// `cadata`.
+    pub cadata: Option<Cadata<'a>>,
+}
+
+impl Default for CreateUnverifiedContext<'_> {
+    fn default() -> Self {
+        CreateUnverifiedContext {
+            protocol: None,
+            cert_reqs: Some(VerifyMode::CERT_NONE),
+            check_hostname: false,
+            purpose: Purpose::SERVER_AUTH,
+            certfile: None,
+            keyfile: None,
             cafile: None,
             capath: None,
             cadata: None,

@@ -7,8 +7,11 @@
 //! ```
 
 use super::super::constants::{Purpose, SSLMethod, VerifyFlags, VerifyMode};
-use super::{CreateDefaultContext, LoadVerifyLocations, SSLContext};
-use crate::error::Result;
+use super::{
+    Cadata, CreateDefaultContext, CreateUnverifiedContext, LoadCertChain, LoadVerifyLocations,
+    SSLContext,
+};
+use crate::error::{Error, Result};
 
 /// `ssl.create_default_context()`: a client context that verifies servers against the system's
 /// trust store and checks host names, as CPython 3.13 builds it.
@@ -91,8 +94,109 @@ pub fn create_default_context_with(kw: CreateDefaultContext<'_>) -> Result<SSLCo
     } else if context.verify_mode() != VerifyMode::CERT_NONE {
         context.load_default_certs(kw.purpose)?;
     }
+    apply_sslkeylogfile(&context)?;
+    Ok(context)
+}
+
+/// `SSLKEYLOGFILE`, when set and not empty, becomes the context's `keylog_filename`.
+fn apply_sslkeylogfile(context: &SSLContext) -> Result<()> {
     if let Some(keylogfile) = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty()) {
         context.set_keylog_filename(keylogfile.to_str())?;
     }
+    Ok(())
+}
+
+/// `ssl._create_unverified_context()`: a context that verifies nothing (`CERT_NONE`, no host
+/// name check), the idiom scripts use to turn verification off. Insecure by design: use it
+/// only where Python code did.
+///
+/// ```text
+/// Python:  ctx = ssl._create_unverified_context()
+/// Rust:    let ctx = ssl::_create_unverified_context()?;
+/// ```
+///
+/// ```
+/// # fn main() -> Result<(), pyssl::Error> {
+/// use pyssl::ssl;
+/// // Python: ctx = ssl._create_unverified_context()
+/// let ctx = ssl::_create_unverified_context()?;
+/// assert_eq!(ctx.protocol(), ssl::PROTOCOL_TLS_CLIENT);
+/// assert_eq!(ctx.verify_mode(), ssl::CERT_NONE);
+/// assert!(!ctx.check_hostname());
+/// # Ok(())
+/// # }
+/// ```
+pub fn _create_unverified_context() -> Result<SSLContext> {
+    _create_unverified_context_with(CreateUnverifiedContext::default())
+}
+
+/// `ssl._create_unverified_context(protocol, *, cert_reqs, check_hostname, purpose, certfile,
+/// keyfile, cafile, capath, cadata)`, step by step as `Lib/ssl.py` (3.11 and 3.13 alike).
+///
+/// ```text
+/// Python:  ctx = ssl._create_unverified_context(cert_reqs=ssl.CERT_REQUIRED, cafile='ca.pem')
+/// Rust:    let ctx = ssl::_create_unverified_context_with(ssl::CreateUnverifiedContext { cert_reqs: Some(ssl::CERT_REQUIRED), cafile: Some("ca.pem"), ..Default::default() })?;
+/// ```
+pub fn _create_unverified_context_with(kw: CreateUnverifiedContext<'_>) -> Result<SSLContext> {
+    let protocol = kw.protocol.unwrap_or(match kw.purpose {
+        Purpose::SERVER_AUTH => SSLMethod::PROTOCOL_TLS_CLIENT,
+        Purpose::CLIENT_AUTH => SSLMethod::PROTOCOL_TLS_SERVER,
+    });
+    let context = SSLContext::new(protocol)?;
+    context.set_check_hostname(kw.check_hostname);
+    if let Some(mode) = kw.cert_reqs {
+        context.set_verify_mode(mode)?;
+    }
+    // Python's truth tests: `None` and `''` are false; the values themselves pass unchanged.
+    let given = |s: Option<&str>| s.is_some_and(|s| !s.is_empty());
+    if given(kw.keyfile) && !given(kw.certfile) {
+        return Err(Error::value("certfile must be specified"));
+    }
+    if let Some(certfile) = kw.certfile.filter(|f| !f.is_empty()) {
+        let keyfile = kw.keyfile;
+        context.load_cert_chain(
+            certfile,
+            LoadCertChain {
+                keyfile,
+                password: None,
+            },
+        )?;
+    }
+    let cadata_given = match kw.cadata {
+        Some(Cadata::Pem(t)) => !t.is_empty(),
+        Some(Cadata::Der(b)) => !b.is_empty(),
+        None => false,
+    };
+    if given(kw.cafile) || given(kw.capath) || cadata_given {
+        context.load_verify_locations(LoadVerifyLocations {
+            cafile: kw.cafile,
+            capath: kw.capath,
+            cadata: kw.cadata,
+        })?;
+    } else if context.verify_mode() != VerifyMode::CERT_NONE {
+        context.load_default_certs(kw.purpose)?;
+    }
+    apply_sslkeylogfile(&context)?;
     Ok(context)
+}
+
+/// `ssl._create_stdlib_context()`: the same function as [`_create_unverified_context`] (Python
+/// binds both names to it).
+///
+/// ```text
+/// Python:  ctx = ssl._create_stdlib_context()
+/// Rust:    let ctx = ssl::_create_stdlib_context()?;
+/// ```
+pub fn _create_stdlib_context() -> Result<SSLContext> {
+    _create_unverified_context()
+}
+
+/// `ssl._create_stdlib_context(...)` with keyword arguments: [`_create_unverified_context_with`].
+///
+/// ```text
+/// Python:  ctx = ssl._create_stdlib_context(cafile='ca.pem')
+/// Rust:    let ctx = ssl::_create_stdlib_context_with(ssl::CreateUnverifiedContext { cafile: Some("ca.pem"), ..Default::default() })?;
+/// ```
+pub fn _create_stdlib_context_with(kw: CreateUnverifiedContext<'_>) -> Result<SSLContext> {
+    _create_unverified_context_with(kw)
 }

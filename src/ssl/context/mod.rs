@@ -27,9 +27,13 @@ mod profiles;
 mod trust;
 
 pub use args::{
-    Cadata, CreateDefaultContext, LoadCertChain, LoadCertChainWith, LoadVerifyLocations, Password,
+    Cadata, CreateDefaultContext, CreateUnverifiedContext, LoadCertChain, LoadCertChainWith,
+    LoadVerifyLocations, Password,
 };
-pub use create::{create_default_context, create_default_context_with};
+pub use create::{
+    _create_stdlib_context, _create_stdlib_context_with, _create_unverified_context,
+    _create_unverified_context_with, create_default_context, create_default_context_with,
+};
 pub use profiles::MozillaProfile;
 
 use super::alpn;
