@@ -135,10 +135,7 @@ for f in cases:
         ),
         &[&ca, &cert, &key],
     );
-    let theirs: Vec<String> = theirs
-        .lines()
-        .map(|l| common::oracle_as_linked(l))
-        .collect();
+    let theirs: Vec<String> = theirs.lines().map(common::oracle_as_linked).collect();
     assert_eq!(ours.to_vec(), theirs);
     // In plain words: the default verifies nothing; check_hostname with CERT_NONE is refused.
     assert_eq!(
