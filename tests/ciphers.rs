@@ -537,3 +537,36 @@ fn sni_switch_brings_the_new_contexts_list_also_when_set_late() {
         );
     }
 }
+
+/// The extension `set_ciphersuites` after the context made a connection: `get_ciphers()` shows
+/// the new TLS 1.3 suites (and the same TLS 1.2 list), a server connection wrapped afterwards
+/// negotiates from them, one wrapped before keeps the suites it was wrapped with.
+#[test]
+fn a_late_set_ciphersuites_reaches_later_connections_only() {
+    const CHACHA: &str = "TLS_CHACHA20_POLY1305_SHA256";
+    let client = common::client_context();
+    let server = common::server_context();
+    let tls12_of = |ctx: &ssl::SSLContext| -> Vec<String> {
+        ctx.get_ciphers()
+            .into_iter()
+            .filter(|c| c.protocol != "TLSv1.3")
+            .map(|c| c.name)
+            .collect()
+    };
+    let tls12 = tls12_of(&server);
+    let before = Pair::new(&client, &server);
+    server.set_ciphersuites(CHACHA).unwrap();
+    let after = Pair::new(&client, &server);
+    let tls13: Vec<String> = server
+        .get_ciphers()
+        .into_iter()
+        .filter(|c| c.protocol == "TLSv1.3")
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(tls13, [CHACHA]);
+    assert_eq!(tls12_of(&server), tls12);
+    assert_eq!(before.handshake(), "TLS_AES_256_GCM_SHA384");
+    assert_eq!(after.handshake(), CHACHA);
+    let e = server.set_ciphersuites("NOT_A_SUITE").unwrap_err();
+    assert_eq!(e.py_repr(), "SSLError('No cipher can be selected.')");
+}

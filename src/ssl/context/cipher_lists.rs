@@ -31,6 +31,15 @@ use openssl::ssl::{Ssl, SslContext, SslRef};
 use crate::ffi::cipher as ffi;
 use crate::ffi::ssl as ffi_ssl;
 
+/// Which of the context's two lists a setter changes.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum List {
+    /// TLS 1.2 and older: `set_ciphers`.
+    Tls12,
+    /// TLS 1.3 suites: `set_ciphersuites`.
+    Tls13,
+}
+
 /// The context's cipher-list bookkeeping (lives in `SSLContext`'s state, under its lock).
 #[derive(Debug, Default)]
 pub(super) struct CipherLists {
@@ -56,8 +65,29 @@ impl CipherLists {
 
     /// Whether changes must go to the late lists (callers hold the write lock, which orders
     /// this load after every `freeze` made under the read lock).
-    pub(super) fn frozen(&self) -> bool {
+    fn frozen(&self) -> bool {
         self.frozen.load(Ordering::Relaxed)
+    }
+
+    /// `set_ciphers` (`List::Tls12`) or `set_ciphersuites` (`List::Tls13`): on the `SSL_CTX`
+    /// itself until the freeze, on the stand-in after it. `Ok(ok)` as OpenSSL's call; `Err`
+    /// only when the stand-in cannot be allocated.
+    pub(super) fn set(
+        &mut self,
+        ctx: &SslContext,
+        which: List,
+        s: &str,
+    ) -> Result<bool, ErrorStack> {
+        match (self.frozen(), which) {
+            (false, List::Tls12) => {
+                Ok(ffi_ssl::with_builder(ctx, |b| b.set_cipher_list(s)).is_ok())
+            }
+            (false, List::Tls13) => {
+                Ok(ffi_ssl::with_builder(ctx, |b| b.set_ciphersuites(s)).is_ok())
+            }
+            (true, List::Tls12) => self.set_late_tls12(ctx, s),
+            (true, List::Tls13) => self.set_late_tls13(ctx, s),
+        }
     }
 
     /// The `SSL` whose list is the context's current one when late lists exist.
@@ -88,21 +118,18 @@ impl CipherLists {
     }
 
     fn stand_in_mut(&mut self, ctx: &SslContext) -> Result<&mut Ssl, ErrorStack> {
-        if self.stand_in.is_none() {
-            self.stand_in = Some(Ssl::new(ctx)?);
-        }
-        Ok(self.stand_in.as_mut().expect("just set"))
+        let stand_in = match self.stand_in.take() {
+            Some(stand_in) => stand_in,
+            None => Ssl::new(ctx)?,
+        };
+        Ok(self.stand_in.insert(stand_in))
     }
 
     /// `set_ciphers` on a frozen context: works `list` out on the stand-in and keeps it when
     /// OpenSSL replaced the list, which it also does for a string that leaves only TLS 1.3
     /// suites. An `@SECLEVEL` in the string moves the context's level, as
     /// `SSL_CTX_set_cipher_list` would. `Ok(ok)` as OpenSSL's call.
-    pub(super) fn set_late_tls12(
-        &mut self,
-        ctx: &SslContext,
-        list: &str,
-    ) -> Result<bool, ErrorStack> {
+    fn set_late_tls12(&mut self, ctx: &SslContext, list: &str) -> Result<bool, ErrorStack> {
         let stand_in = self.stand_in_mut(ctx)?;
         let before = ffi::cipher_list_identity(stand_in);
         let ok = stand_in.set_cipher_list(list).is_ok();
@@ -120,11 +147,7 @@ impl CipherLists {
     /// `set_ciphersuites` on a frozen context: kept when OpenSSL accepts it. The TLS 1.2 list
     /// is recorded with it, by name, when no late one exists: OpenSSL 1.1.1's
     /// `SSL_set_ciphersuites` only rebuilds a list the SSL already owns.
-    pub(super) fn set_late_tls13(
-        &mut self,
-        ctx: &SslContext,
-        suites: &str,
-    ) -> Result<bool, ErrorStack> {
+    fn set_late_tls13(&mut self, ctx: &SslContext, suites: &str) -> Result<bool, ErrorStack> {
         let stand_in = self.stand_in_mut(ctx)?;
         if stand_in.set_ciphersuites(suites).is_err() {
             return Ok(false);

@@ -48,7 +48,7 @@ use super::stats::{CertStoreStats, SessionStats};
 use crate::error::{Error, Result, SSLError};
 use crate::ffi::ssl as ffi_ssl;
 use crate::pyrepr::PyRepr;
-use cipher_lists::CipherLists;
+use cipher_lists::{CipherLists, List};
 
 /// CPython's `PY_SSL_DEFAULT_CIPHER_STRING` (the `python` build option, Debian's and upstream's).
 pub const _DEFAULT_CIPHERS: &str =
@@ -114,17 +114,6 @@ impl PartialEq for SSLContext {
     fn eq(&self, other: &SSLContext) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
     }
-}
-
-/// `set_ciphers`/`set_ciphersuites`'s one error: CPython's text, whatever OpenSSL queued.
-fn no_cipher_unless(ok: bool) -> Result<()> {
-    if ok {
-        return Ok(());
-    }
-    crate::ffi::err::clear_error();
-    Err(Error::SSLError(SSLError::single(
-        "No cipher can be selected.",
-    )))
 }
 
 /// A CPython configuration error from an `ErrorStack` the `openssl` crate collected: the newest
@@ -679,19 +668,7 @@ impl SSLContext {
     /// # }
     /// ```
     pub fn set_ciphers(&self, cipherlist: &str) -> Result<()> {
-        if cipherlist.contains('\0') {
-            return Err(Error::value("embedded null character"));
-        }
-        let mut state = self.write();
-        let ok = if state.ciphers.frozen() {
-            state
-                .ciphers
-                .set_late_tls12(&self.inner.ctx, cipherlist)
-                .map_err(|e| config_error(&e, 0))?
-        } else {
-            ffi_ssl::with_builder(&self.inner.ctx, |b| b.set_cipher_list(cipherlist)).is_ok()
-        };
-        no_cipher_unless(ok)
+        self.set_cipher_list(List::Tls12, cipherlist)
     }
 
     /// Extension (Python's `ssl` has no setter for it): the TLS 1.3 cipher suites, in OpenSSL's
@@ -703,19 +680,27 @@ impl SSLContext {
     /// Rust:    ctx.set_ciphersuites("TLS_CHACHA20_POLY1305_SHA256")?;
     /// ```
     pub fn set_ciphersuites(&self, ciphersuites: &str) -> Result<()> {
-        if ciphersuites.contains('\0') {
+        self.set_cipher_list(List::Tls13, ciphersuites)
+    }
+
+    /// `set_ciphers`/`set_ciphersuites`: CPython's `ValueError` for a NUL, its one
+    /// `SSLError` for whatever OpenSSL refused.
+    fn set_cipher_list(&self, which: List, list: &str) -> Result<()> {
+        if list.contains('\0') {
             return Err(Error::value("embedded null character"));
         }
-        let mut state = self.write();
-        let ok = if state.ciphers.frozen() {
-            state
-                .ciphers
-                .set_late_tls13(&self.inner.ctx, ciphersuites)
-                .map_err(|e| config_error(&e, 0))?
-        } else {
-            ffi_ssl::with_builder(&self.inner.ctx, |b| b.set_ciphersuites(ciphersuites)).is_ok()
-        };
-        no_cipher_unless(ok)
+        let ok = self
+            .write()
+            .ciphers
+            .set(&self.inner.ctx, which, list)
+            .map_err(|e| config_error(&e, 0))?;
+        if !ok {
+            crate::ffi::err::clear_error();
+            return Err(Error::SSLError(SSLError::single(
+                "No cipher can be selected.",
+            )));
+        }
+        Ok(())
     }
 
     /// `ctx.get_ciphers()`: the enabled ciphers in priority order (TLS 1.3 suites first), as
