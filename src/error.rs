@@ -83,8 +83,11 @@ pub enum Error {
     TypeError(String),
     /// `NotImplementedError`.
     NotImplementedError(String),
-    /// `OverflowError`.
+    /// `OverflowError`, e.g. `byte string is too large` for a size no buffer can have.
     OverflowError(String),
+    /// `MemoryError`: an allocation the caller asked for failed (`str(e)` is usually empty,
+    /// as for CPython's bare `MemoryError()`).
+    MemoryError(String),
     /// `UnicodeError` (a `ValueError` subclass), e.g. from the `idna` codec.
     UnicodeError(String),
 }
@@ -174,6 +177,7 @@ impl Error {
             Error::TypeError(_) => "TypeError",
             Error::NotImplementedError(_) => "NotImplementedError",
             Error::OverflowError(_) => "OverflowError",
+            Error::MemoryError(_) => "MemoryError",
             Error::UnicodeError(_) => "UnicodeError",
         }
     }
@@ -210,6 +214,7 @@ impl fmt::Display for Error {
             | Error::TypeError(m)
             | Error::NotImplementedError(m)
             | Error::OverflowError(m)
+            | Error::MemoryError(m)
             | Error::UnicodeError(m) => f.write_str(m),
         }
     }
@@ -226,11 +231,14 @@ impl PyRepr for Error {
             Error::OSError(e) | Error::gaierror(e) => {
                 format!("{}({})", self.type_name(), e.args_repr())
             }
+            // A bare exception prints no arguments: `MemoryError()`.
+            Error::MemoryError(m) if m.is_empty() => "MemoryError()".to_string(),
             Error::TimeoutError(m)
             | Error::ValueError(m)
             | Error::TypeError(m)
             | Error::NotImplementedError(m)
             | Error::OverflowError(m)
+            | Error::MemoryError(m)
             | Error::UnicodeError(m) => format!("{}({})", self.type_name(), PyStr(m).py_repr()),
         }
     }

@@ -82,6 +82,7 @@
 //! # }
 //! ```
 #![deny(missing_docs)]
+#![deny(unsafe_code)]
 #![warn(unsafe_op_in_unsafe_fn)]
 
 mod error;

@@ -2,7 +2,6 @@
 //! `libc` socket calls behind [`crate::socket`]. Every `unsafe` block of the crate lives under
 //! this module and carries a `// SAFETY:` comment; everything it exports is a safe function.
 #![allow(unsafe_code)]
-#![allow(dead_code)]
 
 pub(crate) mod bio;
 pub(crate) mod cipher;

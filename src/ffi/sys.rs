@@ -4,7 +4,7 @@
 //! [`GaiError`]. Nothing here knows about Python; `crate::socket` turns these results into
 //! Python's values and exceptions.
 
-use std::ffi::{CStr, CString};
+use std::ffi::CStr;
 use std::io;
 use std::mem;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -584,9 +584,4 @@ pub(crate) fn gethostname() -> io::Result<Vec<u8>> {
     cvt(unsafe { libc::gethostname(buf.as_mut_ptr() as *mut libc::c_char, buf.len() - 1) })?;
     let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
     Ok(buf[..end].to_vec())
-}
-
-/// A `CString` from text that has no NUL byte (the caller checked), or `None`.
-pub(crate) fn cstring(text: &[u8]) -> Option<CString> {
-    CString::new(text).ok()
 }

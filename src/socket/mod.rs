@@ -327,20 +327,6 @@ impl socket {
         timeout_secs(self.timeout_ns())
     }
 
-    /// Crate hook for the ssl layer: the timeout as [`gettimeout`](socket::gettimeout) gives
-    /// it. `Some(_)` guarantees the descriptor is `O_NONBLOCK`; `None` that it is blocking.
-    #[allow(dead_code)] // used by the ssl layer
-    pub(crate) fn timeout_value(&self) -> Option<f64> {
-        self.gettimeout()
-    }
-
-    /// Crate hook: the timeout as a `Duration` (`None` = blocking).
-    #[allow(dead_code)] // used by the ssl layer
-    pub(crate) fn timeout_duration(&self) -> Option<Duration> {
-        let ns = self.timeout_ns();
-        (ns >= 0).then(|| Duration::from_nanos(ns as u64))
-    }
-
     fn timeout_ns(&self) -> TimeoutNs {
         self.timeout.load(Ordering::SeqCst)
     }

@@ -24,7 +24,6 @@ mod server;
 mod time;
 
 pub use decode::{_decode_der_cert, _test_decode_cert};
-#[allow(unused_imports)] // used by getpeercert() and get_ca_certs()
 pub(crate) use decode::{decode_certificate, utf8};
 pub use paths::*;
 pub use pem::*;

@@ -30,22 +30,16 @@ mod sslsocket;
 mod stats;
 
 pub use bio::MemoryBIO;
-#[allow(unused_imports)]
 pub use certificates::*;
-#[allow(unused_imports)]
 pub use ciphers::*;
-#[allow(unused_imports)]
 pub use constants::*;
-#[allow(unused_imports)]
 pub use context::*;
-#[allow(unused_imports)]
 pub use legacy::*;
 pub use psk::{PskClientCallback, PskServerCallback};
 pub use rand::{RAND_add, RAND_bytes, RAND_status};
 pub use session::SSLSession;
 pub use sni::{SNICallback, SNIConnection};
 pub use sslobject::{SSLObject, WrapBio};
-#[allow(unused_imports)]
 pub use sslsocket::*;
 pub use stats::{CertStoreStats, SessionStats};
 
