@@ -413,6 +413,7 @@ fn ssl_module_extensions() -> Vec<(&'static str, String)> {
     module_items! {
         "create_default_context_with" => ssl::create_default_context_with;
         "_decode_der_cert" => ssl::_decode_der_cert;
+        "AnySocket" => ssl::AnySocket;
     }
 }
 
@@ -506,15 +507,18 @@ fn ssl_members_works() -> Vec<&'static str> {
         "SSLSocket.connect_ex" => |s: &mut ssl::SSLSocket| s.connect_ex(("localhost", 443));
         "SSLSocket.context" => (ssl::SSLSocket::context, ssl::SSLSocket::set_context);
         "SSLSocket.do_handshake" => ssl::SSLSocket::do_handshake;
+        "SSLSocket.detach" => ssl::SSLSocket::detach;
         "SSLSocket.dup" => ssl::SSLSocket::dup;
         "SSLSocket.family" => |s: &ssl::SSLSocket| s.family();
         "SSLSocket.fileno" => |s: &ssl::SSLSocket| s.fileno();
         "SSLSocket.get_channel_binding" => ssl::SSLSocket::get_channel_binding;
+        "SSLSocket.get_inheritable" => ssl::SSLSocket::get_inheritable;
+        "SSLSocket.set_inheritable" => ssl::SSLSocket::set_inheritable;
         "SSLSocket.getblocking" => |s: &ssl::SSLSocket| s.getblocking();
         "SSLSocket.getpeercert" => ssl::SSLSocket::getpeercert;
         "SSLSocket.getpeername" => |s: &ssl::SSLSocket| s.getpeername();
         "SSLSocket.getsockname" => |s: &ssl::SSLSocket| s.getsockname();
-        "SSLSocket.getsockopt" => |s: &ssl::SSLSocket| s.getsockopt(socket::SOL_SOCKET, socket::SO_TYPE);
+        "SSLSocket.getsockopt" => (ssl::SSLSocket::getsockopt, ssl::SSLSocket::getsockopt_bytes);
         "SSLSocket.gettimeout" => |s: &ssl::SSLSocket| s.gettimeout();
         "SSLSocket.listen" => |s: &ssl::SSLSocket| (s.listen(None), s.listen(5));
         "SSLSocket.pending" => ssl::SSLSocket::pending;
@@ -528,7 +532,7 @@ fn ssl_members_works() -> Vec<&'static str> {
         "SSLSocket.session" => (ssl::SSLSocket::session, ssl::SSLSocket::set_session);
         "SSLSocket.session_reused" => ssl::SSLSocket::session_reused;
         "SSLSocket.setblocking" => |s: &ssl::SSLSocket| s.setblocking(false);
-        "SSLSocket.setsockopt" => |s: &ssl::SSLSocket| s.setsockopt(socket::SOL_SOCKET, socket::SO_KEEPALIVE, 1);
+        "SSLSocket.setsockopt" => (ssl::SSLSocket::setsockopt, ssl::SSLSocket::setsockopt_bytes);
         "SSLSocket.settimeout" => |s: &ssl::SSLSocket| s.settimeout(Some(5.0));
         "SSLSocket.shared_ciphers" => ssl::SSLSocket::shared_ciphers;
         "SSLSocket.shutdown" => ssl::SSLSocket::shutdown;
@@ -586,6 +590,8 @@ fn ssl_members_extensions() -> Vec<&'static str> {
         "SSLContext.as_openssl" => ssl::SSLContext::as_openssl;
         "SSLSocket.ssl_object" => ssl::SSLSocket::ssl_object;
         "SSLObject.ssl_object" => ssl::SSLObject::ssl_object;
+        "AnySocket.wrap_socket" => ssl::AnySocket::wrap_socket;
+        "AnySocket.unwrap" => ssl::AnySocket::unwrap;
     }
 }
 
@@ -656,6 +662,12 @@ fn socket_module_works() -> Vec<(&'static str, String)> {
     }
 }
 
+fn socket_module_extensions() -> Vec<(&'static str, String)> {
+    module_items! {
+        "SocketLike" => socket::SocketLike;
+    }
+}
+
 fn socket_members_works() -> Vec<&'static str> {
     members! {
         "socket.accept" => socket::socket::accept;
@@ -667,6 +679,8 @@ fn socket_members_works() -> Vec<&'static str> {
         "socket.dup" => socket::socket::dup;
         "socket.family" => socket::socket::family;
         "socket.fileno" => socket::socket::fileno;
+        "socket.get_inheritable" => socket::socket::get_inheritable;
+        "socket.set_inheritable" => socket::socket::set_inheritable;
         "socket.getblocking" => socket::socket::getblocking;
         "socket.getpeername" => socket::socket::getpeername;
         "socket.getsockname" => socket::socket::getsockname;
@@ -842,6 +856,13 @@ fn works_and_extension_rows_name_rust_items_that_compile() {
         "socket module-level `works`",
     );
     assert_spelled(&rows, Section::Socket, &socket_module);
+    let socket_module_ext = socket_module_extensions();
+    assert_same(
+        &doc_names(&rows, Section::Socket, Status::Extension, true),
+        &names(socket_module_ext.iter().map(|m| m.0)),
+        "socket module-level `extension`",
+    );
+    assert_spelled(&rows, Section::Socket, &socket_module_ext);
     assert_same(
         &doc_names(&rows, Section::Socket, Status::Works, false),
         &names(socket_members_works()),
@@ -862,7 +883,8 @@ fn the_parser_reads_the_rows_it_must() {
         find("create_default_context_with").status,
         Status::Extension
     );
-    assert_eq!(find("SSLSocket.get_inheritable").status, Status::NotYet);
+    assert_eq!(find("SSLSocket.get_inheritable").status, Status::Works);
+    assert_eq!(find("RAND_pseudo_bytes").status, Status::NotYet);
     assert_eq!(find("base64").status, Status::NotApplicable);
     // An escaped `\|` stays inside its cell.
     assert_eq!(
@@ -908,7 +930,7 @@ fn not_yet_rows_are_not_already_public_in_src_ssl() {
         .collect();
     assert!(not_yet
         .iter()
-        .any(|r| r.name == "SSLSocket.get_inheritable"));
+        .any(|r| r.name == "RAND_pseudo_bytes"));
     for row in not_yet {
         let item = row.name.rsplit('.').next().expect("a name");
         for (path, text) in &sources {

@@ -415,6 +415,29 @@ pub(crate) fn set_nonblocking(fd: RawFd, nonblocking: bool) -> io::Result<()> {
     Ok(())
 }
 
+/// Whether the fd stays open across `exec` (no `FD_CLOEXEC`): CPython's `_Py_get_inheritable`.
+pub(crate) fn get_inheritable(fd: RawFd) -> io::Result<bool> {
+    // SAFETY: plain fcntl query with integer arguments.
+    let flags = cvt(unsafe { libc::fcntl(fd, libc::F_GETFD) })?;
+    Ok(flags & libc::FD_CLOEXEC == 0)
+}
+
+/// Clears (`inheritable`) or sets `FD_CLOEXEC`: CPython's `_Py_set_inheritable`.
+pub(crate) fn set_inheritable(fd: RawFd, inheritable: bool) -> io::Result<()> {
+    // SAFETY: plain fcntl query with integer arguments.
+    let flags = cvt(unsafe { libc::fcntl(fd, libc::F_GETFD) })?;
+    let new = if inheritable {
+        flags & !libc::FD_CLOEXEC
+    } else {
+        flags | libc::FD_CLOEXEC
+    };
+    if new != flags {
+        // SAFETY: plain fcntl update with integer arguments.
+        cvt(unsafe { libc::fcntl(fd, libc::F_SETFD, new) })?;
+    }
+    Ok(())
+}
+
 /// Waits until `fd` is readable (`writable == false`) or writable, for at most `timeout`
 /// (`None` = forever). `Ok(true)` = ready (including error/hang-up conditions, which the next
 /// I/O call reports), `Ok(false)` = timed out. Retries `EINTR` with the remaining time.

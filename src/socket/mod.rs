@@ -30,10 +30,13 @@
 mod address;
 mod constants;
 mod functions;
+mod like;
 
 pub use address::{Address, ToAddress};
 pub use constants::*;
 pub use functions::*;
+pub(crate) use like::socket_like_by_inherent_methods;
+pub use like::SocketLike;
 
 use std::fmt;
 use std::io;
@@ -355,7 +358,9 @@ impl socket {
     ) -> std::result::Result<T, CallError> {
         let mut deadline: Option<Instant> = None;
         loop {
-            if timeout > 0 {
+            // CPython's `internal_select` counts a closed socket (fd -1) as ready, so that the
+            // call fails at once with EBADF rather than after the whole timeout.
+            if timeout > 0 && self.fd != -1 {
                 let interval = match deadline {
                     Some(d) => {
                         let now = Instant::now();
@@ -664,6 +669,20 @@ impl socket {
             }));
         }
         Ok(sys::getsockopt_bytes(self.fd, level, optname, buflen)?)
+    }
+
+    /// `sock.get_inheritable()` → `sock.get_inheritable()?`: whether the descriptor survives
+    /// `exec` into a child process. `false` for every socket pyssl makes (close-on-exec, as
+    /// in Python); a closed socket is `OSError` `[Errno 9] Bad file descriptor`.
+    pub fn get_inheritable(&self) -> Result<bool> {
+        Ok(sys::get_inheritable(self.fd)?)
+    }
+
+    /// `sock.set_inheritable(True)` → `sock.set_inheritable(true)?`: clears (or, with `false`,
+    /// sets) the descriptor's close-on-exec flag.
+    pub fn set_inheritable(&self, inheritable: bool) -> Result<()> {
+        sys::set_inheritable(self.fd, inheritable)?;
+        Ok(())
     }
 
     /// `sock.dup()` → `sock.dup()?`: a new socket on a duplicate descriptor, with the same

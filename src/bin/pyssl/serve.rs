@@ -21,6 +21,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use pyssl::socket::SocketLike;
 use pyssl::{socket, ssl};
 
 use crate::{fixture, take_option};
@@ -261,8 +262,10 @@ fn drain_and_close(sock: &mut socket::socket) {
 }
 
 /// Reads and discards what the peer still sends, until its FIN, [`DRAIN_TIME`] or
-/// [`DRAIN_LIMIT`], so that closing does not turn into a reset.
-fn drain(sock: &socket::socket) {
+/// [`DRAIN_LIMIT`], so that closing does not turn into a reset. Called on the plain socket
+/// `unwrap()` handed back, and on an `SSLSocket` after `shutdown()` (TLS released, so its
+/// `recv` reads the raw bytes, as Python's does).
+fn drain(sock: &mut dyn SocketLike) {
     let deadline = Instant::now() + DRAIN_TIME;
     let mut drained = 0;
     while drained < DRAIN_LIMIT {

@@ -7,7 +7,7 @@
 //! ```
 
 use super::SSLSocket;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SSLError, SSLErrorKind};
 use crate::socket;
 use crate::ssl::connection;
 use crate::ssl::errors;
@@ -20,6 +20,11 @@ impl SSLSocket {
     /// Rust:    ssock.do_handshake()?;
     /// ```
     pub fn do_handshake(&mut self) -> Result<()> {
+        // Closed or detached: CPython's `do_handshake` ends by restoring the timeout, which
+        // fails on the closed descriptor and replaces whatever it was raising.
+        if self.sock.fileno() < 0 {
+            return Err(Error::from_errno(libc::EBADF));
+        }
         if !self.connected {
             self.sock.getpeername()?;
         }
@@ -84,6 +89,7 @@ impl SSLSocket {
         let Some(ssl) = ssl.as_mut() else {
             return Err(Error::value("Read on closed or unwrapped SSL socket."));
         };
+        check_attached(sock)?;
         connection::read(ssl, buffer, sock, server_hostname.as_deref())
     }
 
@@ -111,6 +117,7 @@ impl SSLSocket {
         let Some(ssl) = ssl.as_mut() else {
             return Err(Error::value("Write on closed or unwrapped SSL socket."));
         };
+        check_attached(sock)?;
         connection::write(ssl, data, sock, server_hostname.as_deref())
     }
 
@@ -203,10 +210,29 @@ impl SSLSocket {
         let Some(ssl) = slot.as_mut() else {
             return Err(Error::value(format!("No SSL wrapper around {self:?}")));
         };
+        if sock.fileno() < 0 {
+            // Detached: CPython's C-level shutdown finds its socket gone.
+            return Err(SSLError::new(
+                SSLErrorKind::SSLError,
+                0,
+                "Underlying socket connection gone",
+            )
+            .into());
+        }
         connection::shutdown(ssl, sock, server_hostname.as_deref())?;
         *slot = None;
         Ok(sock.take())
     }
+}
+
+/// The TLS layer outlives `detach()` (as in Python), but the descriptor it was attached to
+/// belongs to the caller then: refuse to read or write it, with CPython's text for a TLS
+/// socket whose descriptor is gone.
+fn check_attached(sock: &socket::socket) -> Result<()> {
+    if sock.fileno() < 0 {
+        return Err(SSLError::single("Underlying socket has been closed.").into());
+    }
+    Ok(())
 }
 
 /// Python's answer to socket flags on a TLS socket.
@@ -217,9 +243,8 @@ fn flags_error(call: &str) -> Error {
 }
 
 /// The socket calls with `flags`: Python's `SSLSocket` refuses non-zero flags while TLS is
-/// active (they would bypass it) and passes them to the plain socket otherwise. These shadow the
-/// plain socket's methods reached through `Deref`, so no flag variant sends clear text on a TLS
-/// connection.
+/// active (they would bypass it) and passes them to the plain socket otherwise, so no flag
+/// variant sends clear text on a TLS connection.
 impl SSLSocket {
     /// `ssock.recv(buflen, flags)`.
     pub fn recv_flags(&mut self, buflen: usize, flags: i32) -> Result<Vec<u8>> {

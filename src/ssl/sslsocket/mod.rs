@@ -23,10 +23,13 @@ use super::idna;
 use super::session::SSLSession;
 use super::sni;
 
+mod any;
 pub(crate) mod chain;
+mod inherited;
 mod io;
 use crate::error::{Error, Result, SSLError, SSLErrorKind};
 use crate::socket::{self, ToAddress};
+pub use any::AnySocket;
 
 /// Keyword arguments of `SSLContext.wrap_socket(sock, server_side=False,
 /// do_handshake_on_connect=True, suppress_ragged_eofs=True, server_hostname=None)`.
@@ -64,8 +67,38 @@ impl Default for WrapSocket<'_> {
 /// `ssl.SSLSocket`: a socket with TLS on top. Returned by [`SSLContext::wrap_socket`] and by
 /// [`SSLSocket::accept`]; there is no public constructor, as in Python.
 ///
-/// It dereferences to its [`socket`](struct@crate::socket::socket), so the inherited socket methods (`bind`,
-/// `listen`, `settimeout`, `getsockname`, `fileno`, ...) work as on Python's subclass.
+/// The socket methods Python's subclass inherits (`bind`, `listen`, `settimeout`, `getsockname`,
+/// `fileno`, `detach`, ...) are its own methods of the same names. It is never a plain
+/// [`socket`](struct@crate::socket::socket) by accident: there is no `Deref` (nor `AsRef`,
+/// `Borrow`, ...) to one, so a helper written for plain sockets does not accept it and cannot
+/// send clear text on the TLS connection. Code meant for both takes a
+/// [`SocketLike`](crate::socket::SocketLike) (Python's duck typing), or holds an
+/// [`AnySocket`](crate::ssl::AnySocket), which STARTTLS upgrades in place.
+///
+/// ```compile_fail,E0308
+/// use pyssl::{socket, ssl};
+/// // Python: def send_line(s, line): s.sendall(line.encode() + b'\r\n')
+/// fn send_line(s: &socket::socket, line: &str) -> pyssl::Result<()> {
+///     s.sendall(format!("{line}\r\n").as_bytes())
+/// }
+/// fn after_starttls(ssock: &ssl::SSLSocket) -> pyssl::Result<()> {
+///     send_line(ssock, "EHLO client") // refused: an SSLSocket is not a plain socket
+/// }
+/// ```
+///
+/// The helper written once for both, over [`SocketLike`](crate::socket::SocketLike):
+///
+/// ```
+/// use pyssl::{socket, ssl};
+/// use pyssl::socket::SocketLike;
+/// // Python: def send_line(s, line): s.sendall(line.encode() + b'\r\n')
+/// fn send_line(s: &mut dyn SocketLike, line: &str) -> pyssl::Result<()> {
+///     s.sendall(format!("{line}\r\n").as_bytes())
+/// }
+/// fn after_starttls(ssock: &mut ssl::SSLSocket) -> pyssl::Result<()> {
+///     send_line(ssock, "EHLO client") // TLS records, as in Python
+/// }
+/// ```
 ///
 /// ```text
 /// Python:  secure_sock.sendall(request.encode('utf-8'))
@@ -126,21 +159,13 @@ pub struct SSLSocket {
 impl std::fmt::Debug for SSLSocket {
     /// Python's `repr()`: `<ssl.SSLSocket fd=3, family=2, type=1, proto=0, laddr=(...)>`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let plain = format!("{:?}", self.sock);
-        f.write_str(&plain.replacen("socket.socket", "ssl.SSLSocket", 1))
+        f.write_str(&crate::pyrepr::PyRepr::py_repr(self))
     }
 }
 
 impl Drop for SSLSocket {
     fn drop(&mut self) {
         self.release();
-    }
-}
-
-impl std::ops::Deref for SSLSocket {
-    type Target = socket::socket;
-    fn deref(&self) -> &socket::socket {
-        &self.sock
     }
 }
 
@@ -211,27 +236,7 @@ impl SSLContext {
 
 impl SSLSocket {
     fn create(sock: socket::socket, context: SSLContext, kw: WrapSocket<'_>) -> Result<SSLSocket> {
-        // CPython asks the kernel (`SO_TYPE`); every pyssl socket learnt its type from the
-        // kernel or created it, so `type_()` is the same answer without a system call.
-        if sock.fileno() < 0 {
-            return Err(Error::from_errno(libc::EBADF));
-        }
-        if sock.type_() != socket::SOCK_STREAM {
-            return Err(Error::NotImplementedError(
-                "only stream sockets are supported".into(),
-            ));
-        }
-        if kw.server_side && kw.server_hostname.is_some_and(|h| !h.is_empty()) {
-            return Err(Error::value(
-                "server_hostname can only be specified in client mode",
-            ));
-        }
-        if kw.server_side && kw.session.is_some() {
-            return Err(Error::value("session can only be specified in client mode"));
-        }
-        if context.check_hostname() && kw.server_hostname.map_or(true, str::is_empty) {
-            return Err(Error::value("check_hostname requires server_hostname"));
-        }
+        SSLSocket::check_arguments(&sock, &context, &kw)?;
         let server_hostname = kw.server_hostname.map(idna::encode_hostname).transpose()?;
         let mut this = SSLSocket {
             ssl: None,
@@ -261,6 +266,37 @@ impl SSLSocket {
             }
         }
         Ok(this)
+    }
+
+    /// The checks CPython's `SSLSocket._create` makes before it takes the socket over
+    /// (`sock.detach()`): a failure here leaves the caller's socket as it was.
+    fn check_arguments(
+        sock: &socket::socket,
+        context: &SSLContext,
+        kw: &WrapSocket<'_>,
+    ) -> Result<()> {
+        // CPython asks the kernel (`SO_TYPE`); every pyssl socket learnt its type from the
+        // kernel or created it, so `type_()` is the same answer without a system call.
+        if sock.fileno() < 0 {
+            return Err(Error::from_errno(libc::EBADF));
+        }
+        if sock.type_() != socket::SOCK_STREAM {
+            return Err(Error::NotImplementedError(
+                "only stream sockets are supported".into(),
+            ));
+        }
+        if kw.server_side && kw.server_hostname.is_some_and(|h| !h.is_empty()) {
+            return Err(Error::value(
+                "server_hostname can only be specified in client mode",
+            ));
+        }
+        if kw.server_side && kw.session.is_some() {
+            return Err(Error::value("session can only be specified in client mode"));
+        }
+        if context.check_hostname() && kw.server_hostname.map_or(true, str::is_empty) {
+            return Err(Error::value("check_hostname requires server_hostname"));
+        }
+        Ok(())
     }
 
     /// CVE-2023-40217: bytes that reached an unconnected-looking socket before TLS existed must
@@ -426,14 +462,18 @@ impl SSLSocket {
     /// # }
     /// ```
     pub fn getpeercert(&self, binary_form: bool) -> Result<Option<PeerCert>> {
-        if self.sock.fileno() < 0 {
-            return Err(Error::from_errno(libc::EBADF));
-        }
         if !self.connected {
             self.sock.getpeername()?;
         }
         let Some(ssl) = self.ssl.as_ref() else {
-            return Err(Error::from_errno(libc::ENOTCONN));
+            // CPython raises AttributeError here (`_sslobj` is None); pyssl reports why: the
+            // socket is closed, or was never connected with TLS.
+            let closed = self.sock.fileno() < 0;
+            return Err(Error::from_errno(if closed {
+                libc::EBADF
+            } else {
+                libc::ENOTCONN
+            }));
         };
         connection::getpeercert(ssl, binary_form)
     }
