@@ -928,9 +928,7 @@ fn not_yet_rows_are_not_already_public_in_src_ssl() {
         .iter()
         .filter(|r| r.section == Section::Ssl && r.status == Status::NotYet)
         .collect();
-    assert!(not_yet
-        .iter()
-        .any(|r| r.name == "RAND_pseudo_bytes"));
+    assert!(not_yet.iter().any(|r| r.name == "RAND_pseudo_bytes"));
     for row in not_yet {
         let item = row.name.rsplit('.').next().expect("a name");
         for (path, text) in &sources {
