@@ -11,6 +11,9 @@
 //! * [`ssl`] mirrors Python's `ssl` module: same names, same defaults, same errors and the same
 //!   answers CPython gives on the same OpenSSL.
 //! * [`socket`] gives what Python's `socket` module gives ssl scripts, over `libc`.
+//! * An [`ssl::SSLSocket`] is never a plain socket by accident (no `Deref` to one); code for
+//!   "a socket, plain or TLS" takes a [`socket::SocketLike`], and a variable that STARTTLS
+//!   rebinds is an [`ssl::AnySocket`].
 //! * [`Error`] is Python's exception tree; its `Display` is Python's `str(e)`.
 //! * [`pyrepr::PyRepr`] renders returned values exactly as Python's `repr()`.
 //!
