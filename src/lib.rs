@@ -92,4 +92,6 @@ pub mod select;
 pub mod socket;
 pub mod ssl;
 
-pub use error::{Error, OSError, Result, SSLError, SSLErrorKind};
+pub use error::{
+    Error, OSError, Result, SSLError, SSLErrorKind, UnicodeDecodeError, UnicodeEncodeError,
+};

@@ -11,6 +11,7 @@ use std::ffi::CString;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use crate::error::UnicodeEncodeError;
 use crate::error::{Error, OSError, Result};
 use crate::ffi::sys;
 use crate::pyrepr::{PyRepr, PyStr};
@@ -164,20 +165,15 @@ fn idna_encode(host: &str) -> Result<Vec<u8>> {
     for (i, label) in labels[..labels.len() - 1].iter().enumerate() {
         if label.is_empty() {
             let at = offset_of(i);
-            return Err(Error::UnicodeError(format!(
-                "'idna' codec can't encode character '\\x{:02x}' in position {at}: label empty",
-                host.as_bytes()[at]
-            )));
+            let reason = "label empty";
+            return Err(UnicodeEncodeError::new("idna", host, at, at + 1, reason).into());
         }
     }
     for (i, label) in labels.iter().enumerate() {
         if label.len() >= 64 {
             let at = offset_of(i);
-            return Err(Error::UnicodeError(format!(
-                "'idna' codec can't encode characters in position {}-{}: label too long",
-                at,
-                at + label.len() - 1
-            )));
+            let (end, reason) = (at + label.len(), "label too long");
+            return Err(UnicodeEncodeError::new("idna", host, at, end, reason).into());
         }
     }
     Ok(host.as_bytes().to_vec())

@@ -10,10 +10,10 @@
 //! Nameprep is approximated by Unicode lower-casing (no NFKC tables), which matches Python for
 //! names already in normal form.
 
-use crate::error::{unicode_encode_error, Error, Result};
+use crate::error::{Error, Result, UnicodeEncodeError};
 
 fn encode_error(input: &str, start: usize, end: usize, reason: &str) -> Error {
-    unicode_encode_error("idna", input, start, end, reason)
+    UnicodeEncodeError::new("idna", input, start, end, reason).into()
 }
 
 /// `hostname.encode('idna').decode('ascii')`, with Python 3.13's errors.
