@@ -85,6 +85,7 @@
 #![deny(unsafe_code)]
 #![warn(unsafe_op_in_unsafe_fn)]
 
+mod encodings;
 mod error;
 mod ffi;
 pub mod pyrepr;

@@ -113,6 +113,9 @@ pub(crate) fn new_ssl(
     server_hostname: Option<&str>,
     attach: impl FnOnce(&mut Ssl) -> Result<()>,
 ) -> Result<Ssl> {
+    if let Some(host) = server_hostname {
+        super::idna::check_c_string(host)?;
+    }
     let protocol = context.protocol();
     if server_side && protocol == SSLMethod::PROTOCOL_TLS_CLIENT {
         return Err(errors::fixed(

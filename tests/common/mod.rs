@@ -76,6 +76,33 @@ pub fn py313(code: &str, args: &[&str]) -> String {
     run_python(python313(), code, args)
 }
 
+/// Runs `code` under CPython 3.13 with `input` on its standard input (for data too large or too
+/// unusual for arguments: NULs, lone surrogates as JSON escapes, ...); returns stdout.
+pub fn py313_stdin(code: &str, input: &str) -> String {
+    use std::io::Write;
+    py313("pass", &[]);
+    let mut child = python313()
+        .arg("-c")
+        .arg(code)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 must be installed: it is the oracle");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("python3 runs");
+    writer.join().unwrap().expect("python3 reads its input");
+    assert!(
+        out.status.success(),
+        "python3 failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("python output is UTF-8")
+}
+
 /// CPython's text without its source location: drops ` (_ssl.c:NNN)` and `_ssl.c:NNN: `.
 pub fn strip_location(text: &str) -> String {
     let mut s = text.to_string();
