@@ -517,6 +517,24 @@ impl fmt::Display for OSError {
     }
 }
 
+/// CPython's `str` argument converter (Argument Clinic's `str`, `PyUnicode_AsUTF8`): text handed
+/// to C as a C string must hold no NUL, else `ValueError('embedded null character')`.
+pub(crate) fn check_no_nul_character(text: &str) -> Result<()> {
+    if text.contains('\0') {
+        return Err(Error::value("embedded null character"));
+    }
+    Ok(())
+}
+
+/// CPython's path and bytes converters (`PyUnicode_FSConverter`, `y`): bytes handed to C as a C
+/// string must hold no NUL, else `ValueError('embedded null byte')`.
+pub(crate) fn check_no_nul_byte(bytes: impl AsRef<[u8]>) -> Result<()> {
+    if bytes.as_ref().contains(&0) {
+        return Err(Error::value("embedded null byte"));
+    }
+    Ok(())
+}
+
 /// `os.strerror(errno)`: the C library's text for an errno.
 pub fn strerror(errno: i32) -> String {
     // std's formatting of raw OS errors is "<strerror> (os error N)"; keep the first part.

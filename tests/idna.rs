@@ -130,7 +130,7 @@ fn idna_codec_matches_cpython_on_a_corpus() {
     let theirs: Vec<&str> = theirs.lines().collect();
     assert_eq!(theirs.len(), names.len());
     for (name, theirs) in names.iter().zip(theirs) {
-        let ours = py_ascii(&ours(name));
+        let ours = common::py_ascii(&ours(name));
         assert_eq!(ours, theirs, "{name:?}");
     }
     // The cases the brief names, pinned.
@@ -182,7 +182,11 @@ sys.stdout.write('\n'.join(out) + '\n')
             for (probe, name) in probes {
                 let result = self::ours(&name);
                 if result != name {
-                    ours.push_str(&format!("{:X}: {probe}: {}\n", c as u32, py_ascii(&result)));
+                    ours.push_str(&format!(
+                        "{:X}: {probe}: {}\n",
+                        c as u32,
+                        common::py_ascii(&result)
+                    ));
                 }
             }
         }
@@ -253,8 +257,8 @@ fn server_hostname_is_encoded_as_cpython_does() {
                 ..Default::default()
             };
             match ctx.wrap_bio(&incoming, &outgoing, kw) {
-                Ok(obj) => py_ascii(obj.server_hostname().unwrap_or("None")),
-                Err(e) => py_ascii(&format!("{}|{e}|{}", e.type_name(), e.py_repr())),
+                Ok(obj) => common::py_ascii(obj.server_hostname().unwrap_or("None")),
+                Err(e) => common::py_ascii(&format!("{}|{e}|{}", e.type_name(), e.py_repr())),
             }
         })
         .collect();
@@ -278,21 +282,6 @@ for name in json.loads(sys.stdin.read()):
         ours[8],
         "\"TypeError|argument must be encoded string without null bytes, not str|TypeError('argument must be encoded string without null bytes, not str')\""
     );
-}
-
-/// Python's `ascii(s)`: `repr` with every non-ASCII character escaped.
-fn py_ascii(s: &str) -> String {
-    let repr = pyssl::pyrepr::PyStr(s).py_repr();
-    let mut out = String::with_capacity(repr.len());
-    for c in repr.chars() {
-        match c as u32 {
-            0..=0x7f => out.push(c),
-            n @ 0x80..=0xff => out.push_str(&format!("\\x{n:02x}")),
-            n @ 0x100..=0xffff => out.push_str(&format!("\\u{n:04x}")),
-            n => out.push_str(&format!("\\U{n:08x}")),
-        }
-    }
-    out
 }
 
 /// A JSON array of strings (`\uXXXX` escapes for everything outside printable ASCII).

@@ -360,6 +360,7 @@ pub(crate) fn selected_alpn_protocol(ssl: &SslRef) -> Result<Option<String>> {
 /// message of the handshake (ours when we are the client of a new session or the server of a
 /// resumed one, the peer's otherwise); `None` before the handshake.
 pub(crate) fn channel_binding(ssl: &SslRef, cb_type: &str) -> Result<Option<Vec<u8>>> {
+    crate::error::check_no_nul_character(cb_type)?;
     if cb_type != "tls-unique" {
         return Err(Error::value(format!(
             "'{cb_type}' channel binding type not implemented"

@@ -103,6 +103,23 @@ pub fn py313_stdin(code: &str, input: &str) -> String {
     String::from_utf8(out.stdout).expect("python output is UTF-8")
 }
 
+/// Python's `ascii(s)`: `repr(s)` with every non-ASCII character escaped, so that two outcomes
+/// compare byte for byte whatever characters they hold.
+pub fn py_ascii(s: &str) -> String {
+    use pyssl::pyrepr::PyRepr;
+    let repr = pyssl::pyrepr::PyStr(s).py_repr();
+    let mut out = String::with_capacity(repr.len());
+    for c in repr.chars() {
+        match c as u32 {
+            0..=0x7f => out.push(c),
+            n @ 0x80..=0xff => out.push_str(&format!("\\x{n:02x}")),
+            n @ 0x100..=0xffff => out.push_str(&format!("\\u{n:04x}")),
+            n => out.push_str(&format!("\\U{n:08x}")),
+        }
+    }
+    out
+}
+
 /// CPython's text without its source location: drops ` (_ssl.c:NNN)` and `_ssl.c:NNN: `.
 pub fn strip_location(text: &str) -> String {
     let mut s = text.to_string();
