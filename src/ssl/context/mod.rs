@@ -286,7 +286,7 @@ impl SSLContext {
                 &fresh
             }
         };
-        cipher_lists::copy_lists(ssl, current).map_err(|_| errors::from_queue())
+        cipher_lists::copy_lists(ssl, current).map_err(|e| config_error(&e, 0))
     }
 
     /// `ctx.protocol`.
