@@ -11,6 +11,10 @@ use std::fmt;
 
 use crate::pyrepr::{PyRepr, PyStr};
 
+mod unicode;
+pub(crate) use unicode::{decode_utf8, encode_ascii};
+pub use unicode::{UnicodeDecodeError, UnicodeEncodeError};
+
 /// Result of a fallible pyssl call: `Ok` or the exception Python would raise.
 pub type Result<T> = std::result::Result<T, Error>;
 
@@ -88,8 +92,15 @@ pub enum Error {
     /// `MemoryError`: an allocation the caller asked for failed (`str(e)` is usually empty,
     /// as for CPython's bare `MemoryError()`).
     MemoryError(String),
-    /// `UnicodeError` (a `ValueError` subclass), e.g. from the `idna` codec.
+    /// `UnicodeError` itself (a `ValueError` subclass), as Python raises it bare, e.g.
+    /// `Unsupported error handling: ...` from a codec.
     UnicodeError(String),
+    /// `UnicodeEncodeError` (a `UnicodeError`): a text could not be encoded, e.g. a
+    /// `server_hostname` the `idna` codec rejects, or non-ASCII `cadata`.
+    UnicodeEncodeError(UnicodeEncodeError),
+    /// `UnicodeDecodeError` (a `UnicodeError`): bytes could not be decoded, e.g. a peer's
+    /// ALPN protocol that is not UTF-8.
+    UnicodeDecodeError(UnicodeDecodeError),
 }
 
 impl Error {
@@ -107,14 +118,24 @@ impl Error {
         matches!(self, Error::SSLError(_))
     }
 
-    /// `isinstance(e, ValueError)`: also true for `UnicodeError` and
+    /// `isinstance(e, ValueError)`: also true for `UnicodeError` and its subclasses, and for
     /// `SSLCertVerificationError` (which subclasses both `SSLError` and `ValueError`).
     pub fn is_value_error(&self) -> bool {
         match self {
-            Error::ValueError(_) | Error::UnicodeError(_) => true,
+            Error::ValueError(_) => true,
+            _ if self.is_unicode_error() => true,
             Error::SSLError(e) => e.kind == SSLErrorKind::SSLCertVerificationError,
             _ => false,
         }
+    }
+
+    /// `isinstance(e, UnicodeError)`: `UnicodeError`, `UnicodeEncodeError` or
+    /// `UnicodeDecodeError`.
+    pub fn is_unicode_error(&self) -> bool {
+        matches!(
+            self,
+            Error::UnicodeError(_) | Error::UnicodeEncodeError(_) | Error::UnicodeDecodeError(_)
+        )
     }
 
     /// `isinstance(e, TimeoutError)` (= `socket.timeout`).
@@ -179,6 +200,8 @@ impl Error {
             Error::OverflowError(_) => "OverflowError",
             Error::MemoryError(_) => "MemoryError",
             Error::UnicodeError(_) => "UnicodeError",
+            Error::UnicodeEncodeError(_) => "UnicodeEncodeError",
+            Error::UnicodeDecodeError(_) => "UnicodeDecodeError",
         }
     }
 
@@ -216,6 +239,8 @@ impl fmt::Display for Error {
             | Error::OverflowError(m)
             | Error::MemoryError(m)
             | Error::UnicodeError(m) => f.write_str(m),
+            Error::UnicodeEncodeError(e) => e.fmt(f),
+            Error::UnicodeDecodeError(e) => e.fmt(f),
         }
     }
 }
@@ -240,7 +265,21 @@ impl PyRepr for Error {
             | Error::OverflowError(m)
             | Error::MemoryError(m)
             | Error::UnicodeError(m) => format!("{}({})", self.type_name(), PyStr(m).py_repr()),
+            Error::UnicodeEncodeError(e) => e.py_repr(),
+            Error::UnicodeDecodeError(e) => e.py_repr(),
         }
+    }
+}
+
+impl From<UnicodeEncodeError> for Error {
+    fn from(e: UnicodeEncodeError) -> Error {
+        Error::UnicodeEncodeError(e)
+    }
+}
+
+impl From<UnicodeDecodeError> for Error {
+    fn from(e: UnicodeDecodeError) -> Error {
+        Error::UnicodeDecodeError(e)
     }
 }
 
@@ -478,32 +517,22 @@ impl fmt::Display for OSError {
     }
 }
 
-/// Python's `UnicodeEncodeError` text for `input[start..end]` (positions in characters), e.g.
-/// `'ascii' codec can't encode character '\xf6' in position 4: ordinal not in range(128)`.
-pub(crate) fn unicode_encode_error(
-    codec: &str,
-    input: &str,
-    start: usize,
-    end: usize,
-    reason: &str,
-) -> Error {
-    let msg = if end == start + 1 {
-        let c = input.chars().nth(start).map_or(0, u32::from);
-        let escaped = if c < 0x100 {
-            format!("\\x{c:02x}")
-        } else if c < 0x10000 {
-            format!("\\u{c:04x}")
-        } else {
-            format!("\\U{c:08x}")
-        };
-        format!("'{codec}' codec can't encode character '{escaped}' in position {start}: {reason}")
-    } else {
-        format!(
-            "'{codec}' codec can't encode characters in position {start}-{}: {reason}",
-            end - 1
-        )
-    };
-    Error::UnicodeError(msg)
+/// CPython's `str` argument converter (Argument Clinic's `str`, `PyUnicode_AsUTF8`): text handed
+/// to C as a C string must hold no NUL, else `ValueError('embedded null character')`.
+pub(crate) fn check_no_nul_character(text: &str) -> Result<()> {
+    if text.contains('\0') {
+        return Err(Error::value("embedded null character"));
+    }
+    Ok(())
+}
+
+/// CPython's path and bytes converters (`PyUnicode_FSConverter`, `y`): bytes handed to C as a C
+/// string must hold no NUL, else `ValueError('embedded null byte')`.
+pub(crate) fn check_no_nul_byte(bytes: impl AsRef<[u8]>) -> Result<()> {
+    if bytes.as_ref().contains(&0) {
+        return Err(Error::value("embedded null byte"));
+    }
+    Ok(())
 }
 
 /// `os.strerror(errno)`: the C library's text for an errno.

@@ -88,6 +88,7 @@
 #![deny(unsafe_code)]
 #![warn(unsafe_op_in_unsafe_fn)]
 
+mod encodings;
 mod error;
 mod ffi;
 pub mod pyrepr;
@@ -95,4 +96,6 @@ pub mod select;
 pub mod socket;
 pub mod ssl;
 
-pub use error::{Error, OSError, Result, SSLError, SSLErrorKind};
+pub use error::{
+    Error, OSError, Result, SSLError, SSLErrorKind, UnicodeDecodeError, UnicodeEncodeError,
+};

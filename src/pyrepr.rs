@@ -8,9 +8,7 @@
 //!
 //! Strings follow CPython's rules: single quotes unless the text holds `'` and no `"`, `\n`,
 //! `\r`, `\t`, `\\` escaped, other non-printable characters as `\xNN`, `\uNNNN` or
-//! `\UNNNNNNNN`, printable non-ASCII kept. "Printable" approximates `str.isprintable()` without
-//! Unicode tables: controls, separators other than space, format characters, private-use and
-//! non-characters are escaped.
+//! `\UNNNNNNNN`, printable non-ASCII kept, "printable" as `str.isprintable()` decides it.
 
 /// Renders a value as Python's `repr()` would.
 pub trait PyRepr {
@@ -61,25 +59,24 @@ impl PyRepr for PyStr<'_> {
     }
 }
 
-/// Approximates Python's `str.isprintable()` for one character.
+/// Python's `str.isprintable()` for one character: false for the general categories `Cc`,
+/// `Cf`, `Cs`, `Co`, `Cn`, `Zl`, `Zp` and `Zs` (except the space itself). The category tables
+/// are the `unicode-properties` crate's (a newer Unicode than CPython 3.13's 15.1: a character
+/// assigned since then prints raw here and escaped by CPython).
 fn is_printable(c: char) -> bool {
-    let n = c as u32;
-    if c == ' ' {
-        return true;
-    }
-    !(n < 0x20
-        || (0x7f..=0xa0).contains(&n)
-        || n == 0xad
-        || n == 0x1680
-        || (0x2000..=0x200f).contains(&n)
-        || (0x2028..=0x202f).contains(&n)
-        || (0x205f..=0x2064).contains(&n)
-        || n == 0x3000
-        || n == 0xfeff
-        || (0xfff9..=0xfffb).contains(&n)
-        || (0xe000..=0xf8ff).contains(&n)
-        || (n & 0xfffe) == 0xfffe
-        || n >= 0xf0000)
+    use unicode_properties::{GeneralCategory as G, UnicodeGeneralCategory};
+    c == ' '
+        || !matches!(
+            c.general_category(),
+            G::Control
+                | G::Format
+                | G::Surrogate
+                | G::PrivateUse
+                | G::Unassigned
+                | G::LineSeparator
+                | G::ParagraphSeparator
+                | G::SpaceSeparator
+        )
 }
 
 impl PyRepr for PyBytes<'_> {

@@ -316,10 +316,7 @@ for arg in sys.argv[2:]:
     let theirs: Vec<&str> = theirs.lines().collect();
     assert_eq!(theirs.len(), rows.len(), "{theirs:?}");
     for ((row, ours), theirs) in rows.iter().zip(&ours).zip(&theirs) {
-        // Known gap, reported: pyssl's `Error` has one `UnicodeError` kind where Python raises
-        // its subclass `UnicodeEncodeError`; the text is compared exactly.
-        let theirs = theirs.replacen("wrap: UnicodeEncodeError|", "wrap: UnicodeError|", 1);
-        assert_eq!(ours, &theirs, "pyssl and CPython disagree for {row:?}");
+        assert_eq!(ours, theirs, "pyssl and CPython disagree for {row:?}");
     }
     // The texts the brief names, pinned.
     assert_eq!(

@@ -260,6 +260,16 @@ fn resolved_from(addr: &SockAddr, unknown: &str) -> Result<Resolved> {
 /// `''` is the wildcard, `'<broadcast>'` and `'255.255.255.255'` the IPv4 broadcast, numeric
 /// text is parsed without a lookup, anything else goes to `getaddrinfo`.
 fn setipaddr(name: &str, af: i32) -> Result<Resolved> {
+    // CPython's `idna_converter`: non-ASCII names go through the `idna` codec, whose failure
+    // becomes a plain TypeError.
+    let encoded;
+    let name = if name.is_ascii() {
+        name
+    } else {
+        encoded = crate::encodings::idna::encode(name)
+            .map_err(|_| Error::type_error("encoding of hostname failed"))?;
+        encoded.as_str()
+    };
     if name.contains('\0') {
         return Err(Error::type_error(
             "host name must not contain null character",

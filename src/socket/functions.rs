@@ -77,8 +77,8 @@ pub fn has_dualstack_ipv6() -> bool {
 /// `AI_PASSIVE`), or an `IpAddr`.
 pub trait HostArg {
     /// The bytes passed to the C resolver (`None` = NULL). Text hosts are `idna`-encoded as
-    /// CPython does, which for ASCII names checks the labels: an empty label (`'a..b'`) or
-    /// one of 64+ characters is a `UnicodeError` with Python's message.
+    /// CPython does (`'straße.de'` is looked up as `strasse.de`), failing with Python's
+    /// `UnicodeEncodeError`: an empty label (`'a..b'`), one of 64+ characters, ...
     fn host_bytes(&self) -> Result<Option<Vec<u8>>>;
 }
 
@@ -152,35 +152,9 @@ impl PortArg for Option<u16> {
     }
 }
 
-/// Python's `'idna'` codec as `socket` applies it to host names. ASCII names pass through
-/// after the codec's label checks; non-ASCII names are passed to the resolver as UTF-8
-/// (pyssl does not implement IDNA 2003's nameprep/punycode).
+/// `host.encode('idna')`: Python's codec, as `socket` applies it to text host names.
 fn idna_encode(host: &str) -> Result<Vec<u8>> {
-    if host.is_empty() || !host.is_ascii() {
-        return Ok(host.as_bytes().to_vec());
-    }
-    let labels: Vec<&str> = host.split('.').collect();
-    let offset_of = |i: usize| labels[..i].iter().map(|l| l.len()).sum::<usize>() + i;
-    for (i, label) in labels[..labels.len() - 1].iter().enumerate() {
-        if label.is_empty() {
-            let at = offset_of(i);
-            return Err(Error::UnicodeError(format!(
-                "'idna' codec can't encode character '\\x{:02x}' in position {at}: label empty",
-                host.as_bytes()[at]
-            )));
-        }
-    }
-    for (i, label) in labels.iter().enumerate() {
-        if label.len() >= 64 {
-            let at = offset_of(i);
-            return Err(Error::UnicodeError(format!(
-                "'idna' codec can't encode characters in position {}-{}: label too long",
-                at,
-                at + label.len() - 1
-            )));
-        }
-    }
-    Ok(host.as_bytes().to_vec())
+    Ok(crate::encodings::idna::encode(host)?.into_bytes())
 }
 
 /// Optional arguments of [`getaddrinfo`] (Python's `family=0, type=0, proto=0, flags=0`).

@@ -11,16 +11,13 @@ use std::sync::RwLock;
 
 use openssl::ssl::AlpnError;
 
-use crate::error::{unicode_encode_error, Result, SSLError};
+use crate::error::{encode_ascii, Result, SSLError};
 
 /// `set_alpn_protocols`' encoding: each protocol ASCII, 1 to 255 bytes, length-prefixed.
 pub(crate) fn wire_format(protocols: &[&str]) -> Result<Vec<u8>> {
     let mut wire = Vec::new();
     for p in protocols {
-        if let Some(i) = p.chars().position(|c| !c.is_ascii()) {
-            let reason = "ordinal not in range(128)";
-            return Err(unicode_encode_error("ascii", p, i, i + 1, reason));
-        }
+        encode_ascii(p)?;
         if p.is_empty() || p.len() > 255 {
             return Err(SSLError::single("ALPN protocols must be 1 to 255 in length").into());
         }

@@ -20,6 +20,7 @@ fn from_info((nid, shortname, longname, oid): obj::ObjectInfo) -> _ASN1Object {
 }
 
 fn txt2obj(txt: &str, allow_names: bool) -> Result<_ASN1Object> {
+    crate::error::check_no_nul_character(txt)?;
     match obj::txt2obj(txt, allow_names) {
         Ok(info) => Ok(from_info(info)),
         Err(true) => {

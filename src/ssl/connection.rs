@@ -18,7 +18,7 @@ use openssl::ssl::{Ssl, SslRef, SslVerifyMode};
 use super::certificates::{decode_certificate, PeerCert};
 use super::ciphers::cipher_tuple;
 use super::constants::SSLMethod;
-use super::context::SSLContext;
+use super::context::{config_error, SSLContext};
 use super::errors;
 use super::sni;
 use crate::error::{Error, Result, SSLError};
@@ -113,6 +113,9 @@ pub(crate) fn new_ssl(
     server_hostname: Option<&str>,
     attach: impl FnOnce(&mut Ssl) -> Result<()>,
 ) -> Result<Ssl> {
+    if let Some(host) = server_hostname {
+        super::idna::check_c_string(host)?;
+    }
     let protocol = context.protocol();
     if server_side && protocol == SSLMethod::PROTOCOL_TLS_CLIENT {
         return Err(errors::fixed(
@@ -167,7 +170,9 @@ fn configure_hostname(ssl: &mut Ssl, host: &str, check_hostname: bool) -> Result
     }
     let ip: Option<std::net::IpAddr> = host.parse().ok();
     if ip.is_none() {
-        ssl.set_hostname(host).map_err(|_| errors::from_queue())?;
+        // rust-openssl takes OpenSSL's errors off the queue into the ErrorStack: read them there
+        // (a name over 255 bytes is `[SSL: SSL3_EXT_INVALID_SERVERNAME]`, not "unknown error").
+        ssl.set_hostname(host).map_err(|e| config_error(&e, 0))?;
     }
     if check_hostname {
         let param = ssl.param_mut();
@@ -175,7 +180,7 @@ fn configure_hostname(ssl: &mut Ssl, host: &str, check_hostname: bool) -> Result
             Some(ip) => param.set_ip(ip),
             None => param.set_host(host),
         };
-        ok.map_err(|_| errors::from_queue())?;
+        ok.map_err(|e| config_error(&e, 0))?;
     }
     Ok(())
 }
@@ -305,7 +310,7 @@ pub(crate) fn getpeercert(ssl: &SslRef, binary_form: bool) -> Result<Option<Peer
         return Ok(None);
     };
     if binary_form {
-        let der = cert.to_der().map_err(|_| errors::from_queue())?;
+        let der = cert.to_der().map_err(|e| config_error(&e, 0))?;
         return Ok(Some(PeerCert::Binary(der)));
     }
     if ffi_ssl::current_ctx_verify_mode(ssl) & openssl_sys::SSL_VERIFY_PEER == 0 {
@@ -357,6 +362,7 @@ pub(crate) fn selected_alpn_protocol(ssl: &SslRef) -> Result<Option<String>> {
 /// message of the handshake (ours when we are the client of a new session or the server of a
 /// resumed one, the peer's otherwise); `None` before the handshake.
 pub(crate) fn channel_binding(ssl: &SslRef, cb_type: &str) -> Result<Option<Vec<u8>>> {
+    crate::error::check_no_nul_character(cb_type)?;
     if cb_type != "tls-unique" {
         return Err(Error::value(format!(
             "'{cb_type}' channel binding type not implemented"

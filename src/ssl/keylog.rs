@@ -26,9 +26,7 @@ pub(crate) type KeylogSlot = Arc<Mutex<Option<KeylogFile>>>;
 /// Opens `filename` for appending as CPython does (`fopen(path, "a")`), writing the header if
 /// the file is empty. Errors are Python's `OSError` with the file name.
 pub(crate) fn open(filename: &str) -> Result<KeylogFile> {
-    if filename.contains('\0') {
-        return Err(Error::value("embedded null byte"));
-    }
+    crate::error::check_no_nul_byte(filename)?;
     let os_error = |e: std::io::Error| {
         Error::OSError(OSError::from_errno(e.raw_os_error().unwrap_or(0)).with_filename(filename))
     };

@@ -361,9 +361,7 @@ fn inet_aton(text: &[u8]) -> Option<[u8; 4]> {
 /// IPv6 text (`inet_pton(AF_INET6)`), else Python's `ValueError`.
 fn _inet_paton(ipname: &str) -> Result<Vec<u8>> {
     // `socket.inet_aton` and `socket.inet_pton` take the text as a C string.
-    if ipname.contains('\0') {
-        return Err(Error::value("embedded null character"));
-    }
+    crate::error::check_no_nul_character(ipname)?;
     if let Some(addr) = inet_aton(ipname.as_bytes()) {
         // Only injective names: refuse short forms and trailing data.
         if std::net::Ipv4Addr::from(addr).to_string() == ipname {

@@ -21,6 +21,7 @@ use openssl::ssl::{NameType, SniError, Ssl, SslAlert, SslRef};
 use super::constants::AlertDescription;
 use super::context::SSLContext;
 use crate::error::{Error, Result};
+use crate::pyrepr::PyRepr;
 
 /// The callable stored in `ctx.sni_callback`: `(connection, server_name, context)` to `Ok(None)`
 /// (go on), `Ok(Some(alert))` (refuse with that alert, as a Python callback returning an int),
@@ -86,7 +87,20 @@ pub(crate) fn servername_handler(
         let Some((ctx, callback)) = lookup() else {
             return Ok(());
         };
-        let name = ssl.servername(NameType::HOST_NAME).map(str::to_string);
+        // CPython decodes the client's name as ASCII before calling back; other bytes fail the
+        // handshake with an internal-error alert and the callback is never called.
+        let name = match ssl.servername_raw(NameType::HOST_NAME) {
+            None => None,
+            Some(raw) if raw.is_ascii() => Some(String::from_utf8_lossy(raw).into_owned()),
+            Some(raw) => {
+                log::warn!(
+                    "sni_callback not called: server name {} is not ASCII",
+                    crate::pyrepr::PyBytes(raw).py_repr()
+                );
+                *alert = SslAlert::INTERNAL_ERROR;
+                return Err(SniError::ALERT_FATAL);
+            }
+        };
         let mut conn = SNIConnection { ssl };
         let result = catch_unwind(AssertUnwindSafe(|| {
             callback(&mut conn, name.as_deref(), &ctx)

@@ -76,6 +76,50 @@ pub fn py313(code: &str, args: &[&str]) -> String {
     run_python(python313(), code, args)
 }
 
+/// Runs `code` under CPython 3.13 with `input` on its standard input (for data too large or too
+/// unusual for arguments: NULs, lone surrogates as JSON escapes, ...); returns stdout.
+pub fn py313_stdin(code: &str, input: &str) -> String {
+    use std::io::Write;
+    py313("pass", &[]);
+    let mut child = python313()
+        .arg("-c")
+        .arg(code)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 must be installed: it is the oracle");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("python3 runs");
+    writer.join().unwrap().expect("python3 reads its input");
+    assert!(
+        out.status.success(),
+        "python3 failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("python output is UTF-8")
+}
+
+/// Python's `ascii(s)`: `repr(s)` with every non-ASCII character escaped, so that two outcomes
+/// compare byte for byte whatever characters they hold.
+pub fn py_ascii(s: &str) -> String {
+    use pyssl::pyrepr::PyRepr;
+    let repr = pyssl::pyrepr::PyStr(s).py_repr();
+    let mut out = String::with_capacity(repr.len());
+    for c in repr.chars() {
+        match c as u32 {
+            0..=0x7f => out.push(c),
+            n @ 0x80..=0xff => out.push_str(&format!("\\x{n:02x}")),
+            n @ 0x100..=0xffff => out.push_str(&format!("\\u{n:04x}")),
+            n => out.push_str(&format!("\\U{n:08x}")),
+        }
+    }
+    out
+}
+
 /// CPython's text without its source location: drops ` (_ssl.c:NNN)` and `_ssl.c:NNN: `.
 pub fn strip_location(text: &str) -> String {
     let mut s = text.to_string();

@@ -23,8 +23,7 @@ const X509_NAME_MAXLEN: usize = 256;
 /// Decodes a certificate exactly as CPython's `_decode_certificate` does, for `getpeercert()`,
 /// `get_ca_certs()` and `_test_decode_cert()`.
 ///
-/// Invalid UTF-8 where Python decodes text gives `Error::UnicodeError` with the text of
-/// Python's `UnicodeDecodeError`; OpenSSL failures give `SSLError` from the error queue.
+/// Invalid UTF-8 where Python decodes text gives `Error::UnicodeDecodeError`, as Python's; OpenSSL failures give `SSLError` from the error queue.
 pub(crate) fn decode_certificate(cert: &X509Ref) -> Result<CertDict> {
     let subject = decode_name(cert.subject_name())?;
     let issuer = decode_name(cert.issuer_name())?;
@@ -89,40 +88,9 @@ pub fn _decode_der_cert(der: &[u8]) -> Result<CertDict> {
     decode_certificate(&cert)
 }
 
-/// `PyUnicode_FromStringAndSize`: strict UTF-8, failing with `UnicodeDecodeError`'s text.
+/// `PyUnicode_FromStringAndSize`: strict UTF-8, failing with Python's `UnicodeDecodeError`.
 pub(crate) fn utf8(bytes: &[u8]) -> Result<String> {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(e) => Err(Error::UnicodeError(utf8_error_text(bytes, e))),
-    }
-}
-
-/// Python's message for a failed UTF-8 decode: `'utf-8' codec can't decode byte 0xff in
-/// position 0: invalid start byte`. Rust and CPython agree on the maximal invalid subpart.
-fn utf8_error_text(bytes: &[u8], e: std::str::Utf8Error) -> String {
-    let start = e.valid_up_to();
-    let (end, reason) = match e.error_len() {
-        None => (bytes.len(), "unexpected end of data"),
-        Some(n) if n > 1 => (start + n, "invalid continuation byte"),
-        Some(n) => {
-            let reason = match bytes[start] {
-                0xc2..=0xf4 => "invalid continuation byte",
-                _ => "invalid start byte",
-            };
-            (start + n, reason)
-        }
-    };
-    if end - start == 1 {
-        format!(
-            "'utf-8' codec can't decode byte 0x{:02x} in position {start}: {reason}",
-            bytes[start]
-        )
-    } else {
-        format!(
-            "'utf-8' codec can't decode bytes in position {start}-{}: {reason}",
-            end - 1
-        )
-    }
+    Ok(crate::error::decode_utf8(bytes)?.to_string())
 }
 
 /// CPython's `_asn1obj2py(obj, no_name=0)`: the long name or dotted OID.
@@ -314,11 +282,9 @@ mod tests {
             ),
         ];
         for (bytes, text) in cases {
-            assert_eq!(
-                utf8(bytes),
-                Err(Error::UnicodeError(text.to_string())),
-                "{bytes:?}"
-            );
+            let e = utf8(bytes).unwrap_err();
+            assert_eq!(e.type_name(), "UnicodeDecodeError", "{bytes:?}");
+            assert_eq!(e.to_string(), *text, "{bytes:?}");
         }
     }
 

@@ -74,8 +74,7 @@ pub fn DER_cert_to_PEM_cert(der_cert_bytes: &[u8]) -> String {
 ///
 /// As in Python: the text must start with [`PEM_HEADER`] and (whitespace-stripped) end with
 /// [`PEM_FOOTER`], else `ValueError('Invalid PEM encoding; must start with ...')` / `('...;
-/// must end with ...')`; non-ASCII between them is `UnicodeEncodeError` (here
-/// `Error::UnicodeError` with Python's text); base64 is decoded leniently (characters outside the
+/// must end with ...')`; non-ASCII between them is `UnicodeEncodeError`; base64 is decoded leniently (characters outside the
 /// alphabet are skipped) and its errors are `binascii.Error` (a `ValueError`): `Incorrect
 /// padding`, `Invalid base64-encoded string: ...`.
 #[allow(non_snake_case)]
@@ -99,7 +98,7 @@ pub fn PEM_cert_to_DER_cert(pem_cert_string: &str) -> Result<Vec<u8>> {
     } else {
         ""
     };
-    ascii_encode(body)?;
+    crate::error::encode_ascii(body)?;
     b64decode(body.as_bytes())
 }
 
@@ -111,36 +110,6 @@ fn py_isspace(c: char) -> bool {
 /// Python's `str.strip()` (no argument).
 fn py_strip(s: &str) -> &str {
     s.trim_matches(py_isspace)
-}
-
-/// `s.encode('ascii', 'strict')`: only the error matters here. The message is
-/// `UnicodeEncodeError`'s, positions counted in characters, consecutive non-ASCII grouped.
-fn ascii_encode(s: &str) -> Result<()> {
-    let chars: Vec<char> = s.chars().collect();
-    let Some(start) = chars.iter().position(|c| !c.is_ascii()) else {
-        return Ok(());
-    };
-    let end = chars[start..]
-        .iter()
-        .position(|c| c.is_ascii())
-        .map_or(chars.len(), |n| start + n);
-    let msg = if end - start == 1 {
-        let c = chars[start] as u32;
-        let shown = if c < 0x100 {
-            format!("\\x{c:02x}")
-        } else if c < 0x10000 {
-            format!("\\u{c:04x}")
-        } else {
-            format!("\\U{c:08x}")
-        };
-        format!("'ascii' codec can't encode character '{shown}' in position {start}: ordinal not in range(128)")
-    } else {
-        format!(
-            "'ascii' codec can't encode characters in position {start}-{}: ordinal not in range(128)",
-            end - 1
-        )
-    };
-    Err(Error::UnicodeError(msg))
 }
 
 /// `base64.standard_b64encode`.

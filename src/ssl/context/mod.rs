@@ -286,7 +286,7 @@ impl SSLContext {
                 &fresh
             }
         };
-        cipher_lists::copy_lists(ssl, current).map_err(|_| errors::from_queue())
+        cipher_lists::copy_lists(ssl, current).map_err(|e| config_error(&e, 0))
     }
 
     /// `ctx.protocol`.
@@ -686,9 +686,7 @@ impl SSLContext {
     /// `set_ciphers`/`set_ciphersuites`: CPython's `ValueError` for a NUL, its one
     /// `SSLError` for whatever OpenSSL refused.
     fn set_cipher_list(&self, which: List, list: &str) -> Result<()> {
-        if list.contains('\0') {
-            return Err(Error::value("embedded null character"));
-        }
+        crate::error::check_no_nul_character(list)?;
         let ok = self
             .write()
             .ciphers
@@ -748,6 +746,7 @@ impl SSLContext {
     /// Rust:    ctx.set_ecdh_curve("prime256v1")?;
     /// ```
     pub fn set_ecdh_curve(&self, name: &str) -> Result<()> {
+        crate::error::check_no_nul_byte(name)?;
         let nid = crate::ffi::obj::sn2nid(name);
         if nid == 0 {
             return Err(Error::value(format!(
@@ -770,7 +769,9 @@ impl SSLContext {
     /// Rust:    ctx.load_dh_params("dhparams.pem")?;
     /// ```
     pub fn load_dh_params(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        use std::os::unix::ffi::OsStrExt;
         let path = path.as_ref();
+        crate::error::check_no_nul_byte(path.as_os_str().as_bytes())?;
         let pem = std::fs::read(path).map_err(|e| {
             let errno = e.raw_os_error().unwrap_or(0);
             Error::OSError(
@@ -952,8 +953,8 @@ impl SSLContext {
             ));
         }
         psk_supported()?;
-        if identity_hint.is_some_and(|h| h.contains('\0')) {
-            return Err(Error::value("embedded null character"));
+        if let Some(hint) = identity_hint {
+            crate::error::check_no_nul_character(hint)?;
         }
         let _guard = self.write();
         if !crate::ffi::ssl::ctx_use_psk_identity_hint(&self.inner.ctx, identity_hint) {
