@@ -8,6 +8,7 @@ mod connect;
 mod decode_cert;
 mod demo;
 mod getcert;
+mod request;
 mod serve;
 
 use std::process::ExitCode;
@@ -16,7 +17,8 @@ const USAGE: &str = "\
 usage: pyssl [demo]
        pyssl connect HOST PORT [--cafile FILE] [--insecure] [--server-hostname NAME]
        pyssl serve [--certfile FILE --keyfile FILE] [--port N] [--host ADDR]
-                   [--handshake-timeout SECS] [--profile intermediate|modern|python]
+                   [--handshake-timeout SECS] [--request-timeout SECS]
+                   [--profile intermediate|modern|python]
        pyssl ciphers [--repr] [--] CIPHER_STRING
        pyssl decode-cert FILE [--repr]
        pyssl getcert HOST PORT [--cafile FILE] [--timeout SECONDS]";

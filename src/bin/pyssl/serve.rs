@@ -1,9 +1,13 @@
 //! `pyssl serve`: the article's HTTPS server, hardened.
 //!
 //! * Each connection is served in its own thread; the handshake has its own deadline
-//!   (`--handshake-timeout`, default 10 s) and so has the request, so a client that sends
-//!   garbage, stalls or never speaks costs one thread for at most that long and never stops the
-//!   server.
+//!   (`--handshake-timeout`, default 10 s) and so has the request (`--request-timeout`, default
+//!   10 s), so a client that sends garbage, stalls or never speaks costs one thread for at most
+//!   that long and never stops the server.
+//! * The request is read up to the blank line that ends its head, over as many TLS records as
+//!   it takes, within [`request::MAX_HEAD`] bytes and the request deadline; then the article's
+//!   reply. A longer head gets 431, a head begun but unfinished at the deadline gets 408; a
+//!   client that sent nothing, or closed first, gets no reply. One request a connection.
 //! * At most [`MAX_ACTIVE`] connections are served at once; more are closed at accept. The
 //!   listen backlog (1024) absorbs bursts: with 128, a burst of 500 connects has SYNs dropped
 //!   and retried a second or more later.
@@ -23,9 +27,11 @@ use std::time::{Duration, Instant};
 
 use pyssl::{socket, ssl};
 
+use crate::request;
 use crate::{fixture, take_option};
 
-/// How long a client may take to send its request once the handshake is done.
+/// The default of `--request-timeout`: how long a client may take to send its request head
+/// once the handshake is done, in seconds.
 const REQUEST_TIMEOUT: f64 = 10.0;
 
 /// The default of `--handshake-timeout`, in seconds.
@@ -72,7 +78,7 @@ impl std::str::FromStr for Profile {
 pub struct Limits {
     /// Seconds a client has to complete the TLS handshake.
     pub handshake_timeout: f64,
-    /// Seconds a client has to send its request after the handshake.
+    /// Seconds a client has to send its request head after the handshake.
     pub request_timeout: f64,
 }
 
@@ -96,11 +102,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let host = take_option(&mut args, "--host")?.unwrap_or_else(|| "127.0.0.1".to_string());
     let mut limits = Limits::default();
     if let Some(t) = take_option(&mut args, "--handshake-timeout")? {
-        limits.handshake_timeout = t
-            .parse()
-            .ok()
-            .filter(|t: &f64| t.is_finite() && *t > 0.0)
-            .ok_or_else(|| format!("invalid handshake timeout {t:?}"))?;
+        limits.handshake_timeout = seconds(&t, "handshake")?;
+    }
+    if let Some(t) = take_option(&mut args, "--request-timeout")? {
+        limits.request_timeout = seconds(&t, "request")?;
     }
     let profile: Profile = match take_option(&mut args, "--profile")? {
         Some(p) => p.parse()?,
@@ -116,6 +121,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let _ = std::io::stdout().flush();
     serve_with(&context, &listener, None, limits);
     Ok(())
+}
+
+/// A timeout option's value: seconds above zero, few enough to make a deadline of.
+fn seconds(value: &str, what: &str) -> Result<f64, String> {
+    value
+        .parse()
+        .ok()
+        .filter(|t: &f64| *t > 0.0 && deadline_after(*t).is_some())
+        .ok_or_else(|| format!("invalid {what} timeout {value:?}"))
+}
+
+/// The instant `seconds` from now, if there is one.
+fn deadline_after(seconds: f64) -> Option<Instant> {
+    Instant::now().checked_add(Duration::try_from_secs_f64(seconds).ok()?)
 }
 
 /// A server context with the given certificate chain and Mozilla's intermediate profile.
@@ -229,9 +248,18 @@ fn handle(context: &ssl::SSLContext, newsocket: socket::socket, limits: Limits) 
 
 fn exchange(conn: &mut ssl::SSLSocket, limits: Limits) -> ssl::Result<()> {
     conn.do_handshake()?;
-    conn.settimeout(Some(limits.request_timeout))?;
-    let _request = conn.recv(1024)?;
-    conn.sendall(RESPONSE)
+    // `seconds` checked the limit makes a deadline; a day's margin for the time since.
+    let deadline = deadline_after(limits.request_timeout)
+        .unwrap_or_else(|| Instant::now() + Duration::from_secs(86_400));
+    let head = request::read_head(conn, deadline)?;
+    match head.response(RESPONSE) {
+        Some(response) => {
+            // A reader that stopped reading gets as long to take the reply as to send.
+            conn.settimeout(Some(limits.request_timeout))?;
+            conn.sendall(response)
+        }
+        None => Ok(()),
+    }
 }
 
 /// Ends a connection without losing what was sent: close_notify (when the TLS session is
