@@ -3,6 +3,12 @@
 //! CPython would: `ciphers` (what a cipher string selects), `decode-cert` (a certificate as
 //! `getpeercert()` shows it), `getcert` (`ssl.get_server_certificate`).
 
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+// First: its macros serve the modules below.
+#[macro_use]
+mod output;
+
 mod ciphers;
 mod connect;
 mod decode_cert;
@@ -32,7 +38,7 @@ fn main() -> ExitCode {
     {
         Ok(args) => args,
         Err(bad) => {
-            eprintln!("argument is not valid UTF-8: {bad:?}");
+            errln!("argument is not valid UTF-8: {bad:?}");
             return ExitCode::from(2);
         }
     };
@@ -44,7 +50,7 @@ fn main() -> ExitCode {
         Some("decode-cert") => decode_cert::run(&args[1..]),
         Some("getcert") => getcert::run(&args[1..]),
         Some("-h") | Some("--help") => {
-            println!("{USAGE}");
+            outln!("{USAGE}");
             return ExitCode::SUCCESS;
         }
         Some(other) => Err(format!("unknown command {other:?}\n{USAGE}")),
@@ -52,7 +58,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("{message}");
+            errln!("{message}");
             ExitCode::FAILURE
         }
     }

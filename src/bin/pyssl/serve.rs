@@ -19,7 +19,6 @@
 //!   default), or "modern", or `python`: exactly CPython's
 //!   `create_default_context(Purpose.CLIENT_AUTH)`, for comparisons.
 
-use std::io::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
@@ -117,8 +116,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let context = server_context_with(&certfile, &keyfile, profile).map_err(|e| e.to_string())?;
     let listener = listen(&host, port).map_err(|e| e.to_string())?;
     let address = listener.getsockname().map_err(|e| e.to_string())?;
-    println!("Serving HTTPS on {address}");
-    let _ = std::io::stdout().flush();
+    outln!("Serving HTTPS on {address}");
     serve_with(&context, &listener, None, limits);
     Ok(())
 }
@@ -198,14 +196,14 @@ pub fn serve_with(
             Ok(pair) => pair,
             Err(e) => {
                 // Out of descriptors (EMFILE) or the like: do not spin, let workers finish.
-                eprintln!("accept failed: {e}");
+                errln!("accept failed: {e}");
                 thread::sleep(Duration::from_millis(50));
                 continue;
             }
         };
         served += 1;
         if active.load(Ordering::SeqCst) >= MAX_ACTIVE {
-            eprintln!("connection from {fromaddr} refused: {MAX_ACTIVE} connections active");
+            errln!("connection from {fromaddr} refused: {MAX_ACTIVE} connections active");
             let _ = newsocket.close();
             continue;
         }
@@ -214,13 +212,13 @@ pub fn serve_with(
         let active = active.clone();
         let spawned = thread::Builder::new().spawn(move || {
             if let Err(e) = handle(&context, newsocket, limits) {
-                eprintln!("connection from {fromaddr} failed: {e}");
+                errln!("connection from {fromaddr} failed: {e}");
             }
             active.fetch_sub(1, Ordering::SeqCst);
         });
         match spawned {
             Ok(w) => workers.push(w),
-            Err(e) => eprintln!("connection dropped: {e}"),
+            Err(e) => errln!("connection dropped: {e}"),
         }
         workers.retain(|w| !w.is_finished());
     }
