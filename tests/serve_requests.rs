@@ -224,3 +224,31 @@ fn a_client_that_sends_nothing_gets_close_notify_at_the_deadline() {
         );
     }
 }
+
+#[test]
+fn timeouts_outside_a_day_are_refused() {
+    for (option, what) in [
+        ("--request-timeout", "request"),
+        ("--handshake-timeout", "handshake"),
+    ] {
+        for value in ["0", "-1", "nan", "inf", "86400.5", "1e300", "ten"] {
+            let out = Command::new(env!("CARGO_BIN_EXE_pyssl"))
+                .args(["serve", "--port", "0", option, value])
+                .stdin(Stdio::null())
+                .output()
+                .unwrap();
+            assert_eq!(
+                (
+                    out.status.code(),
+                    String::from_utf8_lossy(&out.stdout).into_owned(),
+                    String::from_utf8_lossy(&out.stderr).into_owned()
+                ),
+                (
+                    Some(1),
+                    String::new(),
+                    format!("invalid {what} timeout {value:?}\n")
+                ),
+            );
+        }
+    }
+}

@@ -36,6 +36,10 @@ const REQUEST_TIMEOUT: f64 = 10.0;
 /// The default of `--handshake-timeout`, in seconds.
 const HANDSHAKE_TIMEOUT: f64 = 10.0;
 
+/// Longest timeout the options take, in seconds (a day): more is surely a mistake, and
+/// deadlines computed from it stay far from `Instant`'s limits.
+const MAX_TIMEOUT: f64 = 86_400.0;
+
 /// Longest wait for the peer's FIN after our half-close.
 const DRAIN_TIME: Duration = Duration::from_secs(1);
 
@@ -121,18 +125,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// A timeout option's value: seconds above zero, few enough to make a deadline of.
+/// A timeout option's value: seconds above zero, at most [`MAX_TIMEOUT`].
 fn seconds(value: &str, what: &str) -> Result<f64, String> {
     value
         .parse()
         .ok()
-        .filter(|t: &f64| *t > 0.0 && deadline_after(*t).is_some())
+        .filter(|t: &f64| *t > 0.0 && *t <= MAX_TIMEOUT)
         .ok_or_else(|| format!("invalid {what} timeout {value:?}"))
-}
-
-/// The instant `seconds` from now, if there is one.
-fn deadline_after(seconds: f64) -> Option<Instant> {
-    Instant::now().checked_add(Duration::try_from_secs_f64(seconds).ok()?)
 }
 
 /// A server context with the given certificate chain and Mozilla's intermediate profile.
@@ -246,9 +245,7 @@ fn handle(context: &ssl::SSLContext, newsocket: socket::socket, limits: Limits) 
 
 fn exchange(conn: &mut ssl::SSLSocket, limits: Limits) -> ssl::Result<()> {
     conn.do_handshake()?;
-    // `seconds` checked the limit makes a deadline; a day's margin for the time since.
-    let deadline = deadline_after(limits.request_timeout)
-        .unwrap_or_else(|| Instant::now() + Duration::from_secs(86_400));
+    let deadline = Instant::now() + Duration::from_secs_f64(limits.request_timeout);
     let head = request::read_head(conn, deadline)?;
     match head.response(RESPONSE) {
         Some(response) => {
