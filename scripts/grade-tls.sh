@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Third-party TLS graders against `pyssl serve`, offline, on 127.0.0.1 only.
 #
-#   bash scripts/grade-tls.sh            # all three checks (about 3 minutes)
-#   GRADE_SKIP_TESTSSL=1 bash scripts/grade-tls.sh   # sslyze checks only (seconds)
+#   bash scripts/grade-tls.sh            # all checks (about 3 minutes, 6 with tlsfuzzer)
+#   GRADE_SKIP_TESTSSL=1 bash scripts/grade-tls.sh   # without testssl.sh
+#   GRADE_ONLY_TLSFUZZER=1 bash scripts/grade-tls.sh # check 4 alone (about 3 minutes)
 #
 # 1. sslyze (PyPI, in a venv) against `pyssl serve` (default profile: Mozilla intermediate):
 #    compliant with Mozilla's "intermediate" configuration, judged from sslyze's JSON against
@@ -10,9 +11,23 @@
 # 2. testssl.sh (Debian package) against the same server: protocols, ciphers, forward secrecy,
 #    server defaults, vulnerabilities; no finding of severity MEDIUM or higher in its JSON.
 # 3. Differential: `pyssl serve --profile python` (exactly CPython's
-#    create_default_context(Purpose.CLIENT_AUTH)) and a CPython 3.13 server configured the same
-#    way show sslyze the same surface: accepted suites per version, groups, compression,
+#    create_default_context(Purpose.CLIENT_AUTH)) and its CPython 3.13 twin
+#    (scripts/cpython-https-server.py: the same context, certificate, key and HTTP behaviour)
+#    show sslyze the same surface: accepted suites per version, groups, compression,
 #    renegotiation, fallback SCSV, extended master secret, the certificate chain.
+# 4. Differential with tlsfuzzer, when a local copy is present. tlsfuzzer is GPL and on no
+#    package registry: never commit it. Put a git checkout of tlsfuzzer/tlsfuzzer (GitHub) in
+#    $TLSFUZZER_DIR (default third_party/tlsfuzzer, which .gitignore keeps out); its
+#    requirements.txt (tlslite-ng) and ecdsa are installed from PyPI into $TLSFUZZER_VENV
+#    (default target/tlsfuzzer-venv). Its probe scripts run against the two servers of check 3;
+#    a probe that passes against CPython and fails against pyssl is a FAIL, one that fails
+#    against both is listed and not held against pyssl (no client certificate, PSK, ECDSA key
+#    or server-sent KeyUpdate is configured on either). The scripts: every
+#    scripts/test-tls13-*.py but test-tls13-lengths (1000 probes: more than 4 minutes a
+#    server), or TLSFUZZER_SCRIPTS="test-tls13-ccs ..."; TLSFUZZER_TIMEOUT (default 300 s)
+#    bounds each. The scripts shuffle and sample their probes with random.sample, which here
+#    draws from a generator seeded with TLSFUZZER_SEED (default 12), so that both servers
+#    meet the same probes in the same order. Without a copy, check 4 is skipped with a note.
 #
 # Exit status: 0 only if all checks pass. Results and raw JSON go to $GRADE_OUT
 # (default target/grade-tls/); docs/security.md records the latest run.
@@ -27,8 +42,12 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${GRADE_OUT:-$ROOT/target/grade-tls}
 VENV=${SSLYZE_VENV:-$ROOT/target/sslyze-venv}
 SSLYZE_VERSION=${SSLYZE_VERSION:-6.3.1}
+TLSFUZZER_DIR=${TLSFUZZER_DIR:-$ROOT/third_party/tlsfuzzer}
+TLSFUZZER_VENV=${TLSFUZZER_VENV:-$ROOT/target/tlsfuzzer-venv}
+TLSFUZZER_TIMEOUT=${TLSFUZZER_TIMEOUT:-300}
+ONLY_TLSFUZZER=${GRADE_ONLY_TLSFUZZER:-}
 mkdir -p "$OUT"
-rm -f "$OUT"/*.json "$OUT"/*.txt
+rm -rf "$OUT"/*.json "$OUT"/*.txt "$OUT"/tlsfuzzer
 
 if python3.13 -c pass >/dev/null 2>&1; then
     PY313=(python3.13)
@@ -39,16 +58,26 @@ fi
 log() { printf '%s\n' "$*" | tee -a "$OUT/summary.txt"; }
 
 # --- tools -------------------------------------------------------------------------------------
-if [ -z "${GRADE_SKIP_TESTSSL:-}" ] && ! command -v testssl >/dev/null 2>&1; then
+if [ -z "$ONLY_TLSFUZZER" ] && [ -z "${GRADE_SKIP_TESTSSL:-}" ] && ! command -v testssl >/dev/null 2>&1; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq testssl.sh >/dev/null
 fi
-if [ ! -x "$VENV/bin/sslyze" ]; then
+if [ -z "$ONLY_TLSFUZZER" ] && [ ! -x "$VENV/bin/sslyze" ]; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q "sslyze==$SSLYZE_VERSION"
 fi
+HAVE_TLSFUZZER=
+if [ -f "$TLSFUZZER_DIR/tlsfuzzer/runner.py" ]; then
+    HAVE_TLSFUZZER=1
+    if ! "$TLSFUZZER_VENV/bin/python" -c 'import tlslite, ecdsa' >/dev/null 2>&1; then
+        python3 -m venv "$TLSFUZZER_VENV"
+        "$TLSFUZZER_VENV/bin/pip" install -q -r "$TLSFUZZER_DIR/requirements.txt" ecdsa
+    fi
+fi
 (cd "$ROOT" && cargo build -q --bin pyssl)
 PYSSL="$ROOT/target/debug/pyssl"
+# CPython 3.13 configured as `pyssl serve --profile python`, with the same HTTP behaviour.
+CPYTHON_SERVE=("${PY313[@]}" "$ROOT/scripts/cpython-https-server.py")
 
 # --- a certificate for the run -----------------------------------------------------------------
 CERTDIR=$(mktemp -d)
@@ -97,6 +126,9 @@ run_sslyze() {
 FAILED=0
 : >"$OUT/summary.txt"
 log "pyssl TLS grading, $(date -u +%Y-%m-%dT%H:%MZ), $(openssl version)"
+
+# Checks 1 to 3 (not indented: their Python must stay at column 0).
+if [ -z "$ONLY_TLSFUZZER" ]; then
 
 # --- 1. sslyze: Mozilla intermediate -----------------------------------------------------------
 start_server "$PYSSL" serve --port 0 --certfile "$CERT" --keyfile "$KEY"
@@ -193,24 +225,7 @@ fi
 # --- 3. differential: CPython's default server context, pyssl and CPython ----------------------
 start_server "$PYSSL" serve --port 0 --profile python --certfile "$CERT" --keyfile "$KEY"
 PYSSL_PORT=$PORT
-start_server "${PY313[@]}" -c '
-import socket, ssl, sys, threading
-ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-ctx.load_cert_chain(sys.argv[1], sys.argv[2])
-srv = socket.create_server(("127.0.0.1", 0), backlog=1024)
-print("Serving HTTPS on", srv.getsockname()[1], flush=True)
-def handle(sock):
-    try:
-        sock.settimeout(10)
-        with ctx.wrap_socket(sock, server_side=True) as s:
-            s.recv(1024)
-            s.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-    except Exception:
-        sock.close()
-while True:
-    sock, _ = srv.accept()
-    threading.Thread(target=handle, args=(sock,), daemon=True).start()
-' "$CERT" "$KEY"
+start_server "${CPYTHON_SERVE[@]}" "$CERT" "$KEY"
 CPYTHON_PORT=$PORT
 run_sslyze "$OUT/sslyze-pyssl-python-profile.json" "$PYSSL_PORT"
 run_sslyze "$OUT/sslyze-cpython.json" "$CPYTHON_PORT"
@@ -252,6 +267,88 @@ for f in sslyze-pyssl-python-profile sslyze-cpython; do
     verdict=$(grep -o "FAILED - Not compliant\|OK - Compliant" "$OUT/$f.json.txt" || echo "no verdict")
     log "  (for the record) $f against Mozilla intermediate: $verdict"
 done
+
+fi # checks 1 to 3
+
+# --- 4. tlsfuzzer: pyssl and CPython, probe by probe -------------------------------------------
+if [ -z "$HAVE_TLSFUZZER" ]; then
+    log "SKIP tlsfuzzer: no copy in $TLSFUZZER_DIR (see the header of this script)"
+else
+    if [ -n "${TLSFUZZER_SCRIPTS:-}" ]; then
+        read -r -a SCRIPTS <<<"$TLSFUZZER_SCRIPTS"
+    else
+        SCRIPTS=()
+        for f in "$TLSFUZZER_DIR"/scripts/test-tls13-*.py; do
+            name=$(basename "$f" .py)
+            [ "$name" = test-tls13-lengths ] || SCRIPTS+=("$name")
+        done
+    fi
+    start_server "$PYSSL" serve --port 0 --profile python --certfile "$CERT" --keyfile "$KEY"
+    TF_PYSSL_PORT=$PORT
+    start_server "${CPYTHON_SERVE[@]}" "$CERT" "$KEY"
+    TF_CPYTHON_PORT=$PORT
+    mkdir -p "$OUT/tlsfuzzer/pyssl" "$OUT/tlsfuzzer/cpython"
+    # Each random.sample draws from a fresh generator seeded alike (seeding the module's
+    # generator is not enough: something else draws from it a varying number of times).
+    SEEDED="import random, runpy, sys
+random.sample = lambda population, k, **kw: random.Random(${TLSFUZZER_SEED:-12}).sample(population, k, **kw)
+sys.argv[:2] = sys.argv[1:2]
+runpy.run_path(sys.argv[0], run_name='__main__')"
+    for name in "${SCRIPTS[@]}"; do
+        for server in pyssl cpython; do
+            if [ "$server" = pyssl ]; then port=$TF_PYSSL_PORT; else port=$TF_CPYTHON_PORT; fi
+            # The scripts run their probes in random order, some a random sample of them:
+            # $SEEDED makes both servers meet the same probes in the same order.
+            (cd "$TLSFUZZER_DIR" && PYTHONPATH=. PYTHONHASHSEED=0 timeout "$TLSFUZZER_TIMEOUT" \
+                "$TLSFUZZER_VENV/bin/python" -c "$SEEDED" "scripts/$name.py" \
+                -h 127.0.0.1 -p "$port") >"$OUT/tlsfuzzer/$server/$name.txt" 2>&1 || true
+        done
+    done
+    if python3 - "$OUT/tlsfuzzer" "${SCRIPTS[@]}" >>"$OUT/summary.txt" <<'EOF'
+import pathlib, re, sys
+root, scripts = pathlib.Path(sys.argv[1]), sys.argv[2:]
+
+def outcome(path):
+    """(probes, failed probe names) from a script's summary, or None without one.
+    (Its PASS count is not used: some scripts count repetitions there.)"""
+    text = path.read_text(errors='replace')
+    total = re.search(r'^TOTAL: (\d+)$', text, re.M)
+    if not total:
+        return None
+    listed = re.search(r'^FAILED:\n((?:\t.*\n?)*)', text, re.M)
+    failed = {line.strip() for line in listed.group(1).splitlines()} if listed else set()
+    return int(total.group(1)), failed
+
+def score(result):
+    return 'error' if result is None else f'{len(result[1])} of {result[0]}'
+
+worse = []
+print(f'  {"script (probes failed)":<48} {"pyssl":>11} {"CPython":>11}')
+for name in scripts:
+    ours, theirs = (outcome(root / s / f'{name}.txt') for s in ('pyssl', 'cpython'))
+    notes = []
+    if ours is None and theirs is not None:
+        worse.append(f'{name}: no summary against pyssl')
+    elif ours is not None and theirs is not None:
+        for probe in sorted(ours[1] - theirs[1]):
+            notes.append(f'fails against pyssl only: {probe}')
+            worse.append(f'{name}: {probe}')
+        for probe in sorted(theirs[1] - ours[1]):
+            notes.append(f'fails against CPython only: {probe}')
+    print(f'  {name:<48} {score(ours):>11} {score(theirs):>11}' + ('  DIFFERENT' if notes else ''))
+    for n in notes:
+        print(f'      {n}')
+for w in worse:
+    print(f'  WORSE THAN CPYTHON {w}')
+sys.exit(1 if worse else 0)
+EOF
+    then
+        log "PASS tlsfuzzer: no probe of ${#SCRIPTS[@]} scripts fails against pyssl serve and passes against CPython 3.13"
+    else
+        log "FAIL tlsfuzzer: probes that pass against CPython fail against pyssl (see above)"
+        FAILED=1
+    fi
+fi
 
 log "results in $OUT"
 exit "$FAILED"

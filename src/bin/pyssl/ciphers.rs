@@ -28,12 +28,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
     ctx.set_ciphers(cipher_string).map_err(|e| e.to_string())?;
     let ciphers = ctx.get_ciphers();
     if repr {
-        println!("{}", ciphers.py_repr());
+        outln!("{}", ciphers.py_repr());
         return Ok(());
     }
-    println!(
+    outln!(
         "{:<32} {:<8} {:<10} {:<8} {:<22} {:<6} {:>4}",
-        "name", "protocol", "kx", "auth", "encryption", "mac", "bits"
+        "name",
+        "protocol",
+        "kx",
+        "auth",
+        "encryption",
+        "mac",
+        "bits"
     );
     for c in &ciphers {
         // The description's fields: "NAME PROTO Kx=.. Au=.. Enc=.. Mac=..".
@@ -44,7 +50,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 .unwrap_or("")
                 .to_string()
         };
-        println!(
+        outln!(
             "{:<32} {:<8} {:<10} {:<8} {:<22} {:<6} {:>4}",
             c.name,
             c.protocol,
@@ -55,6 +61,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
             c.strength_bits
         );
     }
-    println!("{} ciphers", ciphers.len());
+    outln!("{} ciphers", ciphers.len());
     Ok(())
 }

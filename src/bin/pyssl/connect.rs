@@ -46,15 +46,15 @@ fn fetch(
         },
     )?;
     secure_sock.connect((host, port))?;
-    println!("version: {}", secure_sock.version().py_repr());
-    println!("cipher: {}", secure_sock.cipher().py_repr());
-    println!(
+    outln!("version: {}", secure_sock.version().py_repr());
+    outln!("cipher: {}", secure_sock.cipher().py_repr());
+    outln!(
         "peer certificate: {}",
         secure_sock.getpeercert(false)?.py_repr()
     );
     // The chain as CPython 3.13 shows it: each certificate decoded as getpeercert() does.
     for (i, der) in secure_sock.get_verified_chain().iter().enumerate() {
-        println!(
+        outln!(
             "verified chain [{i}]: {}",
             ssl::_decode_der_cert(der)?.py_repr()
         );
@@ -62,7 +62,7 @@ fn fetch(
     let request = format!("GET / HTTP/1.1\r\nHost: {hostname}\r\nConnection: close\r\n\r\n");
     secure_sock.sendall(request.as_bytes())?;
     let response = secure_sock.recv(4096)?;
-    println!("{}", String::from_utf8_lossy(&response));
+    outln!("{}", String::from_utf8_lossy(&response));
     secure_sock.close()?;
     Ok(())
 }

@@ -15,9 +15,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     let cert = ssl::_test_decode_cert(file).map_err(|e| e.to_string())?;
     if repr {
-        println!("{}", cert.py_repr());
+        outln!("{}", cert.py_repr());
     } else {
-        print!("{}", readable(&cert));
+        out!("{}", readable(&cert));
     }
     Ok(())
 }

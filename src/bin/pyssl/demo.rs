@@ -14,41 +14,39 @@ pub fn run() -> Result<(), String> {
 }
 
 fn play() -> ssl::Result<()> {
-    println!(
+    outln!(
         "pyssl demo: the article's examples over {}\n",
         *ssl::OPENSSL_VERSION
     );
 
-    println!("== 1. The article's HTTPS server: ssl.wrap_socket(bindsocket, server_side=True)");
+    outln!("== 1. The article's HTTPS server: ssl.wrap_socket(bindsocket, server_side=True)");
     let port = start_article_server(2)?;
-    println!("listening on ('127.0.0.1', {port})\n");
+    outln!("listening on ('127.0.0.1', {port})\n");
 
-    println!("== 2. The article's client: ssl.wrap_socket(sock, ssl_version=PROTOCOL_TLS)");
-    println!("   (cert_reqs defaults to CERT_NONE: this client does not verify the server)");
+    outln!("== 2. The article's client: ssl.wrap_socket(sock, ssl_version=PROTOCOL_TLS)");
+    outln!("   (cert_reqs defaults to CERT_NONE: this client does not verify the server)");
     article_client(port)?;
 
-    println!(
-        "\n== 3. Best practices: create_default_context(), strong ciphers, our CA, no tickets"
-    );
+    outln!("\n== 3. Best practices: create_default_context(), strong ciphers, our CA, no tickets");
     verified_client(port, "localhost")?;
 
-    println!(
+    outln!(
         "\n== 4. Handling errors: try: secure_sock.connect(...) except ssl.SSLError / socket.error"
     );
     let selfsigned = start_server("selfsigned.pem", "selfsigned.key")?;
-    print!("   a self-signed server:  ");
+    out!("   a self-signed server:  ");
     handled(verified_client(selfsigned, "localhost"));
     let server = start_server("server.pem", "server.key")?;
-    print!("   the wrong host name:   ");
+    out!("   the wrong host name:   ");
     handled(verified_client_for(
         server,
         "127.0.0.1",
         "wrong.example.org",
     ));
-    print!("   an expired server:     ");
+    out!("   an expired server:     ");
     let expired = start_server("expired.pem", "expired.key")?;
     handled(verified_client(expired, "localhost"));
-    print!("   nobody listening:      ");
+    out!("   nobody listening:      ");
     handled(verified_client(closed_port()?, "localhost"));
     Ok(())
 }
@@ -72,7 +70,7 @@ fn start_article_server(connections: usize) -> ssl::Result<u16> {
     thread::spawn(move || -> ssl::Result<()> {
         for _ in 0..connections {
             let (mut newsocket, fromaddr) = ssl_socket.accept()?;
-            println!("   [server] Connection from: {fromaddr}");
+            outln!("   [server] Connection from: {fromaddr}");
             let _data = newsocket.recv(1024)?;
             newsocket.sendall(b"HTTP/1.1 200 OK\r\n\r\nHello Secure World!")?;
             newsocket.close()?;
@@ -102,7 +100,7 @@ fn article_client(port: u16) -> ssl::Result<()> {
     let request = "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n";
     secure_sock.sendall(request.as_bytes())?;
     let response = secure_sock.recv(4096)?;
-    println!(
+    outln!(
         "   response: {}",
         String::from_utf8_lossy(&response).py_repr()
     );
@@ -132,7 +130,7 @@ fn verified_client_for(port: u16, host: &str, hostname: &str) -> ssl::Result<()>
     report(&secure_sock)?;
     secure_sock.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")?;
     let response = secure_sock.recv(4096)?;
-    println!(
+    outln!(
         "   response: {}",
         String::from_utf8_lossy(&response).py_repr()
     );
@@ -140,9 +138,9 @@ fn verified_client_for(port: u16, host: &str, hostname: &str) -> ssl::Result<()>
 }
 
 fn report(secure_sock: &ssl::SSLSocket) -> ssl::Result<()> {
-    println!("   version(): {}", secure_sock.version().py_repr());
-    println!("   cipher(): {}", secure_sock.cipher().py_repr());
-    println!(
+    outln!("   version(): {}", secure_sock.version().py_repr());
+    outln!("   cipher(): {}", secure_sock.cipher().py_repr());
+    outln!(
         "   getpeercert(): {}",
         secure_sock.getpeercert(false)?.py_repr()
     );
@@ -152,10 +150,10 @@ fn report(secure_sock: &ssl::SSLSocket) -> ssl::Result<()> {
 /// The article's `except ssl.SSLError` / `except socket.error` arms.
 fn handled(result: ssl::Result<()>) {
     match result {
-        Ok(()) => println!("connected (unexpected)"),
-        Err(e @ ssl::Error::SSLError(_)) => println!("SSL error occurred: {e}"),
-        Err(e) if e.is_os_error() => println!("Socket error occurred: {e}"),
-        Err(e) => println!("{}: {e}", e.type_name()),
+        Ok(()) => outln!("connected (unexpected)"),
+        Err(e @ ssl::Error::SSLError(_)) => outln!("SSL error occurred: {e}"),
+        Err(e) if e.is_os_error() => outln!("Socket error occurred: {e}"),
+        Err(e) => outln!("{}: {e}", e.type_name()),
     }
 }
 

@@ -4,8 +4,6 @@
 //! Without `--cafile` nothing is verified (Python's default); errors print as Python's `str(e)`
 //! on stderr, exit 1.
 
-use std::io::Write as _;
-
 use pyssl::{socket, ssl};
 
 use crate::{take_option, USAGE};
@@ -33,9 +31,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
         },
     )
     .map_err(|e| e.to_string())?;
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(pem.as_bytes())
-        .and_then(|()| stdout.flush())
-        .map_err(|e| e.to_string())
+    out!("{pem}");
+    Ok(())
 }

@@ -3,11 +3,18 @@
 //! CPython would: `ciphers` (what a cipher string selects), `decode-cert` (a certificate as
 //! `getpeercert()` shows it), `getcert` (`ssl.get_server_certificate`).
 
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+// First: its macros serve the modules below.
+#[macro_use]
+mod output;
+
 mod ciphers;
 mod connect;
 mod decode_cert;
 mod demo;
 mod getcert;
+mod request;
 mod serve;
 
 use std::process::ExitCode;
@@ -16,7 +23,8 @@ const USAGE: &str = "\
 usage: pyssl [demo]
        pyssl connect HOST PORT [--cafile FILE] [--insecure] [--server-hostname NAME]
        pyssl serve [--certfile FILE --keyfile FILE] [--port N] [--host ADDR]
-                   [--handshake-timeout SECS] [--profile intermediate|modern|python]
+                   [--handshake-timeout SECS] [--request-timeout SECS]
+                   [--profile intermediate|modern|python]
        pyssl ciphers [--repr] [--] CIPHER_STRING
        pyssl decode-cert FILE [--repr]
        pyssl getcert HOST PORT [--cafile FILE] [--timeout SECONDS]";
@@ -30,7 +38,7 @@ fn main() -> ExitCode {
     {
         Ok(args) => args,
         Err(bad) => {
-            eprintln!("argument is not valid UTF-8: {bad:?}");
+            errln!("argument is not valid UTF-8: {bad:?}");
             return ExitCode::from(2);
         }
     };
@@ -42,7 +50,7 @@ fn main() -> ExitCode {
         Some("decode-cert") => decode_cert::run(&args[1..]),
         Some("getcert") => getcert::run(&args[1..]),
         Some("-h") | Some("--help") => {
-            println!("{USAGE}");
+            outln!("{USAGE}");
             return ExitCode::SUCCESS;
         }
         Some(other) => Err(format!("unknown command {other:?}\n{USAGE}")),
@@ -50,7 +58,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("{message}");
+            errln!("{message}");
             ExitCode::FAILURE
         }
     }

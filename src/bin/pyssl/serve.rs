@@ -1,9 +1,13 @@
 //! `pyssl serve`: the article's HTTPS server, hardened.
 //!
 //! * Each connection is served in its own thread; the handshake has its own deadline
-//!   (`--handshake-timeout`, default 10 s) and so has the request, so a client that sends
-//!   garbage, stalls or never speaks costs one thread for at most that long and never stops the
-//!   server.
+//!   (`--handshake-timeout`, default 10 s) and so has the request (`--request-timeout`, default
+//!   10 s), so a client that sends garbage, stalls or never speaks costs one thread for at most
+//!   that long and never stops the server.
+//! * The request is read up to the blank line that ends its head, over as many TLS records as
+//!   it takes, within [`request::MAX_HEAD`] bytes and the request deadline; then the article's
+//!   reply. A longer head gets 431, a head begun but unfinished at the deadline gets 408; a
+//!   client that sent nothing, or closed first, gets no reply. One request a connection.
 //! * At most [`MAX_ACTIVE`] connections are served at once; more are closed at accept. The
 //!   listen backlog (1024) absorbs bursts: with 128, a burst of 500 connects has SYNs dropped
 //!   and retried a second or more later.
@@ -15,7 +19,6 @@
 //!   default), or "modern", or `python`: exactly CPython's
 //!   `create_default_context(Purpose.CLIENT_AUTH)`, for comparisons.
 
-use std::io::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
@@ -24,13 +27,19 @@ use std::time::{Duration, Instant};
 use pyssl::socket::SocketLike;
 use pyssl::{socket, ssl};
 
+use crate::request;
 use crate::{fixture, take_option};
 
-/// How long a client may take to send its request once the handshake is done.
+/// The default of `--request-timeout`: how long a client may take to send its request head
+/// once the handshake is done, in seconds.
 const REQUEST_TIMEOUT: f64 = 10.0;
 
 /// The default of `--handshake-timeout`, in seconds.
 const HANDSHAKE_TIMEOUT: f64 = 10.0;
+
+/// Longest timeout the options take, in seconds (a day): more is surely a mistake, and
+/// deadlines computed from it stay far from `Instant`'s limits.
+const MAX_TIMEOUT: f64 = 86_400.0;
 
 /// Longest wait for the peer's FIN after our half-close.
 const DRAIN_TIME: Duration = Duration::from_secs(1);
@@ -73,7 +82,7 @@ impl std::str::FromStr for Profile {
 pub struct Limits {
     /// Seconds a client has to complete the TLS handshake.
     pub handshake_timeout: f64,
-    /// Seconds a client has to send its request after the handshake.
+    /// Seconds a client has to send its request head after the handshake.
     pub request_timeout: f64,
 }
 
@@ -97,11 +106,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let host = take_option(&mut args, "--host")?.unwrap_or_else(|| "127.0.0.1".to_string());
     let mut limits = Limits::default();
     if let Some(t) = take_option(&mut args, "--handshake-timeout")? {
-        limits.handshake_timeout = t
-            .parse()
-            .ok()
-            .filter(|t: &f64| t.is_finite() && *t > 0.0)
-            .ok_or_else(|| format!("invalid handshake timeout {t:?}"))?;
+        limits.handshake_timeout = seconds(&t, "handshake")?;
+    }
+    if let Some(t) = take_option(&mut args, "--request-timeout")? {
+        limits.request_timeout = seconds(&t, "request")?;
     }
     let profile: Profile = match take_option(&mut args, "--profile")? {
         Some(p) => p.parse()?,
@@ -113,10 +121,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let context = server_context_with(&certfile, &keyfile, profile).map_err(|e| e.to_string())?;
     let listener = listen(&host, port).map_err(|e| e.to_string())?;
     let address = listener.getsockname().map_err(|e| e.to_string())?;
-    println!("Serving HTTPS on {address}");
-    let _ = std::io::stdout().flush();
+    outln!("Serving HTTPS on {address}");
     serve_with(&context, &listener, None, limits);
     Ok(())
+}
+
+/// A timeout option's value: seconds above zero, at most [`MAX_TIMEOUT`].
+fn seconds(value: &str, what: &str) -> Result<f64, String> {
+    value
+        .parse()
+        .ok()
+        .filter(|t: &f64| *t > 0.0 && *t <= MAX_TIMEOUT)
+        .ok_or_else(|| format!("invalid {what} timeout {value:?}"))
 }
 
 /// A server context with the given certificate chain and Mozilla's intermediate profile.
@@ -180,14 +196,14 @@ pub fn serve_with(
             Ok(pair) => pair,
             Err(e) => {
                 // Out of descriptors (EMFILE) or the like: do not spin, let workers finish.
-                eprintln!("accept failed: {e}");
+                errln!("accept failed: {e}");
                 thread::sleep(Duration::from_millis(50));
                 continue;
             }
         };
         served += 1;
         if active.load(Ordering::SeqCst) >= MAX_ACTIVE {
-            eprintln!("connection from {fromaddr} refused: {MAX_ACTIVE} connections active");
+            errln!("connection from {fromaddr} refused: {MAX_ACTIVE} connections active");
             let _ = newsocket.close();
             continue;
         }
@@ -196,13 +212,13 @@ pub fn serve_with(
         let active = active.clone();
         let spawned = thread::Builder::new().spawn(move || {
             if let Err(e) = handle(&context, newsocket, limits) {
-                eprintln!("connection from {fromaddr} failed: {e}");
+                errln!("connection from {fromaddr} failed: {e}");
             }
             active.fetch_sub(1, Ordering::SeqCst);
         });
         match spawned {
             Ok(w) => workers.push(w),
-            Err(e) => eprintln!("connection dropped: {e}"),
+            Err(e) => errln!("connection dropped: {e}"),
         }
         workers.retain(|w| !w.is_finished());
     }
@@ -230,9 +246,16 @@ fn handle(context: &ssl::SSLContext, newsocket: socket::socket, limits: Limits) 
 
 fn exchange(conn: &mut ssl::SSLSocket, limits: Limits) -> ssl::Result<()> {
     conn.do_handshake()?;
-    conn.settimeout(Some(limits.request_timeout))?;
-    let _request = conn.recv(1024)?;
-    conn.sendall(RESPONSE)
+    let deadline = Instant::now() + Duration::from_secs_f64(limits.request_timeout);
+    let head = request::read_head(conn, deadline)?;
+    match head.response(RESPONSE) {
+        Some(response) => {
+            // A reader that stopped reading gets as long to take the reply as to send.
+            conn.settimeout(Some(limits.request_timeout))?;
+            conn.sendall(response)
+        }
+        None => Ok(()),
+    }
 }
 
 /// Ends a connection without losing what was sent: close_notify (when the TLS session is
