@@ -69,10 +69,12 @@ mod tests {
 
     #[cfg(not(ossl300))]
     #[test]
-    fn the_111_table_has_no_masks_and_no_3x_names() {
+    fn the_111_table_has_no_masks_and_its_own_numbers() {
         assert_eq!(library_name(23), None);
         assert_eq!(library_name(255), None);
-        assert_eq!(reason_name(20, 294), None);
+        // 294 is 3.0's UNEXPECTED_EOF_WHILE_READING but 1.1.1's OCSP_CALLBACK_FAILURE: the numbers
+        // come from the linked headers.
+        assert_eq!(reason_name(20, 294), Some("OCSP_CALLBACK_FAILURE"));
         assert_eq!(
             reason_name(20, 1116),
             Some("TLSV13_ALERT_CERTIFICATE_REQUIRED")
@@ -86,7 +88,7 @@ mod tests {
     const PY_TABLES: &str = r#"
 import _ssl, ssl, sys
 assert sys.version_info[:2] == (3, 11), sys.version
-print(*ssl._OPENSSL_API_VERSION)
+print(ssl._OPENSSL_API_VERSION)
 for (lib, reason), name in sorted(_ssl.err_codes_to_names.items()):
     print("reason", lib, reason, name)
 for lib, name in sorted(_ssl.lib_codes_to_names.items()):
@@ -108,8 +110,8 @@ for lib, name in sorted(_ssl.lib_codes_to_names.items()):
         let text = String::from_utf8(out.stdout).unwrap();
         let mut lines = text.lines();
         let theirs_api = lines.next().unwrap();
-        let (major, minor, fix, patch, status) = *crate::ssl::_OPENSSL_API_VERSION;
-        let ours_api = format!("{major} {minor} {fix} {patch} {status}");
+        let ours_api = crate::ssl::_OPENSSL_API_VERSION.to_string();
+        let (major, minor, ..) = *crate::ssl::_OPENSSL_API_VERSION;
         if theirs_api != ours_api || (major, minor) != (3, 0) {
             eprintln!(
                 "not comparing the error tables with CPython 3.11's: it was compiled against \
