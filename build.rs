@@ -1,7 +1,8 @@
 //! Build script: reads the OpenSSL that `openssl-sys` linked and
 //! 1. emits `cfg` flags that gate version-specific calls (`ossl111`, `ossl300`, `ossl320`, ...);
-//! 2. generates the `(library, reason) -> mnemonic` tables CPython compiles into `_ssl`
-//!    (`[SSL: CERTIFICATE_VERIFY_FAILED]`), from the `*err.h` headers of that same OpenSSL.
+//! 2. generates the `(library, reason) -> mnemonic` tables CPython 3.13 compiles into `_ssl`
+//!    (`[SSL: CERTIFICATE_VERIFY_FAILED]`): the entries of CPython's own table for this OpenSSL
+//!    version (`data/cpython-ssl-errors/`), numbered from that OpenSSL's headers.
 
 use std::collections::BTreeMap;
 use std::env;
@@ -48,7 +49,7 @@ fn main() {
     emit_build_configuration(&include_dirs());
 
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let tables = error_tables(&include_dirs());
+    let tables = error_tables(&include_dirs(), version);
     fs::write(out.join("err_names.rs"), tables).expect("write err_names.rs");
 }
 
@@ -127,7 +128,37 @@ fn defines(text: &str) -> impl Iterator<Item = (&str, &str)> {
     })
 }
 
-fn error_tables(dirs: &[PathBuf]) -> String {
+/// The table CPython 3.13's `_ssl.c` compiles in for this OpenSSL, as our data file (see
+/// `scripts/cpython-ssl-error-tables.py`): `_ssl_data_31.h` from 3.1 on, `_ssl_data_300.h` for
+/// 3.0, `_ssl_data_111.h` for 1.1.1.
+fn cpython_table(version: u64) -> &'static str {
+    if version >= 0x3010_0000 {
+        "ssl_data_31.txt"
+    } else if version >= 0x3000_0000 {
+        "ssl_data_300.txt"
+    } else {
+        "ssl_data_111.txt"
+    }
+}
+
+/// A C integer literal as OpenSSL writes them in `#define`s: `20`, `23L`, `0xFF`.
+fn c_integer(text: &str) -> Option<i32> {
+    let digits = text.trim_end_matches(['L', 'l', 'U', 'u']);
+    match digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
+        Some(hex) => i32::from_str_radix(hex, 16).ok(),
+        None => digits.parse().ok(),
+    }
+}
+
+/// Generates CPython's `lib_codes_to_names` and `err_codes_to_names` for the linked OpenSSL: the
+/// entries of CPython 3.13's table for this version, resolved as its `#ifdef`s resolve: a
+/// library is named only when the linked headers define `ERR_LIB_<NAME>`; a reason's key is
+/// `(ERR_LIB_<LIB>, <LIB>_R_<REASON>)` when the linked headers define that macro, else the
+/// table's own numbers. A later entry with the same key wins, as in CPython's dict.
+fn error_tables(dirs: &[PathBuf], version: u64) -> String {
     let Some(ossl) = dirs
         .iter()
         .map(|d| d.join("openssl"))
@@ -139,55 +170,82 @@ fn error_tables(dirs: &[PathBuf]) -> String {
              pkg-config`, RHEL/Fedora `dnf install openssl-devel`.\n\n"
         );
     };
-    println!("cargo::rerun-if-changed={}", ossl.join("err.h").display());
 
-    // ERR_LIB_<NAME> -> number
-    let err_h = fs::read_to_string(ossl.join("err.h")).expect("read err.h");
-    let mut libs: BTreeMap<String, u32> = BTreeMap::new();
-    for (name, value) in defines(&err_h) {
-        if let Some(lib) = name.strip_prefix("ERR_LIB_") {
-            if let Ok(n) = value.parse::<u32>() {
-                if lib != "OFFSET" && lib != "MASK" {
-                    libs.insert(lib.to_string(), n);
-                }
-            }
-        }
-    }
-
-    // <LIB>_R_<REASON> -> number, from every *err.h header (and ssl.h/x509.h on 1.1.1 layouts)
-    let mut reasons: BTreeMap<(u32, u32), String> = BTreeMap::new();
+    // Every `ERR_LIB_*` and `*_R_*` macro of the linked headers (the first definition of each).
     let mut headers: Vec<PathBuf> = fs::read_dir(&ossl)
         .expect("read openssl include dir")
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| file_name(p).ends_with("err.h") && file_name(p) != "err.h")
+        .filter(|p| file_name(p).ends_with(".h"))
         .collect();
     headers.sort();
+    let mut macros: BTreeMap<String, String> = BTreeMap::new();
     for header in headers {
+        println!("cargo::rerun-if-changed={}", header.display());
         let text = fs::read_to_string(&header).unwrap_or_default();
         for (name, value) in defines(&text) {
-            let Some((prefix, reason)) = name.split_once("_R_") else {
-                continue;
-            };
-            let Some(&lib) = libs.get(prefix) else {
-                continue;
-            };
-            let Ok(code) = value.parse::<u32>() else {
-                continue;
-            };
-            // First definition wins, as in CPython's generated tables (aliases come later).
-            reasons
-                .entry((lib, code))
-                .or_insert_with(|| reason.to_string());
+            if name.starts_with("ERR_LIB_") || name.contains("_R_") {
+                macros
+                    .entry(name.to_string())
+                    .or_insert_with(|| value.to_string());
+            }
+        }
+    }
+    let number = |name: &str| -> Option<i32> {
+        let value = macros.get(name)?;
+        let n = c_integer(value);
+        if n.is_none() {
+            println!(
+                "cargo::warning=pyssl: {name} is `{value}`, not a number; CPython's fallback used"
+            );
+        }
+        n
+    };
+
+    let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let table = Path::new("data/cpython-ssl-errors").join(cpython_table(version));
+    println!(
+        "cargo::rerun-if-changed={}",
+        manifest.join(&table).display()
+    );
+    let data = fs::read_to_string(manifest.join(&table))
+        .unwrap_or_else(|e| panic!("pyssl: cannot read {}: {e}", table.display()));
+    let mut libs: BTreeMap<i32, String> = BTreeMap::new();
+    let mut reasons: BTreeMap<(i32, i32), String> = BTreeMap::new();
+    for line in data.lines().filter(|l| !l.starts_with('#')) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        match fields[..] {
+            ["lib", name] => {
+                if let Some(n) = number(&format!("ERR_LIB_{name}")) {
+                    libs.insert(n, name.to_string());
+                }
+            }
+            [lib, reason, libnum, code] => {
+                let fallback = (
+                    libnum.parse().expect("library number"),
+                    code.parse().expect("reason number"),
+                );
+                let key = number(&format!("{lib}_R_{reason}"))
+                    .map(|code| {
+                        (
+                            number(&format!("ERR_LIB_{lib}")).unwrap_or(fallback.0),
+                            code,
+                        )
+                    })
+                    .unwrap_or(fallback);
+                reasons.insert(key, reason.to_string());
+            }
+            _ => panic!("pyssl: bad line in {}: {line:?}", table.display()),
         }
     }
 
     let mut out = String::new();
-    out.push_str("// Generated by build.rs from the linked OpenSSL's headers.\n");
+    out.push_str(&format!(
+        "// Generated by build.rs from {} and the linked OpenSSL's headers.\n",
+        table.display()
+    ));
     out.push_str("/// `ERR_LIB_*` number -> library mnemonic (`20 -> \"SSL\"`).\n");
     out.push_str("pub(crate) static LIBRARY_NAMES: &[(i32, &str)] = &[\n");
-    let mut by_num: Vec<(&u32, &String)> = libs.iter().map(|(k, v)| (v, k)).collect();
-    by_num.sort();
-    for (num, name) in by_num {
+    for (num, name) in &libs {
         out.push_str(&format!("    ({num}, {name:?}),\n"));
     }
     out.push_str("];\n");

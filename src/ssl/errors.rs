@@ -8,17 +8,16 @@
 //! CPython has three regimes for `errno` (`args[0]`): the `SSLErrorNumber` of an I/O call
 //! (`PySSL_SetError`), the OpenSSL reason code of a failed configuration call
 //! (`_setSSLError(NULL)`), and `0` for its fixed texts. The message is
-//! `[LIB: REASON] text` (plus `: verify message` for certificate failures), where `LIB` and
-//! `REASON` come from tables `build.rs` generates from the linked OpenSSL's headers.
+//! `[LIB: REASON] text` (plus `: verify message` for certificate failures) when CPython's own
+//! table names both (`error_names`), `[LIB] text` when it names only the library, else `text`.
 
 use libc::{c_int, c_ulong};
 use openssl::ssl::SslRef;
 use openssl_sys as sys;
 
+use super::error_names::{library_name, reason_name};
 use crate::error::{Error, SSLError, SSLErrorKind};
 use crate::ffi::{err, ssl as ffi_ssl};
-
-include!(concat!(env!("OUT_DIR"), "/err_names.rs"));
 
 /// `SSLErrorNumber` values CPython uses as `errno` of I/O errors.
 pub(crate) mod code {
@@ -31,22 +30,6 @@ pub(crate) mod code {
     pub const WANT_CONNECT: i64 = 7;
     pub const EOF: i64 = 8;
     pub const INVALID_ERROR_CODE: i64 = 10;
-}
-
-/// Library mnemonic for an `ERR_LIB_*` number (`20` -> `SSL`).
-pub(crate) fn library_name(lib: i32) -> Option<&'static str> {
-    LIBRARY_NAMES
-        .iter()
-        .find(|(n, _)| *n == lib)
-        .map(|(_, name)| *name)
-}
-
-/// Reason mnemonic for `(lib, reason)` (`(20, 134)` -> `CERTIFICATE_VERIFY_FAILED`).
-pub(crate) fn reason_name(lib: i32, reason: i32) -> Option<&'static str> {
-    REASON_NAMES
-        .binary_search_by(|(key, _)| key.cmp(&(lib, reason)))
-        .ok()
-        .map(|i| REASON_NAMES[i].1)
 }
 
 // Numbers from OpenSSL's headers (stable ABI values; openssl-sys does not export them).
@@ -234,18 +217,4 @@ fn verify_details(ssl: &SslRef, server_hostname: Option<&str>) -> (i64, Option<S
         _ => err::verify_cert_error_string(verify_code),
     };
     (i64::from(verify_code as i32), message)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mnemonic_tables_come_from_the_linked_headers() {
-        assert_eq!(library_name(20), Some("SSL"));
-        assert_eq!(library_name(9), Some("PEM"));
-        assert_eq!(reason_name(20, 134), Some("CERTIFICATE_VERIFY_FAILED"));
-        assert_eq!(reason_name(9, 108), Some("NO_START_LINE"));
-        assert_eq!(reason_name(20, 999_999), None);
-    }
 }

@@ -17,6 +17,7 @@ mod ciphers;
 mod connection;
 mod constants;
 mod context;
+mod error_names;
 mod errors;
 mod idna;
 mod keylog;

@@ -259,13 +259,17 @@ pub fn linked_openssl_111() -> bool {
 /// - 1.1.1: `X509_verify_cert_error_string` says `self signed certificate` (3.0: `self-signed`);
 ///   and `unsupported certificate purpose` (3.0: `unsuitable`); a transport EOF is `SSL_ERROR_SYSCALL` with an empty queue, so CPython raises a bare
 ///   `SSLEOFError('EOF occurred in violation of protocol')` (3.0: `SSL_R_UNEXPECTED_EOF_WHILE_READING`);
-///   `ERR_R_PEM_LIB` is 9 (3.0 adds `ERR_RFLAG_COMMON`: 524297); `SSL_CIPHER_description` pads
+///   `ERR_R_PEM_LIB` is 9 (3.0 adds `ERR_RFLAG_COMMON`: 524297); the alerts unknown_psk_identity
+///   and no_application_protocol have no reason string (`[SSL] unknown error`, 3.0: `[SSL] tlsv1
+///   alert unknown psk identity`, `... no application protocol`); `SSL_CIPHER_description` pads
 ///   its columns as `%-23s %s Kx=%-8s Au=%-4s Enc=%-9s Mac=%-4s` (3.0: `%-30s %-7s Kx=%-8s Au=%-5s
 ///   Enc=%-22s Mac=%-4s`); `GENERAL_NAME_print` prints every otherName as `<unsupported>`.
 /// - 3.2 and later: alert texts say `ssl/tls alert …` (3.0: `sslv3 alert …`); a record the new
 ///   record layer rejects may surface as `SSL_R_RECORD_LAYER_FAILURE` (`record layer failure`),
 ///   the last error CPython reports, where 3.0 reported the record's own reason
-///   (`WRONG_VERSION_NUMBER`, `PACKET_LENGTH_TOO_LONG`, `DECRYPTION_FAILED_OR_BAD_RECORD_MAC`).
+///   (`WRONG_VERSION_NUMBER`, `PACKET_LENGTH_TOO_LONG`, `DECRYPTION_FAILED_OR_BAD_RECORD_MAC`);
+///   that reason is newer than CPython 3.13's table (`_ssl_data_31.h`, from OpenSSL 3.1), so it
+///   prints as `[SSL] record layer failure` with `reason` None.
 ///   Which one depends on the path (a server reading a plain-text client gets the failure, a
 ///   client reading a plain-text banner the reason), so these are rewritten to the failure, and
 ///   tests that see both sides also pass their own answer through this function.
@@ -295,6 +299,14 @@ pub fn oracle_as_linked(text: &str) -> String {
             "EOF occurred in violation of protocol",
         );
         s = s.replace("Error|524297|", "Error|9|");
+        s = s.replace(
+            "[SSL] tlsv1 alert unknown psk identity",
+            "[SSL] unknown error",
+        );
+        s = s.replace(
+            "[SSL] tlsv1 alert no application protocol",
+            "[SSL] unknown error",
+        );
         s = rewrite_descriptions(&s, description_111);
         s = othernames_unsupported(&s);
     }
@@ -310,11 +322,11 @@ pub fn oracle_as_linked(text: &str) -> String {
         ] {
             s = s.replace(
                 &format!("'{reason}'|None|None|[SSL: {reason}] {text}"),
-                "'RECORD_LAYER_FAILURE'|None|None|[SSL: RECORD_LAYER_FAILURE] record layer failure",
+                "None|None|None|[SSL] record layer failure",
             );
             s = s.replace(
                 &format!("[SSL: {reason}] {text}"),
-                "[SSL: RECORD_LAYER_FAILURE] record layer failure",
+                "[SSL] record layer failure",
             );
         }
     }
