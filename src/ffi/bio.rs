@@ -7,6 +7,8 @@ use foreign_types::ForeignTypeRef;
 use openssl::ssl::SslRef;
 use openssl_sys as sys;
 
+use super::outbuf::OutBuf;
+
 extern "C" {
     fn BIO_ctrl_pending(b: *mut sys::BIO) -> usize;
     fn BIO_set_flags(b: *mut sys::BIO, flags: c_int);
@@ -64,17 +66,16 @@ impl MemBio {
         unsafe { BIO_ctrl_pending(self.0) }
     }
 
-    /// `BIO_read` of up to `n` bytes; `None` on an error.
-    pub(crate) fn read(&mut self, n: usize) -> Option<Vec<u8>> {
-        let n = n.min(i32::MAX as usize);
-        let mut buf = vec![0u8; n];
-        // SAFETY: `buf` is valid for writes of `n` bytes (n fits in c_int).
-        let got = unsafe { sys::BIO_read(self.0, buf.as_mut_ptr() as *mut c_void, n as c_int) };
-        if got < 0 {
-            return None;
-        }
-        buf.truncate(got as usize);
-        Some(buf)
+    /// `BIO_read` of up to `buf.capacity()` bytes (at most `i32::MAX`); `None` on an error.
+    pub(crate) fn read(&mut self, buf: &mut OutBuf<'_>) -> Option<usize> {
+        buf.write_with(|ptr, len| {
+            let len = len.min(i32::MAX as usize) as c_int;
+            // SAFETY: `ptr` is writable for `len` bytes; BIO_read writes at most `len` and
+            // returns how many (negative: an error, nothing written).
+            let got = unsafe { sys::BIO_read(self.0, ptr, len) };
+            usize::try_from(got).ok().ok_or(())
+        })
+        .ok()
     }
 
     /// `BIO_write` of all of `data` (at most `i32::MAX` bytes, checked by the caller).

@@ -9,6 +9,8 @@ use libc::{c_int, c_long, c_ulong};
 use openssl::ssl::{SslContext, SslContextBuilder, SslContextRef, SslRef};
 use openssl_sys as sys;
 
+use super::outbuf::OutBuf;
+
 extern "C" {
     fn SSL_set_read_ahead(ssl: *mut sys::SSL, yes: c_int);
     fn SSL_set_session_id_context(ssl: *mut sys::SSL, sid: *const u8, len: libc::c_uint) -> c_int;
@@ -66,11 +68,18 @@ fn clear_errno() {
 }
 
 /// `SSL_read_ex` into `buf`.
-pub(crate) fn read(ssl: &mut SslRef, buf: &mut [u8]) -> IoOutcome {
-    let mut n = 0usize;
+pub(crate) fn read(ssl: &mut SslRef, buf: &mut OutBuf<'_>) -> IoOutcome {
+    let mut ret = 0;
     clear_errno();
-    // SAFETY: `buf` is valid for writes of `buf.len()` bytes and `n` is a valid out-pointer.
-    let ret = unsafe { sys::SSL_read_ex(ssl.as_ptr(), buf.as_mut_ptr().cast(), buf.len(), &mut n) };
+    let n = buf
+        .write_with(|ptr, len| {
+            let mut n = 0usize;
+            // SAFETY: `ptr` is writable for `len` bytes and `n` is a valid out-pointer;
+            // SSL_read_ex writes at most `len` bytes and reports them in `n` (0 on failure).
+            ret = unsafe { sys::SSL_read_ex(ssl.as_ptr(), ptr.cast(), len, &mut n) };
+            Ok::<_, std::convert::Infallible>(if ret > 0 { n } else { 0 })
+        })
+        .unwrap_or_else(|never| match never {});
     outcome(ssl, ret, n)
 }
 
@@ -291,6 +300,21 @@ pub(crate) fn ctx_use_psk_identity_hint(ctx: &SslContextRef, hint: Option<&str>)
 pub(crate) fn rand_status() -> bool {
     // SAFETY: no arguments; reads the generator's state.
     unsafe { RAND_status() == 1 }
+}
+
+/// `RAND_bytes` filling all of `buf` (at most `i32::MAX` bytes); `None` on failure (the reason
+/// is on the error queue).
+pub(crate) fn rand_bytes(buf: &mut OutBuf<'_>) -> Option<usize> {
+    buf.write_with(|ptr, len| {
+        let num = c_int::try_from(len).map_err(drop)?;
+        // SAFETY: `ptr` is writable for `len` == `num` bytes, all of which RAND_bytes writes
+        // when it returns 1.
+        match unsafe { sys::RAND_bytes(ptr.cast(), num) } {
+            1 => Ok(len),
+            _ => Err(()),
+        }
+    })
+    .ok()
 }
 
 /// `RAND_add(buf, len, entropy)`, in chunks that fit a C int.

@@ -11,6 +11,8 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 use std::time::{Duration, Instant};
 
+use super::outbuf::OutBuf;
+
 /// A socket address as the kernel sees it: a `sockaddr_storage` and its length.
 #[derive(Clone, Copy)]
 pub(crate) struct SockAddr {
@@ -293,9 +295,12 @@ pub(crate) fn send(fd: RawFd, data: &[u8], flags: i32) -> io::Result<usize> {
 }
 
 /// `recv(fd, buf, flags)`, once.
-pub(crate) fn recv(fd: RawFd, buf: &mut [u8], flags: i32) -> io::Result<usize> {
-    // SAFETY: the pointer/length describe a live writable slice.
-    cvt_size(unsafe { libc::recv(fd, buf.as_mut_ptr() as *mut libc::c_void, buf.len(), flags) })
+pub(crate) fn recv(fd: RawFd, buf: &mut OutBuf<'_>, flags: i32) -> io::Result<usize> {
+    buf.write_with(|ptr, len| {
+        // SAFETY: `ptr` is writable for `len` bytes; recv writes at most `len` and returns how
+        // many it wrote.
+        cvt_size(unsafe { libc::recv(fd, ptr, len, flags) })
+    })
 }
 
 /// `shutdown(fd, how)`.

@@ -46,6 +46,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, OSError, Result};
+use crate::ffi::outbuf::{self, OutBuf};
 use crate::ffi::sys;
 use crate::pyrepr::PyRepr;
 
@@ -550,11 +551,9 @@ impl socket {
     }
 
     /// `sock.recv(bufsize, flags)` → `sock.recv_flags(bufsize, flags)?` (`MSG_PEEK`, ...).
+    /// A size no buffer can have is CPython's `MemoryError`/`OverflowError`, never an abort.
     pub fn recv_flags(&self, bufsize: usize, flags: i32) -> Result<Vec<u8>> {
-        let mut buf = vec![0u8; bufsize];
-        let n = self.recv_into_flags(&mut buf, flags)?;
-        buf.truncate(n);
-        Ok(buf)
+        outbuf::read_new(bufsize, |buf| self.recv_to(buf, flags))
     }
 
     /// `n = sock.recv_into(buffer)` → `let n = sock.recv_into(&mut buffer)?;` (Python's
@@ -565,9 +564,12 @@ impl socket {
 
     /// `sock.recv_into(buffer, 0, flags)` → `sock.recv_into_flags(&mut buffer, flags)?`.
     pub fn recv_into_flags(&self, buffer: &mut [u8], flags: i32) -> Result<usize> {
-        self.check(self.call(false, self.timeout_ns(), || {
-            sys::recv(self.fd, buffer, flags)
-        }))
+        self.recv_to(&mut OutBuf::from(buffer), flags)
+    }
+
+    /// One `recv` (waiting as the socket's timeout says) into a caller's buffer or a new one.
+    fn recv_to(&self, buf: &mut OutBuf<'_>, flags: i32) -> Result<usize> {
+        self.check(self.call(false, self.timeout_ns(), || sys::recv(self.fd, buf, flags)))
     }
 
     /// One `recv` that never waits, whatever the socket's timeout: the result of Python's
@@ -577,7 +579,7 @@ impl socket {
     /// errno costs nothing.
     pub(crate) fn recv_into_nowait(&self, buffer: &mut [u8]) -> io::Result<usize> {
         loop {
-            match sys::recv(self.fd, buffer, libc::MSG_DONTWAIT) {
+            match sys::recv(self.fd, &mut OutBuf::from(&mut *buffer), libc::MSG_DONTWAIT) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 r => return r,
             }
@@ -659,8 +661,14 @@ impl socket {
 
     /// `sock.getsockopt(level, optname, buflen)` →
     /// `sock.getsockopt_bytes(level, optname, buflen)?`: the raw option bytes. `buflen` must
-    /// be 1..=1024 (`OSError('getsockopt buflen out of range')` otherwise, as in CPython).
+    /// be 1..=1024 (`OSError('getsockopt buflen out of range')` otherwise, as in CPython, whose
+    /// C `int` argument makes a `buflen` beyond it an `OverflowError`).
     pub fn getsockopt_bytes(&self, level: i32, optname: i32, buflen: usize) -> Result<Vec<u8>> {
+        if i32::try_from(buflen).is_err() {
+            return Err(Error::OverflowError(
+                "signed integer is greater than maximum".into(),
+            ));
+        }
         if buflen == 0 || buflen > 1024 {
             return Err(Error::OSError(OSError {
                 errno: None,

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use super::errors;
 use crate::error::{Error, Result, SSLError};
 use crate::ffi::bio::MemBio;
+use crate::ffi::outbuf;
 
 /// `ssl.MemoryBIO`. Clones are handles to the same buffer, as Python references are; the
 /// `SSLObject` it is given to keeps a handle too.
@@ -115,18 +116,22 @@ impl MemoryBIO {
     /// Python:  data = bio.read()
     /// Rust:    let data = bio.read(-1)?;
     /// ```
+    ///
+    /// `size` is a C `int` in CPython: beyond it is `OverflowError('Python int too large to
+    /// convert to C int')`.
     pub fn read(&self, size: isize) -> Result<Vec<u8>> {
+        let size = i32::try_from(size)
+            .map_err(|_| Error::OverflowError("Python int too large to convert to C int".into()))?;
         let mut bio = self.lock();
         let avail = bio.pending();
-        let n = if size < 0 || size as usize > avail {
-            avail
-        } else {
-            size as usize
+        let n = match usize::try_from(size) {
+            Ok(size) if size <= avail => size,
+            _ => avail,
         };
         if n == 0 {
             return Ok(Vec::new());
         }
-        bio.read(n).ok_or_else(errors::from_queue)
+        outbuf::read_new(n, |buf| bio.read(buf).ok_or_else(errors::from_queue))
     }
 
     /// `bio.write(data)`: appends `data`, returning its length. After `write_eof()` this is

@@ -22,6 +22,7 @@ use super::context::{config_error, SSLContext};
 use super::errors;
 use super::sni;
 use crate::error::{Error, Result, SSLError};
+use crate::ffi::outbuf::OutBuf;
 use crate::ffi::{ssl as ffi_ssl, sys as ffi_sys};
 use crate::socket;
 
@@ -217,11 +218,11 @@ pub(crate) fn do_handshake(
 /// close_notify while ours is unsent).
 pub(crate) fn read(
     ssl: &mut SslRef,
-    buffer: &mut [u8],
+    buffer: &mut OutBuf<'_>,
     waiter: &dyn Waiter,
     host: Option<&str>,
 ) -> Result<usize> {
-    if buffer.is_empty() {
+    if buffer.capacity() == 0 {
         return Ok(0);
     }
     let deadline = waiter.deadline();

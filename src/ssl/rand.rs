@@ -7,6 +7,7 @@
 
 use super::errors;
 use crate::error::{Error, Result};
+use crate::ffi::outbuf;
 
 /// `ssl.RAND_bytes(n)`: `n` cryptographically strong random bytes.
 ///
@@ -30,17 +31,13 @@ use crate::error::{Error, Result};
 /// ```
 #[allow(non_snake_case)]
 pub fn RAND_bytes(n: i64) -> Result<Vec<u8>> {
-    if n < 0 {
-        return Err(Error::value("num must be positive"));
-    }
-    let n = usize::try_from(n)
+    // `num` is a C int: checked before its sign, as CPython's argument parsing does.
+    let n = i32::try_from(n)
         .map_err(|_| Error::OverflowError("Python int too large to convert to C int".into()))?;
-    let mut buf = vec![0u8; n];
-    openssl::rand::rand_bytes(&mut buf).map_err(|e| {
-        let code = e.errors().last().map_or(0, |e| e.code());
-        errors::from_code(code)
-    })?;
-    Ok(buf)
+    let n = usize::try_from(n).map_err(|_| Error::value("num must be positive"))?;
+    outbuf::read_new(n, |buf| {
+        crate::ffi::ssl::rand_bytes(buf).ok_or_else(errors::from_queue)
+    })
 }
 
 /// `ssl.RAND_status()`: whether the generator is seeded.

@@ -19,6 +19,7 @@ use super::session::SSLSession;
 use super::sni;
 use crate::error::{Error, Result};
 use crate::ffi::bio as ffi_bio;
+use crate::ffi::outbuf::{self, OutBuf};
 
 /// Keyword arguments of `SSLContext.wrap_bio(incoming, outgoing, server_side=False,
 /// server_hostname=None)`.
@@ -194,11 +195,10 @@ impl SSLObject {
     /// Python:  data = sslobj.read(1024)
     /// Rust:    let data = sslobj.read(1024)?;
     /// ```
+    ///
+    /// A `len` no buffer can have is CPython's `MemoryError`/`OverflowError`, never an abort.
     pub fn read(&mut self, len: usize) -> Result<Vec<u8>> {
-        let mut buf = vec![0u8; len];
-        let n = self.read_into(&mut buf)?;
-        buf.truncate(n);
-        Ok(buf)
+        outbuf::read_new(len, |buf| self.read_to(buf))
     }
 
     /// `sslobj.read(len, buffer)`: decrypts into `buffer`, returning the count.
@@ -208,6 +208,10 @@ impl SSLObject {
     /// Rust:    let n = sslobj.read_into(&mut buf)?;
     /// ```
     pub fn read_into(&mut self, buffer: &mut [u8]) -> Result<usize> {
+        self.read_to(&mut OutBuf::from(buffer))
+    }
+
+    fn read_to(&mut self, buffer: &mut OutBuf<'_>) -> Result<usize> {
         self.with_bios(|ssl, host| connection::read(ssl, buffer, &NoWait, host))
     }
 

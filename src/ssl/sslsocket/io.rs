@@ -8,6 +8,7 @@
 
 use super::SSLSocket;
 use crate::error::{Error, Result, SSLError, SSLErrorKind};
+use crate::ffi::outbuf::{self, OutBuf};
 use crate::socket;
 use crate::ssl::connection;
 use crate::ssl::errors;
@@ -49,11 +50,11 @@ impl SSLSocket {
     /// Python:  data = ssock.read(1024)
     /// Rust:    let data = ssock.read(1024)?;
     /// ```
+    ///
+    /// A `len` no buffer can have is CPython's `MemoryError`/`OverflowError`, never an abort.
     pub fn read(&mut self, len: usize) -> Result<Vec<u8>> {
-        let mut buf = vec![0u8; len];
-        let n = self.read_into(&mut buf)?;
-        buf.truncate(n);
-        Ok(buf)
+        self.check_readable()?;
+        outbuf::read_new(len, |buf| self.read_to(buf))
     }
 
     /// `ssock.read(len, buffer)`: decrypts into `buffer`, returning the count.
@@ -63,9 +64,20 @@ impl SSLSocket {
     /// Rust:    let n = ssock.read_into(&mut buf)?;
     /// ```
     pub fn read_into(&mut self, buffer: &mut [u8]) -> Result<usize> {
+        self.read_to(&mut OutBuf::from(buffer))
+    }
+
+    /// Python's checks before a read (they come before `read(len)` allocates).
+    fn check_readable(&self) -> Result<()> {
         if self.ssl.is_none() {
             return Err(Error::value("Read on closed or unwrapped SSL socket."));
         }
+        Ok(())
+    }
+
+    /// `read`/`read_into` into a caller's buffer or a new one.
+    fn read_to(&mut self, buffer: &mut OutBuf<'_>) -> Result<usize> {
+        self.check_readable()?;
         // `Ok(n) => Ok(n)` rather than `other => other`: the success path then builds a fresh
         // `Ok` instead of copying the whole 120-byte `Result` (its error arm is that large).
         match self.ssl_read(buffer) {
@@ -79,7 +91,7 @@ impl SSLSocket {
     }
 
     /// CPython's C-level `_SSLSocket.read`.
-    fn ssl_read(&mut self, buffer: &mut [u8]) -> Result<usize> {
+    fn ssl_read(&mut self, buffer: &mut OutBuf<'_>) -> Result<usize> {
         let SSLSocket {
             ssl,
             sock,
