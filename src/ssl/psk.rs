@@ -6,6 +6,7 @@
 //! Rust:    ctx.set_psk_client_callback(Some(move |_hint: Option<&str>| Ok((Some("client-id".to_string()), key.clone()))))?;
 //! ```
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, RwLock};
 
 use openssl::error::ErrorStack;
@@ -31,6 +32,22 @@ fn text(bytes: Option<&[u8]>) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Runs the user's callback; its error or panic means "no PSK", as a raising Python callback
+/// does in CPython (reported, then 0). A panic must not unwind through OpenSSL's C frames.
+fn call<T>(what: &str, callback: impl FnOnce() -> Result<T>) -> Option<T> {
+    match catch_unwind(AssertUnwindSafe(callback)) {
+        Ok(Ok(value)) => Some(value),
+        Ok(Err(e)) => {
+            log::warn!("{what} failed: {e}");
+            None
+        }
+        Err(_) => {
+            log::warn!("{what} panicked");
+            None
+        }
+    }
+}
+
 /// The client handler: CPython's `psk_client_callback` rules (identity NUL-terminated within
 /// OpenSSL's limit, key non-empty and within its limit; any failure means no PSK).
 // The closure type is the `openssl` crate's callback signature; naming it adds nothing.
@@ -50,12 +67,9 @@ pub(crate) fn client_handler(
         let Some(callback) = slot.read().unwrap_or_else(|p| p.into_inner()).clone() else {
             return Ok(0);
         };
-        let (id, key) = match callback(text(hint).as_deref()) {
-            Ok(pair) => pair,
-            Err(e) => {
-                log::warn!("psk client callback failed: {e}");
-                return Ok(0);
-            }
+        let Some((id, key)) = call("psk client callback", || callback(text(hint).as_deref()))
+        else {
+            return Ok(0);
         };
         let id = id.unwrap_or_default();
         if id.len() + 1 > identity.len() || key.len() > psk.len() || key.is_empty() {
@@ -81,12 +95,10 @@ pub(crate) fn server_handler(
         let Some(callback) = slot.read().unwrap_or_else(|p| p.into_inner()).clone() else {
             return Ok(0);
         };
-        let key = match callback(text(identity).as_deref()) {
-            Ok(key) => key,
-            Err(e) => {
-                log::warn!("psk server callback failed: {e}");
-                return Ok(0);
-            }
+        let Some(key) = call("psk server callback", || {
+            callback(text(identity).as_deref())
+        }) else {
+            return Ok(0);
         };
         if key.len() > psk.len() {
             log::warn!("psk server callback: key too long");

@@ -97,6 +97,21 @@ struct State {
     host_flags: u32,
     /// The frozen/late cipher lists that keep connections off a list being freed.
     ciphers: CipherLists,
+    /// The OpenSSL-level handlers installed so far (`Handler` bits).
+    handlers: u8,
+}
+
+/// An OpenSSL-level callback of the context. Each is installed at most once and then reads the
+/// context's current Python-level value: installing again would drop the closure OpenSSL holds
+/// while a handshake (on another thread, or the very callback that asked) may be running it.
+#[derive(Clone, Copy)]
+#[repr(u8)]
+enum Handler {
+    Keylog = 1,
+    AlpnSelect = 2,
+    PskClient = 4,
+    PskServer = 8,
+    Servername = 16,
 }
 
 impl std::fmt::Debug for SSLContext {
@@ -212,6 +227,7 @@ impl SSLContext {
             post_handshake_auth: false,
             host_flags: HOSTFLAG_NO_PARTIAL_WILDCARDS,
             ciphers: CipherLists::default(),
+            handlers: 0,
         };
         Ok(SSLContext {
             inner: Arc::new(Inner {
@@ -239,6 +255,15 @@ impl SSLContext {
     fn configure<R>(&self, f: impl FnOnce(&mut SslContextBuilder) -> R) -> R {
         let _guard = self.write();
         ffi_ssl::with_builder(&self.inner.ctx, f)
+    }
+
+    /// Runs `install` on the `SSL_CTX` unless `handler` is installed already.
+    fn install_once(&self, handler: Handler, install: impl FnOnce(&mut SslContextBuilder)) {
+        let mut state = self.write();
+        if state.handlers & handler as u8 == 0 {
+            state.handlers |= handler as u8;
+            ffi_ssl::with_builder(&self.inner.ctx, install);
+        }
     }
 
     /// The underlying `openssl` context, for what Python never had (an escape hatch).
@@ -839,7 +864,7 @@ impl SSLContext {
         *self.inner.keylog.lock().unwrap_or_else(|p| p.into_inner()) = opened;
         if installed {
             let slot = self.inner.keylog.clone();
-            self.configure(|b| {
+            self.install_once(Handler::Keylog, |b| {
                 b.set_keylog_callback(move |_, line| keylog::write_line(&slot, line))
             });
         }
@@ -882,19 +907,12 @@ impl SSLContext {
     /// ```
     pub fn set_alpn_protocols(&self, alpn_protocols: &[&str]) -> Result<()> {
         let wire = alpn::wire_format(alpn_protocols)?;
-        let first = {
-            let mut slot = self.inner.alpn.write().unwrap_or_else(|p| p.into_inner());
-            let first = slot.is_none();
-            *slot = Some(wire.clone());
-            first
-        };
+        *self.inner.alpn.write().unwrap_or_else(|p| p.into_inner()) = Some(wire.clone());
+        // Cannot fail for a well-formed list other than by lack of memory, as in CPython.
+        self.configure(|b| drop(b.set_alpn_protos(&wire)));
         let shared = self.inner.alpn.clone();
-        self.configure(|b| {
-            // Cannot fail for a well-formed list other than by lack of memory, as in CPython.
-            let _ = b.set_alpn_protos(&wire);
-            if first {
-                b.set_alpn_select_callback(move |_, client| alpn::select(&shared, client));
-            }
+        self.install_once(Handler::AlpnSelect, |b| {
+            b.set_alpn_select_callback(move |_, client| alpn::select(&shared, client))
         });
         crate::ffi::err::clear_error();
         Ok(())
@@ -927,7 +945,9 @@ impl SSLContext {
         #[cfg(not(osslconf = "OPENSSL_NO_PSK"))]
         if install {
             let slot = self.inner.psk_client.clone();
-            self.configure(|b| b.set_psk_client_callback(psk::client_handler(slot)));
+            self.install_once(Handler::PskClient, |b| {
+                b.set_psk_client_callback(psk::client_handler(slot))
+            });
         }
         Ok(())
     }
@@ -972,7 +992,9 @@ impl SSLContext {
         #[cfg(not(osslconf = "OPENSSL_NO_PSK"))]
         if install {
             let slot = self.inner.psk_server.clone();
-            self.configure(|b| b.set_psk_server_callback(psk::server_handler(slot)));
+            self.install_once(Handler::PskServer, |b| {
+                b.set_psk_server_callback(psk::server_handler(slot))
+            });
         }
         Ok(())
     }
@@ -1042,13 +1064,9 @@ impl SSLContext {
         if self.inner.protocol == SSLMethod::PROTOCOL_TLS_CLIENT {
             return Err(sni::client_context_error());
         }
-        let first = {
-            let mut slot = self.inner.sni.write().unwrap_or_else(|p| p.into_inner());
-            let first = slot.is_none();
-            *slot = callback.clone();
-            first
-        };
-        if first && callback.is_some() {
+        let install = callback.is_some();
+        *self.inner.sni.write().unwrap_or_else(|p| p.into_inner()) = callback;
+        if install {
             let weak = Arc::downgrade(&self.inner);
             let lookup = move || {
                 let inner = weak.upgrade()?;
@@ -1059,7 +1077,9 @@ impl SSLContext {
                     .clone()?;
                 Some((SSLContext { inner }, cb))
             };
-            self.configure(|b| b.set_servername_callback(sni::servername_handler(lookup)));
+            self.install_once(Handler::Servername, |b| {
+                b.set_servername_callback(sni::servername_handler(lookup))
+            });
         }
         Ok(())
     }
