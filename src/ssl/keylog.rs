@@ -23,22 +23,31 @@ pub(crate) struct KeylogFile {
 /// Shared between the context and the callback OpenSSL calls during handshakes.
 pub(crate) type KeylogSlot = Arc<Mutex<Option<KeylogFile>>>;
 
-/// Opens `filename` for appending as CPython does (`fopen(path, "a")`), writing the header if
-/// the file is empty. Errors are Python's `OSError` with the file name.
+/// Opens `filename` for appending as CPython does (`fopen(path, "a")`) and writes the header
+/// when the file is seekable and empty. Only the open can fail (Python's `OSError` with the
+/// file name): like CPython's `BIO_puts` + `BIO_flush`, a header that cannot be written (a full
+/// disk, `/dev/full`) is not an error.
 pub(crate) fn open(filename: &str) -> Result<KeylogFile> {
     crate::error::check_no_nul_byte(filename)?;
     let os_error = |e: std::io::Error| {
-        Error::OSError(OSError::from_errno(e.raw_os_error().unwrap_or(0)).with_filename(filename))
+        let errno = e.raw_os_error().unwrap_or(0);
+        Error::OSError(OSError::from_errno(errno).with_filename(filename))
     };
     let mut file = OpenOptions::new()
         .append(true)
         .create(true)
         .open(filename)
         .map_err(os_error)?;
-    if file.seek(SeekFrom::End(0)).map_err(os_error)? == 0 {
-        file.write_all(HEADER)
-            .and_then(|_| file.flush())
-            .map_err(os_error)?;
+    // glibc's `fopen(path, "a")` seeks to the end and fails where that fails, except on a
+    // pipe (`ESPIPE`), which gets no header (CPython's `BIO_tell` is -1 there).
+    let end = match file.seek(SeekFrom::End(0)) {
+        Err(e) if e.raw_os_error() == Some(libc::ESPIPE) => None,
+        end => Some(end.map_err(os_error)?),
+    };
+    if end == Some(0) {
+        if let Err(e) = file.write_all(HEADER).and_then(|_| file.flush()) {
+            log::warn!("keylog_filename {filename}: {e}");
+        }
     }
     Ok(KeylogFile {
         filename: filename.to_string(),
@@ -51,7 +60,9 @@ pub(crate) fn write_line(slot: &KeylogSlot, line: &str) {
     let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(log) = guard.as_mut() {
         // A failing write cannot be reported from inside OpenSSL's callback; it is logged.
-        if let Err(e) = writeln!(log.file, "{line}").and_then(|_| log.file.flush()) {
+        // One write for the line and its newline, so appends from several processes stay whole.
+        let text = format!("{line}\n");
+        if let Err(e) = log.file.write_all(text.as_bytes()) {
             log::warn!("keylog_filename {}: {e}", log.filename);
         }
     }

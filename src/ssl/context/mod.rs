@@ -46,6 +46,7 @@ use super::psk::{self, PskClientCallback, PskServerCallback};
 use super::sni::{self, SNICallback, SNIConnection};
 use super::stats::{CertStoreStats, SessionStats};
 use crate::error::{Error, Result, SSLError};
+use crate::ffi::dh::DhReadError;
 use crate::ffi::ssl as ffi_ssl;
 use crate::pyrepr::PyRepr;
 use cipher_lists::{CipherLists, List};
@@ -793,17 +794,25 @@ impl SSLContext {
     /// Python:  ctx.load_dh_params('dhparams.pem')
     /// Rust:    ctx.load_dh_params("dhparams.pem")?;
     /// ```
+    ///
+    /// As CPython: the file is read by OpenSSL's PEM reader, which stops at the first block (or
+    /// at once when there is none: `[PEM: NO_START_LINE] no start line`); a file that cannot be
+    /// opened or read is the `OSError` of its errno, with the file name.
     pub fn load_dh_params(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
-        use std::os::unix::ffi::OsStrExt;
         let path = path.as_ref();
-        crate::error::check_no_nul_byte(path.as_os_str().as_bytes())?;
-        let pem = std::fs::read(path).map_err(|e| {
-            let errno = e.raw_os_error().unwrap_or(0);
+        // `c_path` is also CPython's NUL check ('embedded null byte'), made before the open.
+        let os_error = |errno| {
+            crate::ffi::err::clear_error();
             Error::OSError(
                 crate::error::OSError::from_errno(errno).with_filename(path.to_string_lossy()),
             )
-        })?;
-        let dh = openssl::dh::Dh::params_from_pem(&pem).map_err(|e| config_error(&e, 0))?;
+        };
+        let dh = match crate::ffi::dh::read_dh_params(&trust::c_path(path)?) {
+            Ok(dh) => dh,
+            Err(DhReadError::Open(errno)) => return Err(os_error(errno)),
+            Err(DhReadError::Read(0)) => return Err(errors::from_queue()),
+            Err(DhReadError::Read(errno)) => return Err(os_error(errno)),
+        };
         self.configure(|b| b.set_tmp_dh(&dh))
             .map_err(|e| config_error(&e, 0))
     }
@@ -858,7 +867,12 @@ impl SSLContext {
     /// Python:  ctx.keylog_filename = 'keys.log'
     /// Rust:    ctx.set_keylog_filename(Some("keys.log"))?;
     /// ```
+    ///
+    /// As CPython: the previous file is closed first, so a file that cannot be opened leaves
+    /// `keylog_filename` at `None`; a file that cannot be written (`/dev/full`) is accepted and
+    /// its failing writes are ignored.
     pub fn set_keylog_filename(&self, filename: Option<&str>) -> Result<()> {
+        *self.inner.keylog.lock().unwrap_or_else(|p| p.into_inner()) = None;
         let opened = filename.map(keylog::open).transpose()?;
         let installed = opened.is_some();
         *self.inner.keylog.lock().unwrap_or_else(|p| p.into_inner()) = opened;

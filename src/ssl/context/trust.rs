@@ -300,7 +300,7 @@ impl SSLContext {
 
 /// A path as the C string OpenSSL opens (its bytes as given, UTF-8 or not); a NUL inside is
 /// `PyUnicode_FSConverter`'s ValueError, not a panic.
-fn c_path(p: &Path) -> Result<CString> {
+pub(super) fn c_path(p: &Path) -> Result<CString> {
     use std::os::unix::ffi::OsStrExt;
     CString::new(p.as_os_str().as_bytes()).map_err(|_| Error::value("embedded null byte"))
 }
