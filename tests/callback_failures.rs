@@ -1,12 +1,11 @@
 //! A user callback that panics inside a handshake fails the handshake exactly as a raising
 //! Python callback does in CPython 3.13 (PSK client and server, TLS 1.2 and 1.3, SNI), and never
-//! aborts the process; a panicking password callback unwinds out of `load_cert_chain` (Rust's
-//! form of the callable's exception propagating) and leaves the context usable. Sockets carry a
-//! timeout, so a regression fails instead of hanging.
+//! aborts the process. (A panicking password callback unwinds out of `load_cert_chain`, Rust's
+//! form of the callable's exception propagating: tests/trust_store.rs.) Sockets carry a timeout,
+//! so a regression fails instead of hanging.
 
 mod common;
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::thread;
 
 use pyssl::{socket, ssl};
@@ -208,38 +207,4 @@ fn panicking_handshake_callbacks_fail_as_raising_python_ones() {
         ours.iter().all(|o| o.contains('|')),
         "a handshake succeeded: {ours:?}"
     );
-}
-
-#[test]
-fn a_panicking_password_callback_unwinds_out_of_load_cert_chain() {
-    let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
-    let cert = common::fixture("server.pem");
-    let key = common::fixture_str("server-encrypted.key");
-    let panicking = || -> pyssl::Result<Vec<u8>> { panic!("password callback panics on purpose") };
-    let caught = catch_unwind(AssertUnwindSafe(|| {
-        ctx.load_cert_chain(
-            &cert,
-            ssl::LoadCertChainWith {
-                keyfile: Some(&key),
-                password: Some(ssl::Password::Callback(&panicking)),
-            },
-        )
-    }))
-    .unwrap_err();
-    assert_eq!(
-        caught.downcast_ref::<&str>(),
-        Some(&"password callback panics on purpose")
-    );
-    // The context is not left locked or holding the callback: it loads and serves.
-    ctx.load_cert_chain(
-        &cert,
-        ssl::LoadCertChain {
-            keyfile: Some(&key),
-            password: Some("pyssl-password"),
-        },
-    )
-    .unwrap();
-    assert_eq!(ctx.verify_mode(), ssl::CERT_NONE);
-    let outcome = handshake(ctx, common::client_context(), Some("localhost"));
-    assert_eq!(outcome, ["TLSv1.3", "TLSv1.3"]);
 }

@@ -1,10 +1,9 @@
 //! FFI: what `load_verify_locations(cadata=...)` and `load_cert_chain(password=...)` need below
 //! the `openssl` crate: CPython's `_add_ca_certs` loop (certificates parsed from one memory BIO
 //! and added to the store one by one, so the error queue ends as CPython's does) and a PEM
-//! password callback that can call Rust code and carry its error back out.
+//! password callback that hands OpenSSL passwords known beforehand.
 
-use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
@@ -12,7 +11,7 @@ use foreign_types::ForeignTypeRef;
 use openssl::ssl::SslContextRef;
 use openssl_sys as sys;
 
-use crate::error::{Error, Result};
+use crate::error::Error;
 
 extern "C" {
     fn SSL_CTX_get_default_passwd_cb(ctx: *mut sys::SSL_CTX) -> sys::pem_password_cb;
@@ -91,40 +90,64 @@ pub(crate) fn add_ca_certs(ctx: &SslContextRef, data: &[u8], pem: bool) -> Optio
     Some(out)
 }
 
-/// Where `load_cert_chain` gets a key's password: fixed bytes (Python's `str`/`bytes`) or a
-/// callback (Python's callable), asked only when OpenSSL meets an encrypted key.
+/// The passwords one `load_cert_chain` attempt can give OpenSSL. No user code runs inside
+/// OpenSSL's calls: a Python callable's answers are collected beforehand (see
+/// `SSLContext::load_cert_chain`), so the context's lock is never held while user code runs.
 pub(crate) enum PasswordSource<'a> {
-    /// A password known up front.
+    /// A password known up front (Python's `str`/`bytes`), given for every request.
     Fixed(&'a [u8]),
-    /// Called each time OpenSSL needs the password.
-    Callback(&'a dyn Fn() -> Result<Vec<u8>>),
+    /// The callable's answers so far, one per request in the order OpenSSL asks; a request
+    /// beyond them fails the attempt and is reported as [`PasswordOutcome::unanswered`].
+    Answers(&'a [Vec<u8>]),
 }
 
-/// CPython's `_PySSLPasswordInfo`: the source, and the first failure (which stops later calls).
+/// What the password step of one attempt came to.
+#[derive(Default)]
+pub(crate) struct PasswordOutcome {
+    /// The error CPython's callback would have raised (a password longer than OpenSSL's
+    /// buffer); CPython raises it in preference to OpenSSL's.
+    pub error: Option<Error>,
+    /// OpenSSL asked for one password more than there were answers: the buffer size it
+    /// offered. The attempt failed at that point, as with a callback that raised.
+    pub unanswered: Option<usize>,
+}
+
+/// CPython's `_PySSLPasswordInfo` for one attempt: the source, the requests made so far, and
+/// the first failure (which makes later requests fail without another look).
 struct PasswordInfo<'a> {
     source: PasswordSource<'a>,
-    error: RefCell<Option<Error>>,
-    panic: RefCell<Option<Box<dyn Any + Send>>>,
-    failed: std::cell::Cell<bool>,
+    asked: Cell<usize>,
+    failed: Cell<bool>,
+    outcome: RefCell<PasswordOutcome>,
 }
 
 impl PasswordInfo<'_> {
-    /// CPython's `_password_callback` body, in safe Rust: the password bytes, or the exception
-    /// to raise (the callback's own, or the 1024-byte `ValueError`).
-    fn password(&self, size: usize) -> Result<Vec<u8>> {
+    /// CPython's `_password_callback` body: the password for this request, or why there is
+    /// none (recorded for the caller).
+    fn password(&self, size: usize) -> Option<&[u8]> {
+        let request = self.asked.get();
+        self.asked.set(request + 1);
         let password = match &self.source {
-            PasswordSource::Fixed(p) => p.to_vec(),
-            PasswordSource::Callback(f) => f()?,
+            PasswordSource::Fixed(p) => *p,
+            PasswordSource::Answers(answers) => match answers.get(request) {
+                Some(p) => p.as_slice(),
+                None => {
+                    self.outcome.borrow_mut().unanswered = Some(size);
+                    return None;
+                }
+            },
         };
         if password.len() > size {
-            return Err(Error::value(format!(
+            self.outcome.borrow_mut().error = Some(Error::value(format!(
                 "password cannot be longer than {size} bytes"
             )));
+            return None;
         }
-        Ok(password)
+        Some(password)
     }
 }
 
+// Runs no user code and nothing that can panic: it copies a password already in memory.
 unsafe extern "C" fn password_callback(
     buf: *mut c_char,
     size: c_int,
@@ -135,26 +158,19 @@ unsafe extern "C" fn password_callback(
         return -1;
     }
     // SAFETY: `userdata` is the `PasswordInfo` installed by `with_password`, alive for the whole
-    // call during which OpenSSL can invoke this callback.
+    // call during which OpenSSL can invoke this callback (on the thread that made that call).
     let info = unsafe { &*(userdata as *const PasswordInfo<'_>) };
     if info.failed.get() {
-        // Already failed: OpenSSL 3 may ask again; CPython answers -1 without calling again.
+        // Already failed: OpenSSL 3 may ask again; CPython answers -1 without looking again.
         return -1;
     }
-    // A panic must not unwind into C: catch it here, re-raise it once OpenSSL has returned.
-    match catch_unwind(AssertUnwindSafe(|| info.password(size as usize))) {
-        Ok(Ok(password)) => {
+    match info.password(size as usize) {
+        Some(password) => {
             // SAFETY: OpenSSL's buffer holds `size` bytes and `password` is at most that long.
             unsafe { std::ptr::copy_nonoverlapping(password.as_ptr(), buf.cast(), password.len()) };
             password.len() as c_int
         }
-        Ok(Err(e)) => {
-            *info.error.borrow_mut() = Some(e);
-            info.failed.set(true);
-            -1
-        }
-        Err(payload) => {
-            *info.panic.borrow_mut() = Some(payload);
+        None => {
             info.failed.set(true);
             -1
         }
@@ -162,23 +178,23 @@ unsafe extern "C" fn password_callback(
 }
 
 /// Runs `f` with `source` installed as the context's PEM password callback, then restores the
-/// previous callback, as CPython's `load_cert_chain` does. Returns `f`'s result and the error
-/// the password step raised, if any (CPython raises that one in preference to OpenSSL's).
-/// A panic inside a Rust callback resumes after the previous callback is back in place.
-/// Callers hold the context's write lock.
+/// previous callback, as CPython's `load_cert_chain` does. Returns `f`'s result and what the
+/// password step came to. Callers hold the context's write lock, which no user code needs:
+/// the callback only hands over passwords already known.
 pub(crate) fn with_password<R>(
     ctx: &SslContextRef,
     source: PasswordSource<'_>,
     f: impl FnOnce() -> R,
-) -> (R, Option<Error>) {
+) -> (R, PasswordOutcome) {
     let info = PasswordInfo {
         source,
-        error: RefCell::new(None),
-        panic: RefCell::new(None),
-        failed: std::cell::Cell::new(false),
+        asked: Cell::new(0),
+        failed: Cell::new(false),
+        outcome: RefCell::default(),
     };
     // SAFETY: the callback and the pointer to `info` are installed only while `f` runs, during
-    // which `info` is alive; the previous callback and userdata are put back before returning.
+    // which `info` is alive; the previous callback and userdata are put back before returning
+    // (also when `f` unwinds, before the unwinding goes on).
     let r = unsafe {
         let old_cb = SSL_CTX_get_default_passwd_cb(ctx.as_ptr());
         let old_ud = SSL_CTX_get_default_passwd_cb_userdata(ctx.as_ptr());
@@ -193,10 +209,7 @@ pub(crate) fn with_password<R>(
         r
     };
     let r = r.unwrap_or_else(|payload| resume_unwind(payload));
-    if let Some(payload) = info.panic.into_inner() {
-        resume_unwind(payload);
-    }
-    (r, info.error.into_inner())
+    (r, info.outcome.into_inner())
 }
 
 extern "C" {

@@ -54,8 +54,9 @@ impl<'a> From<&'a String> for LoadCertChain<'a> {
 /// ```
 ///
 /// A callback returns the password's bytes (`Ok(b"secret".to_vec())`) or the error to raise,
-/// which `load_cert_chain` returns unchanged, as Python propagates the callable's exception.
-/// It runs while the context is being reconfigured: it must not use the same context.
+/// which `load_cert_chain` returns unchanged, as Python propagates the callable's exception
+/// (a panic unwinds out of `load_cert_chain` the same way). It runs with no lock held: like a
+/// Python callable it may read or set the very context it loads, or wait for threads that do.
 #[derive(Clone, Copy)]
 pub enum Password<'a> {
     /// A Python `str` (its UTF-8 bytes are the password).

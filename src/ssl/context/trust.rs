@@ -8,7 +8,7 @@
 //! Rust:    ctx.load_cert_chain("server.pem", "server.key")?; ctx.load_verify_locations("ca.pem")?;
 //! ```
 
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::path::Path;
 
 use super::super::certificates::{decode_certificate, PeerCert};
@@ -18,7 +18,7 @@ use super::{config_error, Cadata, LoadCertChainWith, LoadVerifyLocations, Passwo
 use crate::error::{Error, Result};
 use crate::ffi::err as ffi_err;
 use crate::ffi::ssl as ffi_ssl;
-use crate::ffi::trust::{self as ffi_trust, PasswordSource};
+use crate::ffi::trust::{self as ffi_trust, PasswordOutcome, PasswordSource};
 
 // Stable values from OpenSSL's `pemerr.h` / `err.h`.
 const ERR_LIB_PEM: i32 = 9;
@@ -83,6 +83,48 @@ impl SSLContext {
             Some(k) => c_path(Path::new(k))?,
             None => certfile.clone(),
         };
+        let attempt = |source| self.load_cert_chain_attempt(&certfile, &keyfile, source);
+        let callback = match kw.password {
+            None => return password_error_wins(attempt(None)),
+            Some(Password::Text(text)) => {
+                return password_error_wins(attempt(Some(PasswordSource::Fixed(text.as_bytes()))))
+            }
+            Some(Password::Bytes(bytes)) => {
+                return password_error_wins(attempt(Some(PasswordSource::Fixed(bytes))))
+            }
+            Some(Password::Callback(f)) => f,
+        };
+        // CPython calls the callable from inside OpenSSL's read of an encrypted PEM block. Here
+        // an attempt that meets a request it has no answer for stops there, exactly as with a
+        // callable that raised (same state, same errors); the callable then runs with no lock
+        // held (it may use this very context, or wait for threads that do), and with its
+        // answer the three steps run again from the start.
+        let mut answers: Vec<Vec<u8>> = Vec::new();
+        loop {
+            let answered = Some(PasswordSource::Answers(&answers));
+            let (result, outcome) = self.load_cert_chain_attempt(&certfile, &keyfile, answered);
+            let Some(size) = outcome.unanswered else {
+                return password_error_wins((result, outcome));
+            };
+            ffi_err::clear_error();
+            let password = callback()?;
+            if password.len() > size {
+                return Err(Error::value(format!(
+                    "password cannot be longer than {size} bytes"
+                )));
+            }
+            answers.push(password);
+        }
+    }
+
+    /// CPython's three steps (chain, key, match) under the write lock, errno and the error
+    /// queue reset once before the first; with `source` as the password callback, if any.
+    fn load_cert_chain_attempt(
+        &self,
+        certfile: &CStr,
+        keyfile: &CStr,
+        source: Option<PasswordSource<'_>>,
+    ) -> (Result<()>, PasswordOutcome) {
         let ctx = &self.inner.ctx;
         // After a failed step: an OS error (errno) wins, else OpenSSL's newest error.
         let failed = || {
@@ -95,10 +137,10 @@ impl SSLContext {
             }
         };
         let load = || -> Result<()> {
-            if !ffi_trust::use_certificate_chain_file(ctx, &certfile) {
+            if !ffi_trust::use_certificate_chain_file(ctx, certfile) {
                 return Err(failed());
             }
-            if !ffi_trust::use_private_key_file(ctx, &keyfile) {
+            if !ffi_trust::use_private_key_file(ctx, keyfile) {
                 return Err(failed());
             }
             if !ffi_trust::check_private_key(ctx) {
@@ -107,22 +149,11 @@ impl SSLContext {
             Ok(())
         };
         let _guard = self.write();
-        // CPython resets errno and the error queue once, before the first step.
         ffi_err::clear_error();
         ffi_ssl::reset_errno();
-        let source = match kw.password {
-            None => return load(),
-            Some(Password::Text(text)) => PasswordSource::Fixed(text.as_bytes()),
-            Some(Password::Bytes(bytes)) => PasswordSource::Fixed(bytes),
-            Some(Password::Callback(f)) => PasswordSource::Callback(f),
-        };
-        match ffi_trust::with_password(ctx, source, load) {
-            // The password step failed: its error wins over OpenSSL's, as in CPython.
-            (Err(_), Some(e)) => {
-                ffi_err::clear_error();
-                Err(e)
-            }
-            (result, _) => result,
+        match source {
+            None => (load(), PasswordOutcome::default()),
+            Some(source) => ffi_trust::with_password(ctx, source, load),
         }
     }
 
@@ -295,6 +326,17 @@ impl SSLContext {
                 }
             })
             .collect()
+    }
+}
+
+/// The password step failed: its error wins over OpenSSL's, as in CPython.
+fn password_error_wins((result, outcome): (Result<()>, PasswordOutcome)) -> Result<()> {
+    match (result, outcome.error) {
+        (Err(_), Some(e)) => {
+            ffi_err::clear_error();
+            Err(e)
+        }
+        (result, _) => result,
     }
 }
 
