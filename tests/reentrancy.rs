@@ -320,3 +320,117 @@ print("\n".join(out))
 "#,
     );
 }
+
+/// Moves every pending byte from one memory BIO to another.
+fn pump(from: &ssl::MemoryBIO, to: &ssl::MemoryBIO) {
+    let data = from.read(-1).unwrap();
+    to.write(&data).unwrap();
+}
+
+/// The sans-I/O form: an SNI and a PSK callback of a server `SSLObject` read the memory BIOs the
+/// handshake is using, on their own thread and from another one.
+#[test]
+fn callbacks_of_an_sslobject_may_use_its_memory_bios() {
+    let ours = within(|| {
+        let sctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
+        let cctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT).unwrap();
+        cctx.set_check_hostname(false);
+        cctx.set_verify_mode(ssl::CERT_NONE).unwrap();
+        let bios: Vec<ssl::MemoryBIO> = (0..4).map(|_| ssl::MemoryBIO::new().unwrap()).collect();
+        let (c_in, c_out, s_in, s_out) = (&bios[0], &bios[1], &bios[2], &bios[3]);
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let pending = {
+            let (s_in, s_out) = (s_in.clone(), s_out.clone());
+            move || {
+                let other = s_in.clone();
+                let there = thread::spawn(move || other.pending()).join().unwrap();
+                format!("{} {} {there}", s_in.pending(), s_out.pending())
+            }
+        };
+        let (seen_sni, pending_sni) = (seen.clone(), pending.clone());
+        sctx.set_sni_callback(Some(
+            move |_: &mut ssl::SNIConnection, name: Option<&str>, _: &ssl::SSLContext| {
+                seen_sni
+                    .lock()
+                    .unwrap()
+                    .push(format!("sni {name:?} {}", pending_sni()));
+                Ok(None)
+            },
+        ))
+        .unwrap();
+        let seen_psk = seen.clone();
+        sctx.set_psk_server_callback(
+            Some(move |identity: Option<&str>| {
+                let line = format!("psk {identity:?} {}", pending());
+                seen_psk.lock().unwrap().push(line);
+                Ok(KEY.to_vec())
+            }),
+            None,
+        )
+        .unwrap();
+        cctx.set_psk_client_callback(Some(|_: Option<&str>| {
+            Ok((Some("id".to_string()), KEY.to_vec()))
+        }))
+        .unwrap();
+        let wrap = |ctx: &ssl::SSLContext, i: &ssl::MemoryBIO, o: &ssl::MemoryBIO, server| {
+            let kw = ssl::WrapBio {
+                server_side: server,
+                server_hostname: (!server).then_some("example.org"),
+                ..Default::default()
+            };
+            ctx.wrap_bio(i, o, kw).unwrap()
+        };
+        let mut client = wrap(&cctx, c_in, c_out, false);
+        let mut server = wrap(&sctx, s_in, s_out, true);
+        let mut out = Vec::new();
+        for _ in 0..3 {
+            let c = client.do_handshake();
+            pump(c_out, s_in);
+            let s = server.do_handshake();
+            pump(s_out, c_in);
+            out.push(format!("{:?} {:?}", c.is_ok(), s.is_ok()));
+        }
+        out.push(format!("{:?}", server.version()));
+        let mut lines = seen.lock().unwrap().clone();
+        lines.extend(out);
+        lines
+    });
+    compare(
+        "sslobject callbacks re-entry",
+        ours,
+        r#"
+sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+cctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+cctx.check_hostname = False; cctx.verify_mode = ssl.CERT_NONE
+c_in, c_out, s_in, s_out = (ssl.MemoryBIO() for _ in range(4))
+KEY = bytes(range(16))
+def pending():
+    r = []
+    t = threading.Thread(target=lambda: r.append(s_in.pending)); t.start(); t.join()
+    return f"{s_in.pending} {s_out.pending} {r[0]}"
+def sni(sock, name, ctx):
+    out.append(f'sni Some("{name}") {pending()}')
+def psk(identity):
+    out.append(f'psk Some("{identity}") {pending()}')
+    return KEY
+sctx.sni_callback = sni
+sctx.set_psk_server_callback(psk)
+cctx.set_psk_client_callback(lambda hint: ("id", KEY))
+client = cctx.wrap_bio(c_in, c_out, server_hostname="example.org")
+server = sctx.wrap_bio(s_in, s_out, server_side=True)
+def step(f):
+    try:
+        f(); return "true"
+    except ssl.SSLWantReadError:
+        return "false"
+rounds = []
+for _ in range(3):
+    c = step(client.do_handshake); s_in.write(c_out.read())
+    s = step(server.do_handshake); c_in.write(s_out.read())
+    rounds.append(f"{c} {s}")
+out += rounds
+out.append(f'Some("{server.version()}")')
+print("\n".join(out))
+"#,
+    );
+}

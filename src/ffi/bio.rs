@@ -1,7 +1,11 @@
 //! FFI: OpenSSL memory BIOs, as CPython's `ssl.MemoryBIO` uses them (`BIO_s_mem` with "retry on
-//! empty" until EOF is written), and attaching a pair of them to an `SSL`.
+//! empty" until EOF is written), shared between threads under a lock of their own that user
+//! callbacks run without, and attaching a pair of them to an `SSL`.
 
+use std::cell::{RefCell, UnsafeCell};
 use std::ffi::{c_int, c_long, c_void};
+use std::ops::{Deref, DerefMut};
+use std::sync::{Condvar, Mutex};
 
 use foreign_types::ForeignTypeRef;
 use openssl::ssl::SslRef;
@@ -27,8 +31,8 @@ const BIO_C_SET_BUF_MEM_EOF_RETURN: c_int = 130;
 /// One owned reference to a memory BIO.
 pub(crate) struct MemBio(*mut sys::BIO);
 
-// SAFETY: a BIO is plain heap data with no thread affinity; `MemBio` is not `Sync`, and every
-// user (`ssl::MemoryBIO`) keeps it behind a `Mutex`, so it is never touched concurrently.
+// SAFETY: a BIO is plain heap data with no thread affinity; `MemBio` is not `Sync`, and its
+// only owner (`SharedBio`) hands it out to one thread at a time.
 unsafe impl Send for MemBio {}
 
 impl Drop for MemBio {
@@ -118,5 +122,179 @@ pub(crate) fn attach(ssl: &mut SslRef, incoming: &MemBio, outgoing: &MemBio) {
             BIO_up_ref(outgoing.0);
         }
         SSL_set_bio(ssl.as_ptr(), incoming.0, outgoing.0);
+    }
+}
+
+/// A memory BIO shared by `MemoryBIO` handles and the `SSLObject`s that read and write it, with
+/// a lock of its own (OpenSSL's BIOs are not thread-safe). Unlike a `Mutex`'s, the lock is not
+/// tied to a guard's scope: an `SSLObject` call holds its BIOs through [`with_locked`], and the
+/// user callbacks OpenSSL makes meanwhile run with them released ([`unlocked`]), so a callback
+/// may use the buffers (or wait for a thread that does) as CPython allows.
+pub(crate) struct SharedBio {
+    bio: UnsafeCell<MemBio>,
+    busy: Mutex<bool>,
+    freed: Condvar,
+}
+
+// SAFETY: `bio` is touched only by the one thread that holds the `busy` flag: through a
+// `BioGuard`, or by OpenSSL inside a `with_locked` call (which a callback's `unlocked` window
+// interrupts only while OpenSSL is outside every BIO operation).
+unsafe impl Sync for SharedBio {}
+
+impl SharedBio {
+    /// A new memory BIO (`MemBio::new`); `None` if allocation failed.
+    pub(crate) fn new() -> Option<SharedBio> {
+        Some(SharedBio {
+            bio: UnsafeCell::new(MemBio::new()?),
+            busy: Mutex::new(false),
+            freed: Condvar::new(),
+        })
+    }
+
+    /// Waits for the BIO, for one operation.
+    pub(crate) fn lock(&self) -> BioGuard<'_> {
+        self.acquire();
+        BioGuard(self)
+    }
+
+    fn acquire(&self) {
+        let mut busy = self.busy.lock().unwrap_or_else(|p| p.into_inner());
+        while *busy {
+            busy = self.freed.wait(busy).unwrap_or_else(|p| p.into_inner());
+        }
+        *busy = true;
+    }
+
+    fn release(&self) {
+        *self.busy.lock().unwrap_or_else(|p| p.into_inner()) = false;
+        self.freed.notify_one();
+    }
+}
+
+/// One thread's use of a [`SharedBio`].
+pub(crate) struct BioGuard<'a>(&'a SharedBio);
+
+impl Deref for BioGuard<'_> {
+    type Target = MemBio;
+    fn deref(&self) -> &MemBio {
+        // SAFETY: this guard holds the `busy` flag, so no other reference to `bio` is in use.
+        unsafe { &*self.0.bio.get() }
+    }
+}
+
+impl DerefMut for BioGuard<'_> {
+    fn deref_mut(&mut self) -> &mut MemBio {
+        // SAFETY: as in `deref`; `&mut self` makes this the only reference through the guard.
+        unsafe { &mut *self.0.bio.get() }
+    }
+}
+
+impl Drop for BioGuard<'_> {
+    fn drop(&mut self) {
+        self.0.release();
+    }
+}
+
+/// The BIOs of one `with_locked` call, and whether it holds them now (not inside `unlocked`).
+struct Held {
+    set: Vec<*const SharedBio>,
+    locked: bool,
+}
+
+thread_local! {
+    /// This thread's `with_locked` calls, innermost last.
+    static HELD: RefCell<Vec<Held>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Holds `bios` (each once, in address order so that two threads cannot deadlock) while `f`
+/// runs OpenSSL on them.
+pub(crate) fn with_locked<R>(bios: &[&SharedBio], f: impl FnOnce() -> R) -> R {
+    let mut sorted = bios.to_vec();
+    sorted.sort_by_key(|b| *b as *const SharedBio);
+    sorted.dedup_by_key(|b| *b as *const SharedBio);
+    for b in &sorted {
+        b.acquire();
+    }
+    let set = sorted.iter().map(|b| *b as *const SharedBio).collect();
+    HELD.with(|held| held.borrow_mut().push(Held { set, locked: true }));
+    /// Releases the innermost set, also when `f` unwinds.
+    struct Release;
+    impl Drop for Release {
+        fn drop(&mut self) {
+            if let Some(Held { set, locked: true }) = HELD.with(|held| held.borrow_mut().pop()) {
+                each(&set, SharedBio::release);
+            }
+        }
+    }
+    let _release = Release;
+    f()
+}
+
+/// Runs user code (a callback OpenSSL makes) with the BIOs of this thread's innermost
+/// `with_locked` call released, and takes them back afterwards (also when `f` unwinds). Inside
+/// a callback that released them already (a TLS socket's handshake run from an `SSLObject`'s
+/// callback), there is nothing more to release.
+pub(crate) fn unlocked<R>(f: impl FnOnce() -> R) -> R {
+    let set = HELD.with(|held| match held.borrow_mut().last_mut() {
+        Some(h) if h.locked => {
+            h.locked = false;
+            h.set.clone()
+        }
+        _ => Vec::new(),
+    });
+    each(&set, SharedBio::release);
+    /// Takes the set back, in the same order, and marks it held again.
+    struct Retake(Vec<*const SharedBio>);
+    impl Drop for Retake {
+        fn drop(&mut self) {
+            if self.0.is_empty() {
+                return;
+            }
+            each(&self.0, SharedBio::acquire);
+            HELD.with(|held| {
+                if let Some(h) = held.borrow_mut().last_mut() {
+                    h.locked = true;
+                }
+            });
+        }
+    }
+    let _retake = Retake(set);
+    f()
+}
+
+/// Runs `f` on each BIO of a registered set.
+fn each(set: &[*const SharedBio], f: impl Fn(&SharedBio)) {
+    for &b in set {
+        // SAFETY: a set is registered (and reachable here) only while its `with_locked` call
+        // runs, whose borrows keep every BIO in it alive; the reference does not outlive `f`.
+        f(unsafe { &*b })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn busy(b: &SharedBio) -> bool {
+        *b.busy.lock().unwrap()
+    }
+
+    #[test]
+    fn callbacks_run_with_the_bios_released_once() {
+        let (a, b) = (SharedBio::new().unwrap(), SharedBio::new().unwrap());
+        with_locked(&[&b, &a, &b], || {
+            assert!(busy(&a) && busy(&b));
+            unlocked(|| {
+                assert!(!busy(&a) && !busy(&b));
+                // The callback (or a thread it waits for) uses a buffer...
+                let guard = a.lock();
+                // ...and a nested callback, with nothing of its own to release, leaves it be.
+                unlocked(|| assert!(busy(&a)));
+                assert!(busy(&a));
+                drop(guard);
+            });
+            assert!(busy(&a) && busy(&b));
+        });
+        assert!(!busy(&a) && !busy(&b));
     }
 }

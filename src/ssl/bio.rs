@@ -7,11 +7,11 @@
 //! ```
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use super::errors;
 use crate::error::{Error, Result, SSLError};
-use crate::ffi::bio::MemBio;
+use crate::ffi::bio::{BioGuard, SharedBio};
 use crate::ffi::outbuf;
 
 /// `ssl.MemoryBIO`. Clones are handles to the same buffer, as Python references are; the
@@ -43,7 +43,7 @@ pub struct MemoryBIO {
 }
 
 struct Shared {
-    bio: Mutex<MemBio>,
+    bio: SharedBio,
     eof_written: AtomicBool,
 }
 
@@ -65,23 +65,23 @@ impl MemoryBIO {
     /// Rust:    let bio = ssl::MemoryBIO::new()?;
     /// ```
     pub fn new() -> Result<MemoryBIO> {
-        let bio = MemBio::new().ok_or_else(errors::from_queue)?;
+        let bio = SharedBio::new().ok_or_else(errors::from_queue)?;
         Ok(MemoryBIO {
             shared: Arc::new(Shared {
-                bio: Mutex::new(bio),
+                bio,
                 eof_written: AtomicBool::new(false),
             }),
         })
     }
 
-    /// Locks the buffer for one operation (OpenSSL's calls through an `SSLObject` included).
-    pub(crate) fn lock(&self) -> MutexGuard<'_, MemBio> {
-        self.shared.bio.lock().unwrap_or_else(|p| p.into_inner())
+    /// Locks the buffer for one operation.
+    pub(crate) fn lock(&self) -> BioGuard<'_> {
+        self.shared.bio.lock()
     }
 
-    /// The shared buffer's address (orders locking).
-    pub(crate) fn addr(&self) -> usize {
-        Arc::as_ptr(&self.shared) as usize
+    /// The shared buffer, for an `SSLObject`'s calls (`ffi::bio::with_locked`).
+    pub(crate) fn shared_bio(&self) -> &SharedBio {
+        &self.shared.bio
     }
 
     /// Whether two handles share one buffer.

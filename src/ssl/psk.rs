@@ -13,6 +13,7 @@ use openssl::error::ErrorStack;
 use openssl::ssl::SslRef;
 
 use crate::error::Result;
+use crate::ffi::bio as ffi_bio;
 
 /// `set_psk_client_callback`'s callable: the server's identity hint (`None` in TLS 1.3 or
 /// without a hint) to `(identity, psk)`; an empty key or an `Err` fails the handshake.
@@ -33,9 +34,10 @@ fn text(bytes: Option<&[u8]>) -> Option<String> {
 }
 
 /// Runs the user's callback; its error or panic means "no PSK", as a raising Python callback
-/// does in CPython (reported, then 0). A panic must not unwind through OpenSSL's C frames.
+/// does in CPython (reported, then 0). A panic must not unwind through OpenSSL's C frames; no
+/// pyssl lock is held meanwhile (an `SSLObject`'s memory BIOs are released).
 fn call<T>(what: &str, callback: impl FnOnce() -> Result<T>) -> Option<T> {
-    match catch_unwind(AssertUnwindSafe(callback)) {
+    match catch_unwind(AssertUnwindSafe(|| ffi_bio::unlocked(callback))) {
         Ok(Ok(value)) => Some(value),
         Ok(Err(e)) => {
             log::warn!("{what} failed: {e}");

@@ -21,6 +21,7 @@ use openssl::ssl::{NameType, SniError, Ssl, SslAlert, SslRef};
 use super::constants::AlertDescription;
 use super::context::SSLContext;
 use crate::error::{Error, Result};
+use crate::ffi::bio as ffi_bio;
 use crate::pyrepr::PyRepr;
 
 /// The callable stored in `ctx.sni_callback`: `(connection, server_name, context)` to `Ok(None)`
@@ -102,8 +103,10 @@ pub(crate) fn servername_handler(
             }
         };
         let mut conn = SNIConnection { ssl };
+        // User code: caught (a panic must not unwind into OpenSSL), and run with no pyssl lock
+        // held (an `SSLObject`'s memory BIOs are released meanwhile).
         let result = catch_unwind(AssertUnwindSafe(|| {
-            callback(&mut conn, name.as_deref(), &ctx)
+            ffi_bio::unlocked(|| callback(&mut conn, name.as_deref(), &ctx))
         }));
         match result {
             Ok(Ok(None)) => Ok(()),

@@ -162,20 +162,10 @@ impl SSLContext {
 
 impl SSLObject {
     /// Runs `f` on the connection while both buffers are locked, so no other thread touches
-    /// them while OpenSSL does.
+    /// them while OpenSSL does (user callbacks OpenSSL makes meanwhile run with them unlocked).
     fn with_bios<R>(&mut self, f: impl FnOnce(&mut Ssl, Option<&str>) -> R) -> R {
-        // A fixed order (by address) so two objects sharing buffers crosswise cannot deadlock.
-        let (a, b) = if self.incoming.addr() <= self.outgoing.addr() {
-            (&self.incoming, &self.outgoing)
-        } else {
-            (&self.outgoing, &self.incoming)
-        };
-        let first = a.lock();
-        let second = (!a.same_as(b)).then(|| b.lock());
-        let r = f(&mut self.ssl, self.server_hostname.as_deref());
-        drop(second);
-        drop(first);
-        r
+        let bios = [self.incoming.shared_bio(), self.outgoing.shared_bio()];
+        ffi_bio::with_locked(&bios, || f(&mut self.ssl, self.server_hostname.as_deref()))
     }
 
     /// `sslobj.do_handshake()`: advance the handshake; `SSLWantReadError` until the peer's
