@@ -270,6 +270,10 @@ fn psk_callbacks_may_use_their_contexts() {
             seen.push(format!("client {hint:?} {}", from_another_thread(&me_c)));
             me_c.set_options(ssl::OP_NO_TICKET);
             seen.push(settings(&me_c));
+            // Replacing the running callback.
+            me_c.set_psk_client_callback(Some(|_: Option<&str>| {
+                Ok((Some("id".to_string()), KEY.to_vec()))
+            }))?;
             Ok((Some("id".to_string()), KEY.to_vec()))
         }))
         .unwrap();
@@ -283,6 +287,10 @@ fn psk_callbacks_may_use_their_contexts() {
                 ));
                 me_s.set_options(ssl::OP_NO_TICKET);
                 seen.push(settings(&me_s));
+                me_s.set_psk_server_callback(
+                    Some(|_: Option<&str>| Ok(KEY.to_vec())),
+                    Some("hint"),
+                )?;
                 Ok(KEY.to_vec())
             }),
             Some("hint"),
@@ -307,11 +315,13 @@ def ccb(hint):
     out.append(f'client Some("{hint}") {from_another_thread(cctx)}')
     cctx.options |= ssl.OP_NO_TICKET
     out.append(settings(cctx))
+    cctx.set_psk_client_callback(lambda hint: ("id", KEY))
     return ("id", KEY)
 def scb(identity):
     out.append(f'server Some("{identity}") {from_another_thread(sctx)}')
     sctx.options |= ssl.OP_NO_TICKET
     out.append(settings(sctx))
+    sctx.set_psk_server_callback(lambda identity: KEY, "hint")
     return KEY
 cctx.set_psk_client_callback(ccb)
 sctx.set_psk_server_callback(scb, "hint")

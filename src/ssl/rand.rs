@@ -26,6 +26,9 @@ use crate::ffi::outbuf;
 /// assert_ne!(key, ssl::RAND_bytes(32)?);
 /// // Python: ssl.RAND_bytes(-1)  ->  ValueError: num must be positive
 /// assert_eq!(ssl::RAND_bytes(-1).unwrap_err().to_string(), "num must be positive");
+/// // Python: ssl.RAND_bytes(2**31)  ->  OverflowError: Python int too large to convert to C int
+/// let e = ssl::RAND_bytes(1 << 31).unwrap_err();
+/// assert_eq!((e.type_name(), e.to_string().as_str()), ("OverflowError", "Python int too large to convert to C int"));
 /// # Ok(())
 /// # }
 /// ```
