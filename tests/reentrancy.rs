@@ -444,3 +444,46 @@ print("\n".join(out))
 "#,
     );
 }
+
+/// A value whose `Drop` uses the context it belongs to: user code, run when a callback holding
+/// it is replaced.
+struct UsesContextOnDrop(ssl::SSLContext);
+
+impl Drop for UsesContextOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.sni_callback();
+        let _ = self.0.options();
+        let _ = self
+            .0
+            .set_psk_server_callback(None::<fn(Option<&str>) -> pyssl::Result<Vec<u8>>>, None);
+    }
+}
+
+/// Replacing a callback drops the old one (and what it captured) with no lock held. (Rust
+/// only: a Python callable's finalizer runs under the GIL, never under a lock of `_ssl`'s.)
+#[test]
+fn a_replaced_callback_is_dropped_with_no_lock_held() {
+    within(|| {
+        let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
+        let held = UsesContextOnDrop(ctx.clone());
+        ctx.set_sni_callback(Some(
+            move |_: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| {
+                let _ = &held;
+                Ok(None)
+            },
+        ))
+        .unwrap();
+        ctx.set_sni_callback_arc(None).unwrap();
+        let held = UsesContextOnDrop(ctx.clone());
+        ctx.set_psk_server_callback(
+            Some(move |_: Option<&str>| {
+                let _ = &held;
+                Ok(KEY.to_vec())
+            }),
+            None,
+        )
+        .unwrap();
+        ctx.set_psk_server_callback(Some(|_: Option<&str>| Ok(KEY.to_vec())), None)
+            .unwrap();
+    });
+}

@@ -35,7 +35,8 @@ fn text(bytes: Option<&[u8]>) -> Option<String> {
 
 /// Runs the user's callback; its error or panic means "no PSK", as a raising Python callback
 /// does in CPython (reported, then 0). A panic must not unwind through OpenSSL's C frames; no
-/// pyssl lock is held meanwhile (an `SSLObject`'s memory BIOs are released).
+/// pyssl lock is held meanwhile (an `SSLObject`'s memory BIOs are released), also while the
+/// callback's own handle is dropped (its captures' `Drop` is user code too).
 fn call<T>(what: &str, callback: impl FnOnce() -> Result<T>) -> Option<T> {
     match catch_unwind(AssertUnwindSafe(|| ffi_bio::unlocked(callback))) {
         Ok(Ok(value)) => Some(value),
@@ -69,8 +70,9 @@ pub(crate) fn client_handler(
         let Some(callback) = slot.read().unwrap_or_else(|p| p.into_inner()).clone() else {
             return Ok(0);
         };
-        let Some((id, key)) = call("psk client callback", || callback(text(hint).as_deref()))
-        else {
+        let Some((id, key)) = call("psk client callback", move || {
+            callback(text(hint).as_deref())
+        }) else {
             return Ok(0);
         };
         let id = id.unwrap_or_default();
@@ -97,7 +99,7 @@ pub(crate) fn server_handler(
         let Some(callback) = slot.read().unwrap_or_else(|p| p.into_inner()).clone() else {
             return Ok(0);
         };
-        let Some(key) = call("psk server callback", || {
+        let Some(key) = call("psk server callback", move || {
             callback(text(identity).as_deref())
         }) else {
             return Ok(0);

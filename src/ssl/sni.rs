@@ -104,9 +104,10 @@ pub(crate) fn servername_handler(
         };
         let mut conn = SNIConnection { ssl };
         // User code: caught (a panic must not unwind into OpenSSL), and run with no pyssl lock
-        // held (an `SSLObject`'s memory BIOs are released meanwhile).
+        // held (an `SSLObject`'s memory BIOs are released meanwhile), as is the drop of the
+        // callback's handle (its captures' `Drop` is user code too).
         let result = catch_unwind(AssertUnwindSafe(|| {
-            ffi_bio::unlocked(|| callback(&mut conn, name.as_deref(), &ctx))
+            ffi_bio::unlocked(move || callback(&mut conn, name.as_deref(), &ctx))
         }));
         match result {
             Ok(Ok(None)) => Ok(()),

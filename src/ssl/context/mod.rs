@@ -951,11 +951,15 @@ impl SSLContext {
         psk_supported()?;
         let callback = callback.map(|f| Arc::new(f) as PskClientCallback);
         let install = callback.is_some();
-        *self
-            .inner
-            .psk_client
-            .write()
-            .unwrap_or_else(|p| p.into_inner()) = callback;
+        // The replaced callback is dropped after the lock is released: its `Drop` is user code.
+        let _replaced = std::mem::replace(
+            &mut *self
+                .inner
+                .psk_client
+                .write()
+                .unwrap_or_else(|p| p.into_inner()),
+            callback,
+        );
         #[cfg(not(osslconf = "OPENSSL_NO_PSK"))]
         if install {
             let slot = self.inner.psk_client.clone();
@@ -998,11 +1002,15 @@ impl SSLContext {
         drop(_guard);
         let callback = callback.map(|f| Arc::new(f) as PskServerCallback);
         let install = callback.is_some();
-        *self
-            .inner
-            .psk_server
-            .write()
-            .unwrap_or_else(|p| p.into_inner()) = callback;
+        // The replaced callback is dropped after the lock is released: its `Drop` is user code.
+        let _replaced = std::mem::replace(
+            &mut *self
+                .inner
+                .psk_server
+                .write()
+                .unwrap_or_else(|p| p.into_inner()),
+            callback,
+        );
         #[cfg(not(osslconf = "OPENSSL_NO_PSK"))]
         if install {
             let slot = self.inner.psk_server.clone();
@@ -1079,7 +1087,11 @@ impl SSLContext {
             return Err(sni::client_context_error());
         }
         let install = callback.is_some();
-        *self.inner.sni.write().unwrap_or_else(|p| p.into_inner()) = callback;
+        // The replaced callback is dropped after the lock is released: its `Drop` is user code.
+        let _replaced = std::mem::replace(
+            &mut *self.inner.sni.write().unwrap_or_else(|p| p.into_inner()),
+            callback,
+        );
         if install {
             let weak = Arc::downgrade(&self.inner);
             let lookup = move || {
