@@ -28,8 +28,10 @@ asan)
     export RUSTFLAGS="-Zsanitizer=address ${RUSTFLAGS:-}"
     export RUSTDOCFLAGS="-Zsanitizer=address ${RUSTDOCFLAGS:-}"
     export CARGO_TARGET_DIR="$ROOT/target/asan"
-    # detect_leaks: LeakSanitizer at exit; abort_on_error keeps the failing test visible.
-    export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:${ASAN_OPTIONS:-}"
+    # detect_leaks: LeakSanitizer at exit; abort_on_error keeps the failing test visible;
+    # allocator_may_return_null: a failed allocation is NULL, as from glibc, so `try_reserve`
+    # reports it (tests/caller_sizes.rs asks for 1 TiB and expects MemoryError).
+    export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:allocator_may_return_null=1:${ASAN_OPTIONS:-}"
     # Integration tests, unit tests and binaries (doctests need -Zbuild-std for the sanitizer
     # runtime of rustdoc's own link step; they exercise nothing the tests do not).
     # tests/examples.rs runs the examples' binaries: build them (instrumented) first.
