@@ -1039,8 +1039,10 @@ impl SSLContext {
     /// `callback(connection, server_name, context)` with the name the client sent (`None` for no
     /// name or an IP address). It may switch the connection to another context
     /// ([`SNIConnection::set_context`]) and returns `Ok(None)` to go on, `Ok(Some(alert))` to
-    /// refuse with that alert; an `Err` fails the handshake with `HANDSHAKE_FAILURE`, as a
-    /// Python exception would. Not allowed on `PROTOCOL_TLS_CLIENT` contexts.
+    /// refuse with that alert; an `Err` (or a panic) fails the handshake with
+    /// `HANDSHAKE_FAILURE`, as a Python exception would. It runs with no pyssl lock held, so it
+    /// may read or change this context, the connection's, or remove itself, as in Python. Not
+    /// allowed on `PROTOCOL_TLS_CLIENT` contexts.
     ///
     /// ```text
     /// Python:  ctx.sni_callback = lambda sock, name, ctx: None
