@@ -170,3 +170,161 @@ fn psk_callbacks_belong_to_one_side() {
         "SSLError|0|None|None|None|None|Cannot add PSK server callback to a PROTOCOL_TLS_CLIENT context"
     );
 }
+
+/// Client and server outcomes of one loopback handshake.
+fn handshake(
+    sctx: ssl::SSLContext,
+    cctx: &ssl::SSLContext,
+    hostname: Option<&'static str>,
+) -> Vec<String> {
+    let listener = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
+    listener.bind(("127.0.0.1", 0)).unwrap();
+    listener.listen(1).unwrap();
+    let port = listener.getsockname().unwrap().port();
+    let server = thread::spawn(move || {
+        let (conn, _) = listener.accept().unwrap();
+        let wrap = ssl::WrapSocket {
+            server_side: true,
+            ..Default::default()
+        };
+        match sctx.wrap_socket(conn, wrap) {
+            Ok(mut s) => {
+                let _ = s.sendall(b"x");
+                s.version().unwrap()
+            }
+            Err(e) => common::describe_error(&e),
+        }
+    });
+    let sock = socket::create_connection(("127.0.0.1", port), Default::default()).unwrap();
+    let wrap = ssl::WrapSocket {
+        server_hostname: hostname,
+        ..Default::default()
+    };
+    let client = match cctx.wrap_socket(sock, wrap) {
+        Ok(mut s) => match s.recv(1) {
+            Ok(_) => s.version().unwrap(),
+            Err(e) => common::describe_error(&e),
+        },
+        Err(e) => common::describe_error(&e),
+    };
+    vec![client, server.join().unwrap()]
+}
+
+/// `set_psk_*_callback(None)` takes the callback out of OpenSSL as CPython does (no PSK suites
+/// offered or accepted any more), and after an SNI callback switches the connection to another
+/// context, that context's PSK server callback answers, as CPython's `ssl_sock.context`'s does.
+#[test]
+fn psk_callbacks_follow_the_contexts_current_setting() {
+    let pair = |tls13: bool| {
+        let sctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
+        let cctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT).unwrap();
+        cctx.set_check_hostname(false);
+        cctx.set_verify_mode(ssl::CERT_NONE).unwrap();
+        for ctx in [&sctx, &cctx] {
+            if tls13 {
+                ctx.set_minimum_version(ssl::TLSVersion::TLSv1_3).unwrap();
+            } else {
+                ctx.set_maximum_version(ssl::TLSVersion::TLSv1_2).unwrap();
+                ctx.set_ciphers("PSK").unwrap();
+            }
+        }
+        (sctx, cctx)
+    };
+    let key = |k: &'static [u8]| move |_: Option<&str>| Ok(k.to_vec());
+    let client_key =
+        |k: &'static [u8]| move |_: Option<&str>| Ok((Some("id".to_string()), k.to_vec()));
+    let none_client = None::<fn(Option<&str>) -> pyssl::Result<(Option<String>, Vec<u8>)>>;
+    let none_server = None::<fn(Option<&str>) -> pyssl::Result<Vec<u8>>>;
+    let mut ours = Vec::new();
+    for tls13 in [false, true] {
+        // The client's callback removed again.
+        let (sctx, cctx) = pair(tls13);
+        sctx.set_psk_server_callback(Some(key(KEY)), None).unwrap();
+        cctx.set_psk_client_callback(Some(client_key(KEY))).unwrap();
+        cctx.set_psk_client_callback(none_client).unwrap();
+        ours.extend(handshake(sctx, &cctx, None));
+        // The server's callback removed again.
+        let (sctx, cctx) = pair(tls13);
+        sctx.set_psk_server_callback(Some(key(KEY)), None).unwrap();
+        sctx.set_psk_server_callback(none_server, None).unwrap();
+        cctx.set_psk_client_callback(Some(client_key(KEY))).unwrap();
+        ours.extend(handshake(sctx, &cctx, None));
+        // An SNI callback switches to a context whose PSK server callback has another key.
+        let (sctx, cctx) = pair(tls13);
+        let (other, _) = pair(tls13);
+        sctx.set_psk_server_callback(Some(key(b"first-context-key")), None)
+            .unwrap();
+        other.set_psk_server_callback(Some(key(KEY)), None).unwrap();
+        sctx.set_sni_callback(Some(
+            move |conn: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| {
+                conn.set_context(&other).map(|_| None)
+            },
+        ))
+        .unwrap();
+        cctx.set_psk_client_callback(Some(client_key(KEY))).unwrap();
+        ours.extend(handshake(sctx, &cctx, Some("example.org")));
+    }
+    let code = format!(
+        "{}{}",
+        common::PY_DESCRIBE_ERROR,
+        r#"
+import socket, ssl, threading
+KEY = bytes(range(16))
+def handshake(sctx, cctx, hostname=None):
+    srv = socket.create_server(("127.0.0.1", 0))
+    res = {}
+    def serve():
+        conn, _ = srv.accept()
+        try:
+            s = sctx.wrap_socket(conn, server_side=True); s.sendall(b"x"); res["s"] = s.version()
+        except Exception as e:
+            res["s"] = describe_error(e)
+    t = threading.Thread(target=serve); t.start()
+    try:
+        c = cctx.wrap_socket(socket.create_connection(srv.getsockname()), server_hostname=hostname)
+        try:
+            c.recv(1); res["c"] = c.version()
+        except Exception as e:
+            res["c"] = describe_error(e)
+    except Exception as e:
+        res["c"] = describe_error(e)
+    t.join(); srv.close()
+    return [res["c"], res["s"]]
+def pair(tls13):
+    sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    cctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    cctx.check_hostname = False; cctx.verify_mode = ssl.CERT_NONE
+    for c in (sctx, cctx):
+        if tls13:
+            c.minimum_version = ssl.TLSVersion.TLSv1_3
+        else:
+            c.maximum_version = ssl.TLSVersion.TLSv1_2; c.set_ciphers("PSK")
+    return sctx, cctx
+out = []
+for tls13 in (False, True):
+    sctx, cctx = pair(tls13)
+    sctx.set_psk_server_callback(lambda i: KEY)
+    cctx.set_psk_client_callback(lambda h: ("id", KEY)); cctx.set_psk_client_callback(None)
+    out += handshake(sctx, cctx)
+    sctx, cctx = pair(tls13)
+    sctx.set_psk_server_callback(lambda i: KEY); sctx.set_psk_server_callback(None)
+    cctx.set_psk_client_callback(lambda h: ("id", KEY))
+    out += handshake(sctx, cctx)
+    sctx, cctx = pair(tls13)
+    other, _ = pair(tls13)
+    sctx.set_psk_server_callback(lambda i: b"first-context-key")
+    other.set_psk_server_callback(lambda i: KEY)
+    def switch(sock, name, ctx, other=other):
+        sock.context = other
+    sctx.sni_callback = switch
+    cctx.set_psk_client_callback(lambda h: ("id", KEY))
+    out += handshake(sctx, cctx, "example.org")
+print("\n".join(out))
+"#
+    );
+    common::assert_outcomes_eq(
+        "PSK callbacks removed and switched",
+        &ours,
+        &common::py313(&code, &[]),
+    );
+}

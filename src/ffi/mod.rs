@@ -10,6 +10,8 @@ pub(crate) mod err;
 pub(crate) mod obj;
 pub(crate) mod outbuf;
 pub(crate) mod poll;
+#[cfg(not(osslconf = "OPENSSL_NO_PSK"))]
+pub(crate) mod psk;
 pub(crate) mod session;
 pub(crate) mod sockbio;
 pub(crate) mod ssl;

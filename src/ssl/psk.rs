@@ -7,11 +7,12 @@
 //! ```
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
-use openssl::error::ErrorStack;
 use openssl::ssl::SslRef;
 
+use super::context::SSLContext;
+use super::sni;
 use crate::error::Result;
 use crate::ffi::bio as ffi_bio;
 
@@ -22,9 +23,6 @@ pub type PskClientCallback =
 
 /// `set_psk_server_callback`'s callable: the client's identity to the key (empty: unknown).
 pub type PskServerCallback = Arc<dyn Fn(Option<&str>) -> Result<Vec<u8>> + Send + Sync>;
-
-/// Where a context keeps its current PSK callbacks (the OpenSSL-level handlers read them).
-pub(crate) type Slot<T> = Arc<RwLock<Option<T>>>;
 
 fn text(bytes: Option<&[u8]>) -> Option<String> {
     bytes
@@ -51,64 +49,54 @@ fn call<T>(what: &str, callback: impl FnOnce() -> Result<T>) -> Option<T> {
     }
 }
 
-/// The client handler: CPython's `psk_client_callback` rules (identity NUL-terminated within
-/// OpenSSL's limit, key non-empty and within its limit; any failure means no PSK).
-// The closure type is the `openssl` crate's callback signature; naming it adds nothing.
-#[allow(clippy::type_complexity)]
-pub(crate) fn client_handler(
-    slot: Slot<PskClientCallback>,
-) -> impl Fn(
-    &mut SslRef,
-    Option<&[u8]>,
-    &mut [u8],
-    &mut [u8],
-) -> std::result::Result<usize, ErrorStack>
-       + Send
-       + Sync
-       + 'static {
-    move |_, hint, identity, psk| {
-        let Some(callback) = slot.read().unwrap_or_else(|p| p.into_inner()).clone() else {
-            return Ok(0);
+/// The OpenSSL-level handlers: the connection's current context's callbacks (as CPython reads
+/// `ssl_sock.context`'s), with CPython's rules.
+pub(crate) struct Handlers;
+
+#[cfg(not(osslconf = "OPENSSL_NO_PSK"))]
+impl crate::ffi::psk::PskHandler for Handlers {
+    /// CPython's `psk_client_callback` rules: identity NUL-terminated within OpenSSL's limit,
+    /// key non-empty and within its limit; any failure means no PSK.
+    fn client(ssl: &mut SslRef, hint: Option<&[u8]>, identity: &mut [u8], psk: &mut [u8]) -> usize {
+        let Some(callback) = current_context(ssl).and_then(|c| c.psk_client_callback()) else {
+            return 0;
         };
         let Some((id, key)) = call("psk client callback", move || {
             callback(text(hint).as_deref())
         }) else {
-            return Ok(0);
+            return 0;
         };
         let id = id.unwrap_or_default();
         if id.len() + 1 > identity.len() || key.len() > psk.len() || key.is_empty() {
             log::warn!("psk client callback: identity or key too long, or empty key");
-            return Ok(0);
+            return 0;
         }
         identity[..id.len()].copy_from_slice(id.as_bytes());
         identity[id.len()] = 0;
         psk[..key.len()].copy_from_slice(&key);
-        Ok(key.len())
+        key.len()
     }
-}
 
-/// The server handler: CPython's `psk_server_callback` rules.
-#[allow(clippy::type_complexity)]
-pub(crate) fn server_handler(
-    slot: Slot<PskServerCallback>,
-) -> impl Fn(&mut SslRef, Option<&[u8]>, &mut [u8]) -> std::result::Result<usize, ErrorStack>
-       + Send
-       + Sync
-       + 'static {
-    move |_, identity, psk| {
-        let Some(callback) = slot.read().unwrap_or_else(|p| p.into_inner()).clone() else {
-            return Ok(0);
+    /// CPython's `psk_server_callback` rules.
+    fn server(ssl: &mut SslRef, identity: Option<&[u8]>, psk: &mut [u8]) -> usize {
+        let Some(callback) = current_context(ssl).and_then(|c| c.psk_server_callback()) else {
+            return 0;
         };
         let Some(key) = call("psk server callback", move || {
             callback(text(identity).as_deref())
         }) else {
-            return Ok(0);
+            return 0;
         };
         if key.len() > psk.len() {
             log::warn!("psk server callback: key too long");
-            return Ok(0);
+            return 0;
         }
         psk[..key.len()].copy_from_slice(&key);
-        Ok(key.len())
+        key.len()
     }
+}
+
+/// The `SSLContext` the connection uses now (the wrap-time one, or an SNI callback's choice).
+fn current_context(ssl: &SslRef) -> Option<SSLContext> {
+    ssl.ex_data(sni::context_index()).cloned()
 }

@@ -85,8 +85,8 @@ struct Inner {
     /// The ALPN protocols in wire format, read by the server's selection callback.
     alpn: Arc<RwLock<Option<Vec<u8>>>>,
     /// The PSK callbacks (CPython 3.13), read by OpenSSL-level handlers at each handshake.
-    psk_client: psk::Slot<PskClientCallback>,
-    psk_server: psk::Slot<PskServerCallback>,
+    psk_client: RwLock<Option<PskClientCallback>>,
+    psk_server: RwLock<Option<PskServerCallback>>,
     /// Python-side state; the write lock also serialises every mutation of `ctx`.
     state: RwLock<State>,
 }
@@ -110,9 +110,7 @@ struct State {
 enum Handler {
     Keylog = 1,
     AlpnSelect = 2,
-    PskClient = 4,
-    PskServer = 8,
-    Servername = 16,
+    Servername = 4,
 }
 
 impl std::fmt::Debug for SSLContext {
@@ -237,8 +235,8 @@ impl SSLContext {
                 keylog: KeylogSlot::default(),
                 sni: RwLock::new(None),
                 alpn: Arc::default(),
-                psk_client: Arc::default(),
-                psk_server: Arc::default(),
+                psk_client: RwLock::new(None),
+                psk_server: RwLock::new(None),
                 state: RwLock::new(state),
             }),
         })
@@ -960,12 +958,11 @@ impl SSLContext {
                 .unwrap_or_else(|p| p.into_inner()),
             callback,
         );
+        // As CPython: the C callback while there is a callable, NULL after `None`.
         #[cfg(not(osslconf = "OPENSSL_NO_PSK"))]
-        if install {
-            let slot = self.inner.psk_client.clone();
-            self.install_once(Handler::PskClient, |b| {
-                b.set_psk_client_callback(psk::client_handler(slot))
-            });
+        {
+            let _guard = self.write();
+            crate::ffi::psk::set_client_callback::<psk::Handlers>(&self.inner.ctx, install);
         }
         Ok(())
     }
@@ -1012,13 +1009,29 @@ impl SSLContext {
             callback,
         );
         #[cfg(not(osslconf = "OPENSSL_NO_PSK"))]
-        if install {
-            let slot = self.inner.psk_server.clone();
-            self.install_once(Handler::PskServer, |b| {
-                b.set_psk_server_callback(psk::server_handler(slot))
-            });
+        {
+            let _guard = self.write();
+            crate::ffi::psk::set_server_callback::<psk::Handlers>(&self.inner.ctx, install);
         }
         Ok(())
+    }
+
+    /// The PSK client callback, for the OpenSSL-level handler.
+    pub(crate) fn psk_client_callback(&self) -> Option<PskClientCallback> {
+        self.inner
+            .psk_client
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The PSK server callback, for the OpenSSL-level handler.
+    pub(crate) fn psk_server_callback(&self) -> Option<PskServerCallback> {
+        self.inner
+            .psk_server
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// `ctx.sni_callback`: the server's Server Name Indication callback, if set.
