@@ -147,7 +147,9 @@ impl PasswordInfo<'_> {
     }
 }
 
-// Runs no user code and nothing that can panic: it copies a password already in memory.
+// SAFETY (callback): installed by `with_password` only, so OpenSSL calls it with the
+// `PasswordInfo` that call owns as `userdata`; it runs no user code and nothing that can panic:
+// it copies a password already in memory.
 unsafe extern "C" fn password_callback(
     buf: *mut c_char,
     size: c_int,

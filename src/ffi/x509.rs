@@ -150,19 +150,21 @@ pub(crate) fn general_name(name: &GeneralNameRef) -> GeneralName<'_> {
     if d.is_null() {
         return GeneralName::Other(ty);
     }
-    // SAFETY (all arms): for each type OpenSSL's d union holds the pointer named by the type
-    // (ASN1_IA5STRING / ASN1_OCTET_STRING are ASN1_STRING; X509_NAME; ASN1_OBJECT), owned by
-    // `name` and so valid for its lifetime.
     match ty {
-        sys::GEN_EMAIL => {
-            GeneralName::Email(unsafe { Asn1StringRef::from_ptr(d.cast()) }.as_slice())
+        sys::GEN_EMAIL | sys::GEN_DNS | sys::GEN_URI | sys::GEN_IPADD => {
+            // SAFETY: for these types the union holds an ASN1_STRING (IA5STRING or OCTET
+            // STRING) owned by `name`, so valid for its lifetime.
+            let text = unsafe { Asn1StringRef::from_ptr(d.cast()) }.as_slice();
+            match ty {
+                sys::GEN_EMAIL => GeneralName::Email(text),
+                sys::GEN_DNS => GeneralName::Dns(text),
+                sys::GEN_URI => GeneralName::Uri(text),
+                _ => GeneralName::IpAddress(text),
+            }
         }
-        sys::GEN_DNS => GeneralName::Dns(unsafe { Asn1StringRef::from_ptr(d.cast()) }.as_slice()),
-        sys::GEN_URI => GeneralName::Uri(unsafe { Asn1StringRef::from_ptr(d.cast()) }.as_slice()),
-        sys::GEN_IPADD => {
-            GeneralName::IpAddress(unsafe { Asn1StringRef::from_ptr(d.cast()) }.as_slice())
-        }
+        // SAFETY: for GEN_DIRNAME the union holds an X509_NAME owned by `name`.
         sys::GEN_DIRNAME => GeneralName::DirName(unsafe { X509NameRef::from_ptr(d.cast()) }),
+        // SAFETY: for GEN_RID the union holds an ASN1_OBJECT owned by `name`.
         sys::GEN_RID => GeneralName::RegisteredId(unsafe { Asn1ObjectRef::from_ptr(d.cast()) }),
         other => GeneralName::Other(other),
     }
