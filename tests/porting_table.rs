@@ -417,6 +417,8 @@ fn ssl_module_extensions() -> Vec<(&'static str, String)> {
     }
 }
 
+// The NPN methods are `#[deprecated]`, as Python deprecates them.
+#[allow(deprecated)]
 fn ssl_members_works() -> Vec<&'static str> {
     members! {
         "SSLError.library" => |e: &ssl::SSLError| e.library;
@@ -483,6 +485,7 @@ fn ssl_members_works() -> Vec<&'static str> {
         );
         "SSLContext.session_stats" => ssl::SSLContext::session_stats;
         "SSLContext.set_alpn_protocols" => ssl::SSLContext::set_alpn_protocols;
+        "SSLContext.set_npn_protocols" => ssl::SSLContext::set_npn_protocols;
         "SSLContext.set_ciphers" => ssl::SSLContext::set_ciphers;
         "SSLContext.set_default_verify_paths" => ssl::SSLContext::set_default_verify_paths;
         "SSLContext.set_ecdh_curve" => ssl::SSLContext::set_ecdh_curve;
@@ -527,6 +530,7 @@ fn ssl_members_works() -> Vec<&'static str> {
         "SSLSocket.recv" => (ssl::SSLSocket::recv, ssl::SSLSocket::recv_flags);
         "SSLSocket.recv_into" => (ssl::SSLSocket::recv_into, ssl::SSLSocket::recv_into_flags);
         "SSLSocket.selected_alpn_protocol" => ssl::SSLSocket::selected_alpn_protocol;
+        "SSLSocket.selected_npn_protocol" => ssl::SSLSocket::selected_npn_protocol;
         "SSLSocket.send" => (ssl::SSLSocket::send, ssl::SSLSocket::send_flags);
         "SSLSocket.sendall" => (ssl::SSLSocket::sendall, ssl::SSLSocket::sendall_flags);
         "SSLSocket.session" => (ssl::SSLSocket::session, ssl::SSLSocket::set_session);
@@ -556,6 +560,7 @@ fn ssl_members_works() -> Vec<&'static str> {
         "SSLObject.pending" => ssl::SSLObject::pending;
         "SSLObject.read" => (ssl::SSLObject::read, ssl::SSLObject::read_into);
         "SSLObject.selected_alpn_protocol" => ssl::SSLObject::selected_alpn_protocol;
+        "SSLObject.selected_npn_protocol" => ssl::SSLObject::selected_npn_protocol;
         "SSLObject.server_hostname" => ssl::SSLObject::server_hostname;
         "SSLObject.server_side" => ssl::SSLObject::server_side;
         "SSLObject.session" => (ssl::SSLObject::session, ssl::SSLObject::set_session);
