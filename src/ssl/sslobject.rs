@@ -17,7 +17,7 @@ use super::context::SSLContext;
 use super::idna;
 use super::session::SSLSession;
 use super::sni;
-use super::sslsocket::{chain, _SSLSocket};
+use super::sslsocket::{_SSLSocket, chain};
 use crate::error::{Error, Result};
 use crate::ffi::bio as ffi_bio;
 use crate::ffi::outbuf::{self, OutBuf};
