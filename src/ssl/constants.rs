@@ -18,7 +18,7 @@
 //! `ssl::Options::OP_NO_SSLv3`). `repr()` is [`PyRepr`](crate::pyrepr::PyRepr), `str()` is
 //! `Display` (the bare integer, as for Python's `IntEnum`/`IntFlag`).
 
-mod enums;
+pub(crate) mod enums;
 mod flags;
 mod purpose;
 mod version;

@@ -391,6 +391,7 @@ module_aliases!(
     SSL_ERROR_INVALID_ERROR_CODE,
 );
 
-// Declared after `int_enum!` so that the macro is in scope there.
-mod tls_messages;
+// Declared after `int_enum!` so that the macro is in scope there; `pub(crate)` for the
+// `_msg_callback` hook's conversions (`tls_messages::msg_callback_values`).
+pub(crate) mod tls_messages;
 pub use tls_messages::{_TLSAlertType, _TLSContentType, _TLSMessageType, EnumOrInt, MsgType};

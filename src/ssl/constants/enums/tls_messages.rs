@@ -12,7 +12,7 @@
 use std::ffi::c_char;
 use std::fmt;
 
-use super::IntEnum;
+use super::{IntEnum, TLSVersion};
 use crate::pyrepr::PyRepr;
 
 int_enum! {
@@ -295,6 +295,24 @@ pub(crate) fn msg_callback_ints(version: i32, content_type: i32, buf: &[u8]) -> 
     }
 }
 
+/// Everything ssl.py's `_msg_callback` wrapper hands the user's callback besides the
+/// connection, the direction and the data, from OpenSSL's `SSL_CTX_set_msg_callback` arguments:
+/// CPython's C reading ([`msg_callback_ints`]) then ssl.py's conversions (`TLSVersion(version)`,
+/// `_TLSContentType(content_type)`, [`MsgType::new`]).
+#[allow(dead_code)] // the `_msg_callback` hook's building block; used by its tests until it lands
+pub(crate) fn msg_callback_values(
+    version: i32,
+    content_type: i32,
+    buf: &[u8],
+) -> (EnumOrInt<TLSVersion>, EnumOrInt<_TLSContentType>, MsgType) {
+    let (version, msg_type) = msg_callback_ints(version, content_type, buf);
+    (
+        EnumOrInt::from(version),
+        EnumOrInt::from(content_type),
+        MsgType::new(content_type, msg_type),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,7 +320,8 @@ mod tests {
     #[test]
     fn raw_message_types_as_cpythons_c_callback_reads_them() {
         // (version, content type, bytes) -> (version, msg_type), from _PySSL_msg_callback.
-        let cases: &[(i32, i32, &[u8], (i32, i32))] = &[
+        type Case<'a> = (i32, i32, &'a [u8], (i32, i32));
+        let cases: &[Case<'_>] = &[
             (0x303, 20, &[1], (0x303, 0x101)),
             (0x303, 21, &[2, 40], (0x303, 40)),
             (0x304, 22, &[1, 0, 0, 5], (0x304, 1)),
@@ -322,5 +341,29 @@ mod tests {
         // C's `char` is signed on x86-64: byte 254 (MESSAGE_HASH) reads as -2 there.
         let hash = msg_callback_ints(0x304, 22, &[254]).1;
         assert_eq!(hash, if c_char::MIN == 0 { 254 } else { -2 });
+    }
+
+    #[test]
+    fn callback_values_as_ssl_py_hands_them_over() {
+        let header = msg_callback_values(0x304, 0x100, &[22, 3, 3, 0, 5]);
+        assert_eq!(
+            header,
+            (
+                EnumOrInt::Member(TLSVersion::TLSv1_2),
+                EnumOrInt::Member(_TLSContentType::HEADER),
+                MsgType::ContentType(_TLSContentType::HANDSHAKE)
+            )
+        );
+        let alert = msg_callback_values(0x304, 21, &[2, 116]);
+        assert_eq!(alert.2, MsgType::Alert(_TLSAlertType::CERTIFICATE_REQUIRED));
+        let data = msg_callback_values(0x999, 23, &[0]);
+        assert_eq!(
+            data,
+            (
+                EnumOrInt::Int(0x999),
+                EnumOrInt::Member(_TLSContentType::APPLICATION_DATA),
+                MsgType::Int(-1)
+            )
+        );
     }
 }
