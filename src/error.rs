@@ -87,6 +87,9 @@ pub enum Error {
     TypeError(String),
     /// `NotImplementedError`.
     NotImplementedError(String),
+    /// `AttributeError`, where CPython's own `ssl` raises it for a call that has a Rust twin, e.g.
+    /// `set_npn_protocols` (whose C half CPython 3.13 no longer has).
+    AttributeError(String),
     /// `OverflowError`, e.g. `byte string is too large` for a size no buffer can have.
     OverflowError(String),
     /// `MemoryError`: an allocation the caller asked for failed (`str(e)` is usually empty,
@@ -197,6 +200,7 @@ impl Error {
             Error::ValueError(_) => "ValueError",
             Error::TypeError(_) => "TypeError",
             Error::NotImplementedError(_) => "NotImplementedError",
+            Error::AttributeError(_) => "AttributeError",
             Error::OverflowError(_) => "OverflowError",
             Error::MemoryError(_) => "MemoryError",
             Error::UnicodeError(_) => "UnicodeError",
@@ -236,6 +240,7 @@ impl fmt::Display for Error {
             | Error::ValueError(m)
             | Error::TypeError(m)
             | Error::NotImplementedError(m)
+            | Error::AttributeError(m)
             | Error::OverflowError(m)
             | Error::MemoryError(m)
             | Error::UnicodeError(m) => f.write_str(m),
@@ -262,6 +267,7 @@ impl PyRepr for Error {
             | Error::ValueError(m)
             | Error::TypeError(m)
             | Error::NotImplementedError(m)
+            | Error::AttributeError(m)
             | Error::OverflowError(m)
             | Error::MemoryError(m)
             | Error::UnicodeError(m) => format!("{}({})", self.type_name(), PyStr(m).py_repr()),

@@ -38,7 +38,41 @@ const DOCUMENTED_PRIVATE: &[&str] = &[
     "_dnsname_match",
     "_inet_paton",
     "_ipaddress_match",
+    "_TLSContentType",
+    "_TLSAlertType",
+    "_TLSMessageType",
 ];
+
+/// C-level names the page documents (`_ssl.X`, `_ssl.X.y`) and the private attributes it documents
+/// on objects (`SSLSocket._sslobj`): none is in `dir(ssl)`, so CPython 3.13 is asked for each.
+const DOCUMENTED_C_LEVEL: &[&str] = &[
+    "_ssl._test_decode_cert",
+    "_ssl.Certificate",
+    "_ssl.Certificate.public_bytes",
+    "_ssl.Certificate.get_info",
+    "_ssl.ENCODING_PEM",
+    "_ssl.ENCODING_DER",
+    "_ssl._SSLSocket.get_verified_chain",
+    "_ssl._SSLSocket.get_unverified_chain",
+    "SSLSocket._sslobj",
+    "SSLObject._sslobj",
+];
+
+/// Prints `name True` for each argument CPython 3.13 has (`_ssl` attributes, or attributes of an
+/// unconnected `SSLSocket` and a fresh `SSLObject`), `name False` otherwise.
+const C_LEVEL_ORACLE: &str = r#"
+import socket, ssl, sys, _ssl
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+roots = {'_ssl': _ssl, 'SSLSocket': ctx.wrap_socket(socket.socket(), server_hostname='x'),
+         'SSLObject': ctx.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), server_hostname='x')}
+for name in sys.argv[1:]:
+    head, *path = name.split('.')
+    obj, found = roots[head], True
+    for attr in path:
+        found = found and hasattr(obj, attr)
+        obj = getattr(obj, attr, None)
+    print(name, found)
+"#;
 
 /// Attributes CPython sets only on exceptions raised by a failed handshake, which the oracle
 /// script cannot produce without a peer.
@@ -406,6 +440,9 @@ fn ssl_module_works() -> Vec<(&'static str, String)> {
         "_SSLMethod" => ssl::SSLMethod;
         "_DEFAULT_CIPHERS" => ssl::_DEFAULT_CIPHERS;
         "_OPENSSL_API_VERSION" => ssl::_OPENSSL_API_VERSION;
+        "_TLSContentType" => ssl::_TLSContentType;
+        "_TLSAlertType" => ssl::_TLSAlertType;
+        "_TLSMessageType" => ssl::_TLSMessageType;
     }
 }
 
@@ -417,6 +454,8 @@ fn ssl_module_extensions() -> Vec<(&'static str, String)> {
     }
 }
 
+// The NPN methods are `#[deprecated]`, as Python deprecates them.
+#[allow(deprecated)]
 fn ssl_members_works() -> Vec<&'static str> {
     members! {
         "SSLError.library" => |e: &ssl::SSLError| e.library;
@@ -432,6 +471,17 @@ fn ssl_members_works() -> Vec<&'static str> {
         "_ASN1Object.longname" => |o: ssl::_ASN1Object| o.longname;
         "_ASN1Object.oid" => |o: ssl::_ASN1Object| o.oid;
         "_ssl._test_decode_cert" => |p: &str| ssl::_test_decode_cert(p);
+        "_ssl.Certificate" => |a: &ssl::Certificate, b: &ssl::Certificate| (a == b, a.py_hash(), a.try_py_repr());
+        "_ssl.Certificate.public_bytes" => |c: &ssl::Certificate| -> (pyssl::Result<String>, pyssl::Result<Vec<u8>>) {
+            (c.public_bytes(ssl::ENCODING_PEM), c.public_bytes(ssl::ENCODING_DER))
+        };
+        "_ssl.Certificate.get_info" => ssl::Certificate::get_info;
+        "_ssl.ENCODING_PEM" => ssl::ENCODING_PEM.value();
+        "_ssl.ENCODING_DER" => ssl::ENCODING_DER.value();
+        "_ssl._SSLSocket.get_verified_chain" => ssl::_SSLSocket::get_verified_chain;
+        "_ssl._SSLSocket.get_unverified_chain" => ssl::_SSLSocket::get_unverified_chain;
+        "SSLSocket._sslobj" => ssl::SSLSocket::_sslobj;
+        "SSLObject._sslobj" => ssl::SSLObject::_sslobj;
         "Purpose.SERVER_AUTH" => ssl::Purpose::SERVER_AUTH.oid();
         "Purpose.CLIENT_AUTH" => ssl::Purpose::CLIENT_AUTH.oid();
         "TLSVersion.MINIMUM_SUPPORTED" => ssl::TLSVersion::MINIMUM_SUPPORTED;
@@ -483,6 +533,7 @@ fn ssl_members_works() -> Vec<&'static str> {
         );
         "SSLContext.session_stats" => ssl::SSLContext::session_stats;
         "SSLContext.set_alpn_protocols" => ssl::SSLContext::set_alpn_protocols;
+        "SSLContext.set_npn_protocols" => ssl::SSLContext::set_npn_protocols;
         "SSLContext.set_ciphers" => ssl::SSLContext::set_ciphers;
         "SSLContext.set_default_verify_paths" => ssl::SSLContext::set_default_verify_paths;
         "SSLContext.set_ecdh_curve" => ssl::SSLContext::set_ecdh_curve;
@@ -527,6 +578,7 @@ fn ssl_members_works() -> Vec<&'static str> {
         "SSLSocket.recv" => (ssl::SSLSocket::recv, ssl::SSLSocket::recv_flags);
         "SSLSocket.recv_into" => (ssl::SSLSocket::recv_into, ssl::SSLSocket::recv_into_flags);
         "SSLSocket.selected_alpn_protocol" => ssl::SSLSocket::selected_alpn_protocol;
+        "SSLSocket.selected_npn_protocol" => ssl::SSLSocket::selected_npn_protocol;
         "SSLSocket.send" => (ssl::SSLSocket::send, ssl::SSLSocket::send_flags);
         "SSLSocket.sendall" => (ssl::SSLSocket::sendall, ssl::SSLSocket::sendall_flags);
         "SSLSocket.session" => (ssl::SSLSocket::session, ssl::SSLSocket::set_session);
@@ -556,6 +608,7 @@ fn ssl_members_works() -> Vec<&'static str> {
         "SSLObject.pending" => ssl::SSLObject::pending;
         "SSLObject.read" => (ssl::SSLObject::read, ssl::SSLObject::read_into);
         "SSLObject.selected_alpn_protocol" => ssl::SSLObject::selected_alpn_protocol;
+        "SSLObject.selected_npn_protocol" => ssl::SSLObject::selected_npn_protocol;
         "SSLObject.server_hostname" => ssl::SSLObject::server_hostname;
         "SSLObject.server_side" => ssl::SSLObject::server_side;
         "SSLObject.session" => (ssl::SSLObject::session, ssl::SSLObject::set_session);
@@ -590,6 +643,7 @@ fn ssl_members_extensions() -> Vec<&'static str> {
         "SSLContext.as_openssl" => ssl::SSLContext::as_openssl;
         "SSLSocket.ssl_object" => ssl::SSLSocket::ssl_object;
         "SSLObject.ssl_object" => ssl::SSLObject::ssl_object;
+        "_ssl.Certificate.as_openssl" => ssl::Certificate::as_openssl;
         "AnySocket.wrap_socket" => ssl::AnySocket::wrap_socket;
         "AnySocket.unwrap" => ssl::AnySocket::unwrap;
     }
@@ -799,7 +853,7 @@ fn every_public_name_of_cpython_311_and_313_has_a_row() {
             (Section::Ssl, false) => {
                 all.ssl_members.contains(&row.name)
                     || HANDSHAKE_ONLY_ATTRIBUTES.contains(&row.name.as_str())
-                    || row.name == "_ssl._test_decode_cert"
+                    || DOCUMENTED_C_LEVEL.contains(&row.name.as_str())
             }
             (Section::Socket, true) => all.socket_module.contains(&row.name),
             (Section::Socket, false) => all.socket_members.contains(&row.name),
@@ -808,6 +862,27 @@ fn every_public_name_of_cpython_311_and_313_has_a_row() {
             known,
             "docs/porting.md line {}: `{}` is not a name CPython 3.11 or 3.13 has",
             row.line, row.name
+        );
+    }
+}
+
+#[test]
+fn documented_c_level_names_exist_in_cpython_313_and_have_rows() {
+    let found = py313(C_LEVEL_ORACLE, DOCUMENTED_C_LEVEL);
+    let expected: String = DOCUMENTED_C_LEVEL
+        .iter()
+        .map(|n| format!("{n} True\n"))
+        .collect();
+    assert_eq!(
+        found, expected,
+        "CPython 3.13 lacks a documented C-level name"
+    );
+    let rows = rows();
+    for name in DOCUMENTED_C_LEVEL {
+        assert!(
+            rows.iter()
+                .any(|r| r.section == Section::Ssl && r.name == *name),
+            "docs/porting.md has no row for {name}"
         );
     }
 }

@@ -2,13 +2,14 @@
 //! not expose faithfully (raw IA5 bytes of general names, `X509_NAME_ENTRY_set`,
 //! `OBJ_obj2txt` with CPython's buffer sizes, `i2a_ASN1_INTEGER`/`ASN1_TIME_print`/
 //! `GENERAL_NAME_print` read back with `BIO_gets`, `ASN1_STRING_to_UTF8` keeping embedded NULs),
-//! the PEM file read of `_ssl._test_decode_cert`, and `X509_get_default_cert_*`.
+//! the PEM file read of `_ssl._test_decode_cert`, `X509_get_default_cert_*`, and what
+//! `_ssl.Certificate` prints (`X509_NAME_print_ex`, `PEM_write_bio_X509_AUX`).
 
 use std::ffi::{c_char, c_int, CStr};
 
 use foreign_types::{ForeignType, ForeignTypeRef};
 use openssl::asn1::{Asn1IntegerRef, Asn1ObjectRef, Asn1StringRef, Asn1TimeRef};
-use openssl::x509::{GeneralNameRef, X509NameEntryRef, X509NameRef, X509};
+use openssl::x509::{GeneralNameRef, X509NameEntryRef, X509NameRef, X509Ref, X509};
 use openssl_sys as sys;
 
 extern "C" {
@@ -16,7 +17,18 @@ extern "C" {
     fn i2a_ASN1_INTEGER(bp: *mut sys::BIO, a: *const sys::ASN1_INTEGER) -> c_int;
     fn GENERAL_NAME_print(out: *mut sys::BIO, gen: *mut sys::GENERAL_NAME) -> c_int;
     fn BIO_gets(bp: *mut sys::BIO, buf: *mut c_char, size: c_int) -> c_int;
+    fn X509_NAME_print_ex(
+        out: *mut sys::BIO,
+        nm: *const sys::X509_NAME,
+        indent: c_int,
+        flags: libc::c_ulong,
+    ) -> c_int;
+    fn PEM_write_bio_X509_AUX(bp: *mut sys::BIO, x: *const sys::X509) -> c_int;
 }
+
+/// `XN_FLAG_RFC2253` from `<openssl/x509.h>`: `ASN1_STRFLGS_RFC2253` (0x317) with
+/// `XN_FLAG_SEP_COMMA_PLUS`, `XN_FLAG_DN_REV` and `XN_FLAG_DUMP_UNKNOWN_FIELDS`.
+const XN_FLAG_RFC2253: libc::c_ulong = 0x0111_0317;
 
 /// CPython reads printed values with `char buf[2048]; BIO_gets(bio, buf, sizeof(buf)-1)`.
 const GETS_SIZE: c_int = 2047;
@@ -51,6 +63,49 @@ fn print_first_line(print: impl FnOnce(*mut sys::BIO)) -> Option<Vec<u8>> {
     }
     buf.truncate(len as usize);
     Some(buf)
+}
+
+/// Runs `print` on a fresh memory BIO and returns everything it wrote, or `None` when
+/// allocation fails or `print` returns `<= 0` (OpenSSL's error, if any, left on the queue).
+fn print_all(print: impl FnOnce(*mut sys::BIO) -> c_int) -> Option<Vec<u8>> {
+    // SAFETY: `BIO_s_mem()` returns a static method table; `BIO_new` returns an owned BIO or NULL.
+    let bio = unsafe { sys::BIO_new(sys::BIO_s_mem()) };
+    if bio.is_null() {
+        return None;
+    }
+    let bio = OwnedBio(bio);
+    if print(bio.0) <= 0 {
+        return None;
+    }
+    let mut data: *mut c_char = std::ptr::null_mut();
+    // SAFETY: BIO_get_mem_data stores a pointer to the BIO's buffer, valid until the BIO is
+    // written or freed, and returns its length.
+    let len = unsafe { sys::BIO_get_mem_data(bio.0, &mut data) };
+    if data.is_null() || len <= 0 {
+        return Some(Vec::new());
+    }
+    // SAFETY: `data` points to `len` initialised bytes owned by the live BIO; copied before
+    // the BIO is freed.
+    Some(unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len as usize) }.to_vec())
+}
+
+/// `X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253)`, as `_ssl.Certificate`'s `repr()`
+/// prints a subject: `CN=localhost,O=pyssl`. `None` where CPython raises (nothing printed,
+/// e.g. an empty name, or no memory).
+pub(crate) fn name_rfc2253(name: &X509NameRef) -> Option<Vec<u8>> {
+    print_all(|bio| {
+        // SAFETY: `bio` is a live memory BIO; X509_NAME_print_ex only reads `name`.
+        unsafe { X509_NAME_print_ex(bio, name.as_ptr(), 0, XN_FLAG_RFC2253) }
+    })
+}
+
+/// `PEM_write_bio_X509_AUX`: the `TRUSTED CERTIFICATE` PEM, with the trust settings a
+/// certificate read from a trust store may carry. `None` on failure (error left queued).
+pub(crate) fn pem_aux(cert: &X509Ref) -> Option<Vec<u8>> {
+    print_all(|bio| {
+        // SAFETY: `bio` is a live memory BIO; PEM_write_bio_X509_AUX only reads `cert`.
+        unsafe { PEM_write_bio_X509_AUX(bio, cert.as_ptr()) }
+    })
 }
 
 /// `i2a_ASN1_INTEGER` read back with `BIO_gets`: `'CB2D80995A69525C'` (first line only).

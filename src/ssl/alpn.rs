@@ -15,11 +15,18 @@ use crate::error::{encode_ascii, Result, SSLError};
 
 /// `set_alpn_protocols`' encoding: each protocol ASCII, 1 to 255 bytes, length-prefixed.
 pub(crate) fn wire_format(protocols: &[&str]) -> Result<Vec<u8>> {
+    wire_format_for("ALPN", protocols)
+}
+
+/// The same encoding for `kind` (`ALPN` or `NPN`, as the error message names it), checked in
+/// ssl.py's order: each protocol's ASCII encoding, then its length.
+pub(crate) fn wire_format_for(kind: &str, protocols: &[&str]) -> Result<Vec<u8>> {
     let mut wire = Vec::new();
     for p in protocols {
         encode_ascii(p)?;
         if p.is_empty() || p.len() > 255 {
-            return Err(SSLError::single("ALPN protocols must be 1 to 255 in length").into());
+            let message = format!("{kind} protocols must be 1 to 255 in length");
+            return Err(SSLError::single(message).into());
         }
         wire.push(p.len() as u8);
         wire.extend_from_slice(p.as_bytes());

@@ -1,5 +1,6 @@
-//! Certificates as Python's `ssl` shows them: the `getpeercert()` dict, PEM/DER conversion,
-//! certificate times and the default verify paths.
+//! Certificates as Python's `ssl` shows them: the `getpeercert()` dict, the chain's
+//! `_ssl.Certificate` objects, PEM/DER conversion, certificate times and the default verify
+//! paths.
 //!
 //! ```text
 //! Python:  pem = ssl.DER_cert_to_PEM_cert(der)
@@ -17,12 +18,17 @@ use std::fmt;
 
 use crate::pyrepr::{dict_repr, PyBytes, PyRepr, PyStr, PyTuple, Tuple};
 
+mod certificate;
 mod decode;
 mod paths;
 mod pem;
 mod server;
 mod time;
 
+pub use certificate::{
+    Certificate, CertificateEncoding, EncodingDER, EncodingPEM, PublicBytes, ENCODING_DER,
+    ENCODING_PEM,
+};
 pub use decode::{_decode_der_cert, _test_decode_cert};
 pub(crate) use decode::{decode_certificate, utf8};
 pub use paths::*;

@@ -8,7 +8,9 @@
 //!
 //! * `IntFlag`s: [`Options`] (`OP_*`), [`VerifyFlags`] (`VERIFY_*`).
 //! * `IntEnum`s: [`VerifyMode`] (`CERT_*`), [`TLSVersion`], [`SSLMethod`] (`PROTOCOL_*`),
-//!   [`AlertDescription`] (`ALERT_DESCRIPTION_*`), [`SSLErrorNumber`] (`SSL_ERROR_*`).
+//!   [`AlertDescription`] (`ALERT_DESCRIPTION_*`), [`SSLErrorNumber`] (`SSL_ERROR_*`), and the
+//!   private [`_TLSContentType`], [`_TLSAlertType`], [`_TLSMessageType`] (with [`EnumOrInt`]
+//!   and [`MsgType`], the values `_msg_callback` receives); the [`IntEnum`] trait they share.
 //! * `Enum`: [`Purpose`], whose members are [`_ASN1Object`]s.
 //! * Feature booleans `HAS_*`, [`CHANNEL_BINDING_TYPES`], and the OpenSSL version values.
 //!
@@ -16,7 +18,7 @@
 //! `ssl::Options::OP_NO_SSLv3`). `repr()` is [`PyRepr`](crate::pyrepr::PyRepr), `str()` is
 //! `Display` (the bare integer, as for Python's `IntEnum`/`IntFlag`).
 
-mod enums;
+pub(crate) mod enums;
 mod flags;
 mod purpose;
 mod version;

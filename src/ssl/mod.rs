@@ -22,6 +22,7 @@ mod errors;
 mod idna;
 mod keylog;
 mod legacy;
+mod npn;
 mod psk;
 mod rand;
 mod session;

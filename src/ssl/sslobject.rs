@@ -17,6 +17,7 @@ use super::context::SSLContext;
 use super::idna;
 use super::session::SSLSession;
 use super::sni;
+use super::sslsocket::{_SSLSocket, chain};
 use crate::error::{Error, Result};
 use crate::ffi::bio as ffi_bio;
 use crate::ffi::outbuf::{self, OutBuf};
@@ -296,24 +297,37 @@ impl SSLObject {
         self.ssl.session_reused()
     }
 
-    /// `sslobj.get_verified_chain()` (CPython 3.13): the verified chain as DER, leaf first.
+    /// `sslobj._sslobj`: the C-level object (Python's `_ssl._SSLSocket`), whose chain getters
+    /// return [`Certificate`](super::Certificate) objects. An `SSLObject` always has one.
+    ///
+    /// ```text
+    /// Python:  certs = sslobj._sslobj.get_verified_chain()
+    /// Rust:    let certs = sslobj._sslobj().get_verified_chain();
+    /// ```
+    pub fn _sslobj(&self) -> _SSLSocket<'_> {
+        _SSLSocket::new(&self.ssl)
+    }
+
+    /// `sslobj.get_verified_chain()` (CPython 3.13): the verified chain as DER, leaf first;
+    /// `[]` before the handshake or when nothing was verified.
     ///
     /// ```text
     /// Python:  chain = sslobj.get_verified_chain()
     /// Rust:    let chain = sslobj.get_verified_chain();
     /// ```
     pub fn get_verified_chain(&self) -> Vec<Vec<u8>> {
-        super::sslsocket::chain::verified_chain(&self.ssl)
+        chain::der_list(self._sslobj().get_verified_chain())
     }
 
-    /// `sslobj.get_unverified_chain()` (CPython 3.13): the chain the peer sent, as DER.
+    /// `sslobj.get_unverified_chain()` (CPython 3.13): the chain the peer sent, as DER, its own
+    /// certificate first; `[]` before the handshake or when the peer sent none.
     ///
     /// ```text
     /// Python:  chain = sslobj.get_unverified_chain()
     /// Rust:    let chain = sslobj.get_unverified_chain();
     /// ```
     pub fn get_unverified_chain(&self) -> Vec<Vec<u8>> {
-        super::sslsocket::chain::unverified_chain(&self.ssl)
+        chain::der_list(self._sslobj().get_unverified_chain())
     }
 
     /// `sslobj.selected_alpn_protocol()`.

@@ -1,6 +1,7 @@
 //! Python's `IntEnum` classes of `ssl`: [`VerifyMode`], [`TLSVersion`], [`SSLMethod`]
 //! (`_SSLMethod`), [`AlertDescription`], [`SSLErrorNumber`], with their module-level aliases
-//! (`ssl.CERT_REQUIRED`, `ssl.PROTOCOL_TLS_CLIENT`, ...) and `ssl.get_protocol_name`.
+//! (`ssl.CERT_REQUIRED`, `ssl.PROTOCOL_TLS_CLIENT`, ...) and `ssl.get_protocol_name`; and the
+//! private [`_TLSContentType`], [`_TLSAlertType`], [`_TLSMessageType`] of `_msg_callback`.
 //!
 //! ```text
 //! Python:  ctx.verify_mode = ssl.CERT_REQUIRED; print(repr(ctx.minimum_version))
@@ -8,13 +9,9 @@
 //! ```
 //!
 //! Each prints as Python 3.13 prints it: `repr()` is `<VerifyMode.CERT_REQUIRED: 2>` (our
-//! [`PyRepr`]), `str()` is the bare integer (our `Display`). Converting an integer that is no
-//! member fails as Python's `VerifyMode(5)` does: `ValueError: 5 is not a valid VerifyMode`.
-
-use std::fmt;
-
-use crate::error::Error;
-use crate::pyrepr::PyRepr;
+//! [`PyRepr`](crate::pyrepr::PyRepr)), `str()` is the bare integer (our `Display`). Converting
+//! an integer that is no member fails as Python's `VerifyMode(5)` does:
+//! `ValueError: 5 is not a valid VerifyMode`.
 
 /// Defines an `IntEnum`: the enum, its name/value accessors, conversions and printing.
 macro_rules! int_enum {
@@ -63,12 +60,28 @@ macro_rules! int_enum {
             }
         }
 
+        impl IntEnum for $ty {
+            const CLASS_NAME: &'static str = $pyname;
+            fn members() -> &'static [$ty] {
+                $ty::members()
+            }
+            fn value(self) -> i32 {
+                $ty::value(self)
+            }
+            fn name(self) -> &'static str {
+                $ty::name(self)
+            }
+            fn from_value(value: i32) -> Option<$ty> {
+                $ty::from_value(value)
+            }
+        }
+
         impl TryFrom<i32> for $ty {
-            type Error = Error;
+            type Error = $crate::error::Error;
             /// Python's `Enum(value)`: `ValueError: 5 is not a valid VerifyMode` for a non-member.
-            fn try_from(value: i32) -> Result<$ty, Error> {
+            fn try_from(value: i32) -> Result<$ty, $crate::error::Error> {
                 $ty::from_value(value).ok_or_else(|| {
-                    Error::ValueError(format!("{} is not a valid {}", value, $pyname))
+                    $crate::error::Error::ValueError(format!("{} is not a valid {}", value, $pyname))
                 })
             }
         }
@@ -92,20 +105,44 @@ macro_rules! int_enum {
             }
         }
 
-        impl PyRepr for $ty {
+        impl $crate::pyrepr::PyRepr for $ty {
             /// Python's `repr()`: `<VerifyMode.CERT_REQUIRED: 2>`.
             fn py_repr(&self) -> String {
                 format!("<{}.{}: {}>", $pyname, self.name(), self.value())
             }
         }
 
-        impl fmt::Display for $ty {
+        impl ::std::fmt::Display for $ty {
             /// Python's `str()`: the bare integer.
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Display::fmt(&self.value(), f)
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.value(), f)
             }
         }
     };
+}
+
+/// What every `IntEnum` of `ssl` shares, for code generic over them (such as [`EnumOrInt`]):
+/// Python's `enum.IntEnum` class protocol. Each enum also has these as inherent methods, so
+/// calls need no import.
+///
+/// ```
+/// use pyssl::ssl::{self, IntEnum};
+/// // Python: [m.name for m in ssl._TLSContentType][:2], ssl._TLSContentType.__name__
+/// let names: Vec<&str> = ssl::_TLSContentType::members().iter().map(|m| m.name()).collect();
+/// assert_eq!(names[..2], ["CHANGE_CIPHER_SPEC", "ALERT"]);
+/// assert_eq!(<ssl::_TLSContentType as IntEnum>::CLASS_NAME, "_TLSContentType");
+/// ```
+pub trait IntEnum: Copy + Sized + 'static {
+    /// The class name Python prints: `VerifyMode`, `_SSLMethod`, `_TLSContentType`.
+    const CLASS_NAME: &'static str;
+    /// Python's `list(Enum)`: the members in definition order.
+    fn members() -> &'static [Self];
+    /// Python's `int(member)`.
+    fn value(self) -> i32;
+    /// Python's `member.name`.
+    fn name(self) -> &'static str;
+    /// The member with this value, if any (Python's `Enum(value)` without the exception).
+    fn from_value(value: i32) -> Option<Self>;
 }
 
 /// Module-level aliases `ssl.NAME` of enum members.
@@ -353,3 +390,8 @@ module_aliases!(
     SSL_ERROR_EOF,
     SSL_ERROR_INVALID_ERROR_CODE,
 );
+
+// Declared after `int_enum!` so that the macro is in scope there; `pub(crate)` for the
+// `_msg_callback` hook's conversions (`tls_messages::msg_callback_values`).
+pub(crate) mod tls_messages;
+pub use tls_messages::{_TLSAlertType, _TLSContentType, _TLSMessageType, EnumOrInt, MsgType};

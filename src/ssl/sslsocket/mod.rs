@@ -30,6 +30,7 @@ mod io;
 use crate::error::{Error, Result, SSLError, SSLErrorKind};
 use crate::socket::{self, ToAddress};
 pub use any::AnySocket;
+pub use chain::_SSLSocket;
 
 /// Keyword arguments of `SSLContext.wrap_socket(sock, server_side=False,
 /// do_handshake_on_connect=True, suppress_ragged_eofs=True, server_hostname=None)`.
