@@ -90,12 +90,15 @@
 
 mod encodings;
 mod error;
+pub mod exceptions;
 mod ffi;
 pub mod pyrepr;
 pub mod select;
 pub mod socket;
 pub mod ssl;
+pub mod warnings;
 
 pub use error::{
-    Error, OSError, Result, SSLError, SSLErrorKind, UnicodeDecodeError, UnicodeEncodeError,
+    Error, ExceptionType, Main, OSError, Result, SSLError, SSLErrorKind, UnicodeDecodeError,
+    UnicodeEncodeError,
 };
