@@ -280,16 +280,30 @@ pub fn filterwarnings(action: &str, kw: FilterWarnings<'_>) -> Result<()> {
 ///
 /// The actions are Python's: `"error"` makes the call that warns return the warning as its
 /// `Err` (`Error::DeprecationWarning`), `"ignore"` drops it, `"always"` shows every occurrence,
-/// `"default"` the first per calling line, `"module"` the first per module, `"once"` the first
-/// anywhere. Inside a [`catch_warnings`] scope the change lasts until the scope ends.
+/// `"default"` the first per calling line, `"module"` the first per module, and `"once"` too
+/// (CPython's C implementation keeps `"once"` in the module's registry, so it is once per
+/// module; its documentation says once per process). Inside a [`catch_warnings`] scope the change lasts until the scope ends.
 pub fn simplefilter(action: &str, category: ExceptionType) -> Result<()> {
-    filterwarnings(
-        action,
-        FilterWarnings {
-            category,
-            ..Default::default()
+    simplefilter_at(action, category, 0, false)
+}
+
+/// `simplefilter(action, category, lineno, append)`. Like CPython's, it does not check that
+/// `category` is a warning category (a filter on `ValueError` just never matches).
+fn simplefilter_at(action: &str, category: ExceptionType, lineno: u32, append: bool) -> Result<()> {
+    let filter = Filter {
+        action: check_action(action)?,
+        message: None,
+        category,
+        module: None,
+        lineno,
+        matcher: Matchers {
+            message: None,
+            module: None,
+            module_is_text: false,
         },
-    )
+    };
+    state::with(|s| s.add_filter(filter, append));
+    Ok(())
 }
 
 /// `warnings.resetwarnings()`: removes every filter, CPython's defaults included (then every
@@ -409,7 +423,6 @@ pub struct catch_warnings {
 pub fn catch_warnings(kw: CatchWarnings<'_>) -> Result<catch_warnings> {
     if let Some(action) = kw.action {
         check_action(action)?;
-        check_category(kw.category)?;
     }
     let log = kw.record.then(|| Rc::new(RefCell::new(Vec::new())));
     let saved = state::enter_scope(log.clone());
@@ -419,15 +432,7 @@ pub fn catch_warnings(kw: CatchWarnings<'_>) -> Result<catch_warnings> {
         _thread: PhantomData,
     };
     if let Some(action) = kw.action {
-        filterwarnings(
-            action,
-            FilterWarnings {
-                category: kw.category,
-                lineno: kw.lineno,
-                append: kw.append,
-                ..Default::default()
-            },
-        )?;
+        simplefilter_at(action, kw.category, kw.lineno, kw.append)?;
     }
     Ok(guard)
 }

@@ -31,8 +31,6 @@ pub(super) struct State {
     version: u64,
     /// The registries, per file (a Rust file is the unit a Python module's globals are).
     registries: BTreeMap<String, Registry>,
-    /// `onceregistry`: `(text, category)` shown by a `"once"` filter.
-    once: BTreeSet<(String, ExceptionType)>,
 }
 
 impl State {
@@ -64,7 +62,6 @@ impl State {
             ],
             version: 1,
             registries: BTreeMap::new(),
-            once: BTreeSet::new(),
         }
     }
 
@@ -90,7 +87,9 @@ impl State {
         self.mutated();
     }
 
-    /// CPython's `warn_explicit`, up to showing.
+    /// CPython's `warn_explicit` (its C version, `_warnings.c`), up to showing. As there,
+    /// `"once"` is once per module: the module's registry, which every warning has, takes the
+    /// place of the process-wide `onceregistry`, so `"once"` and `"module"` agree.
     pub(super) fn decide(
         &mut self,
         text: &str,
@@ -117,15 +116,7 @@ impl State {
         match action {
             "ignore" => Decision::Ignore,
             "error" => Decision::Raise,
-            "once" => {
-                registry.shown.insert(key);
-                if self.once.insert((text.to_string(), category)) {
-                    Decision::Show
-                } else {
-                    Decision::Ignore
-                }
-            }
-            "module" => {
+            "once" | "module" => {
                 registry.shown.insert(key);
                 if registry.shown.insert((text.to_string(), category, 0)) {
                     Decision::Show
