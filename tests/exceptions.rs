@@ -254,6 +254,9 @@ fn client(hostname: &str) -> pyssl::Result<ssl::WrapSocket<'_>> {
     })
 }
 
+/// One failure to provoke.
+type Case<'a> = Box<dyn Fn() -> pyssl::Result<()> + 'a>;
+
 /// The same failures through pyssl, in the same order.
 fn pyssl_failures() -> Vec<(&'static str, Error)> {
     let ca = common::fixture_str("ca.pem");
@@ -269,7 +272,7 @@ fn pyssl_failures() -> Vec<(&'static str, Error)> {
     };
     let connect =
         |port: u16| socket::create_connection(("127.0.0.1", port), Default::default()).unwrap();
-    let cases: Vec<(&str, Box<dyn Fn() -> pyssl::Result<()>>)> = vec![
+    let cases: Vec<(&str, Case)> = vec![
         (
             "refused",
             Box::new(|| {
