@@ -512,6 +512,12 @@ impl SSLError {
         }
     }
 
+    /// `isinstance(e, cls)` for this `SSLError`, so that an arm binding the struct can name the
+    /// class: `Err(ssl::Error::SSLError(e)) if e.isinstance(ssl::SSLCertVerificationError)`.
+    pub fn isinstance(&self, cls: ExceptionType) -> bool {
+        self.kind.type_().issubclass(cls)
+    }
+
     /// `e.strerror`: the message of a two-argument error, else `None`.
     pub fn strerror(&self) -> Option<&str> {
         self.errno.map(|_| self.message.as_str())

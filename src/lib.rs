@@ -102,3 +102,8 @@ pub use error::{
     Error, ExceptionType, Main, OSError, Result, SSLError, SSLErrorKind, UnicodeDecodeError,
     UnicodeEncodeError,
 };
+
+/// `docs/porting.md`'s Rust examples, run by `cargo test --doc` (its `text` blocks are not).
+#[cfg(doctest)]
+#[doc = include_str!("../docs/porting.md")]
+pub struct PortingGuide;
