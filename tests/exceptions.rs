@@ -533,3 +533,143 @@ fn except_clauses_port_to_one_match_arm_each() {
     assert!(!Error::from_errno(libc::EPIPE).isinstance(socket::herror));
     assert!(socket::herror.issubclass(OSError));
 }
+
+#[test]
+fn every_variant_renders_as_cpython_renders_it() {
+    use pyssl::{
+        OSError as OsErr, SSLError as SslErr, SSLErrorKind, UnicodeDecodeError, UnicodeEncodeError,
+    };
+    // (CPython expression, the same exception in pyssl)
+    let cases: Vec<(&str, Error)> = vec![
+        (
+            "ssl.SSLError(1, '[SSL: WRONG_VERSION_NUMBER] wrong version number')",
+            SslErr::new(
+                SSLErrorKind::SSLError,
+                1,
+                "[SSL: WRONG_VERSION_NUMBER] wrong version number",
+            )
+            .into(),
+        ),
+        (
+            "ssl.SSLError('No cipher can be selected.')",
+            SslErr::single("No cipher can be selected.").into(),
+        ),
+        (
+            "ssl.SSLZeroReturnError(6, 'TLS/SSL connection has been closed (EOF)')",
+            SslErr::new(
+                SSLErrorKind::SSLZeroReturnError,
+                6,
+                "TLS/SSL connection has been closed (EOF)",
+            )
+            .into(),
+        ),
+        (
+            "ssl.SSLWantWriteError(3, 'The operation did not complete (write)')",
+            SslErr::new(
+                SSLErrorKind::SSLWantWriteError,
+                3,
+                "The operation did not complete (write)",
+            )
+            .into(),
+        ),
+        (
+            "ssl.SSLSyscallError(5, 'Some I/O error occurred')",
+            SslErr::new(SSLErrorKind::SSLSyscallError, 5, "Some I/O error occurred").into(),
+        ),
+        (
+            "OSError(104, 'Connection reset by peer')",
+            Error::from_errno(104),
+        ),
+        (
+            "OSError(2, 'No such file or directory', 'ca.pem')",
+            Error::OSError(OsErr::from_errno(2).with_filename("ca.pem")),
+        ),
+        (
+            "OSError('no errno')",
+            Error::OSError(OsErr {
+                errno: None,
+                strerror: Some("no errno".into()),
+                filename: None,
+            }),
+        ),
+        (
+            "OSError()",
+            Error::OSError(OsErr {
+                errno: None,
+                strerror: None,
+                filename: None,
+            }),
+        ),
+        (
+            "socket.gaierror(-2, 'Name or service not known')",
+            Error::gaierror(OsErr {
+                errno: Some(-2),
+                strerror: Some("Name or service not known".into()),
+                filename: None,
+            }),
+        ),
+        (
+            "TimeoutError('timed out')",
+            Error::TimeoutError("timed out".into()),
+        ),
+        (
+            "ValueError('check_hostname requires server_hostname')",
+            Error::value("check_hostname requires server_hostname"),
+        ),
+        (
+            "TypeError('cadata should be an ASCII string or a bytes-like object')",
+            Error::type_error("cadata should be an ASCII string or a bytes-like object"),
+        ),
+        (
+            "NotImplementedError('NPN')",
+            Error::NotImplementedError("NPN".into()),
+        ),
+        (
+            "OverflowError('byte string is too large')",
+            Error::OverflowError("byte string is too large".into()),
+        ),
+        ("MemoryError()", Error::MemoryError(String::new())),
+        (
+            "UnicodeError('Unsupported error handling: x')",
+            Error::UnicodeError("Unsupported error handling: x".into()),
+        ),
+        (
+            "UnicodeEncodeError('ascii', 'pythön', 4, 5, 'ordinal not in range(128)')",
+            UnicodeEncodeError::new("ascii", "pythön", 4, 5, "ordinal not in range(128)").into(),
+        ),
+        (
+            "UnicodeDecodeError('utf-8', b'\\xff', 0, 1, 'invalid start byte')",
+            UnicodeDecodeError::new("utf-8", b"\xff".to_vec(), 0, 1, "invalid start byte").into(),
+        ),
+        (
+            "DeprecationWarning('ssl.PROTOCOL_TLS is deprecated')",
+            Error::DeprecationWarning("ssl.PROTOCOL_TLS is deprecated".into()),
+        ),
+        (
+            "RuntimeWarning('Unknown general name type 9')",
+            Error::RuntimeWarning("Unknown general name type 9".into()),
+        ),
+    ];
+    let exprs: Vec<&str> = cases.iter().map(|(expr, _)| *expr).collect();
+    let theirs = common::py313(
+        "import socket, ssl, sys, traceback
+for expr in sys.argv[1:]:
+    e = eval(expr)
+    print('|'.join([str(type(e)), type(e).__name__, repr(e), ascii(''.join(traceback.format_exception_only(e)))]))",
+        &exprs,
+    );
+    let ours: Vec<String> = cases
+        .iter()
+        .map(|(_, e)| {
+            let line = format!("{}\n", e.format_exception_only());
+            format!(
+                "{}|{}|{}|{}",
+                e.type_(),
+                e.type_name(),
+                e.py_repr(),
+                common::py_ascii(&line)
+            )
+        })
+        .collect();
+    assert_eq!(ours, theirs.lines().collect::<Vec<_>>());
+}
