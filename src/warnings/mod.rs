@@ -282,7 +282,8 @@ pub fn filterwarnings(action: &str, kw: FilterWarnings<'_>) -> Result<()> {
 /// `Err` (`Error::DeprecationWarning`), `"ignore"` drops it, `"always"` shows every occurrence,
 /// `"default"` the first per calling line, `"module"` the first per module, and `"once"` too
 /// (CPython's C implementation keeps `"once"` in the module's registry, so it is once per
-/// module; its documentation says once per process). Inside a [`catch_warnings`] scope the change lasts until the scope ends.
+/// module; its documentation says once per process). Inside a [`catch_warnings()`] scope the
+/// change lasts until the scope ends.
 pub fn simplefilter(action: &str, category: ExceptionType) -> Result<()> {
     simplefilter_at(action, category, 0, false)
 }
