@@ -22,10 +22,10 @@ fn main() -> Result<(), pyssl::Error> {
     context.load_verify_locations(common::fixture("ca.pem").as_str())?; // Load a CA certificate
 
     // context.set_options(ssl.OP_NO_TICKET)  # Disable session tickets for better PFS
-    context.set_options(ssl::OP_NO_TICKET); // Disable session tickets for better PFS
+    context.set_options(ssl::OP_NO_TICKET)?; // Disable session tickets for better PFS
 
     // context.options |= ssl.OP_NO_SSLv2 | ssl.OP_NO_SSLv3  # Disable old versions
-    context.set_options(ssl::OP_NO_SSLv2 | ssl::OP_NO_SSLv3); // Disable old versions
+    context.set_options(ssl::OP_NO_SSLv2 | ssl::OP_NO_SSLv3)?; // Disable old versions
 
     println!("options: {}", context.options().py_repr());
     println!("ciphers selected: {}", context.get_ciphers().len());

@@ -11,7 +11,11 @@ use std::fmt;
 
 use crate::pyrepr::{PyRepr, PyStr};
 
+mod exception_type;
+mod termination;
 mod unicode;
+pub use exception_type::ExceptionType;
+pub use termination::Main;
 pub(crate) use unicode::{decode_utf8, encode_ascii};
 pub use unicode::{UnicodeDecodeError, UnicodeEncodeError};
 
@@ -104,16 +108,19 @@ pub enum Error {
     /// `UnicodeDecodeError` (a `UnicodeError`): bytes could not be decoded, e.g. a peer's
     /// ALPN protocol that is not UTF-8.
     UnicodeDecodeError(UnicodeDecodeError),
+    /// `DeprecationWarning` raised as an exception: a deprecation warning that an `"error"`
+    /// filter of [`crate::warnings`] turned into the call's `Err`, e.g.
+    /// `ssl.PROTOCOL_TLS is deprecated`.
+    DeprecationWarning(String),
+    /// `RuntimeWarning` raised as an exception by an `"error"` filter of [`crate::warnings`].
+    RuntimeWarning(String),
 }
 
 impl Error {
     /// `isinstance(e, OSError)`: true for `OSError`, `gaierror`, `TimeoutError` and every
     /// `SSLError` (Python's `SSLError` subclasses `OSError`).
     pub fn is_os_error(&self) -> bool {
-        matches!(
-            self,
-            Error::OSError(_) | Error::gaierror(_) | Error::TimeoutError(_) | Error::SSLError(_)
-        )
+        self.isinstance(ExceptionType::OSError)
     }
 
     /// `isinstance(e, ssl.SSLError)`.
@@ -124,26 +131,19 @@ impl Error {
     /// `isinstance(e, ValueError)`: also true for `UnicodeError` and its subclasses, and for
     /// `SSLCertVerificationError` (which subclasses both `SSLError` and `ValueError`).
     pub fn is_value_error(&self) -> bool {
-        match self {
-            Error::ValueError(_) => true,
-            _ if self.is_unicode_error() => true,
-            Error::SSLError(e) => e.kind == SSLErrorKind::SSLCertVerificationError,
-            _ => false,
-        }
+        self.isinstance(ExceptionType::ValueError)
     }
 
     /// `isinstance(e, UnicodeError)`: `UnicodeError`, `UnicodeEncodeError` or
     /// `UnicodeDecodeError`.
     pub fn is_unicode_error(&self) -> bool {
-        matches!(
-            self,
-            Error::UnicodeError(_) | Error::UnicodeEncodeError(_) | Error::UnicodeDecodeError(_)
-        )
+        self.isinstance(ExceptionType::UnicodeError)
     }
 
-    /// `isinstance(e, TimeoutError)` (= `socket.timeout`).
+    /// `isinstance(e, TimeoutError)` (= `socket.timeout`): pyssl's timeouts, and an `OSError`
+    /// whose errno is `ETIMEDOUT` (which Python makes a `TimeoutError` too).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::TimeoutError(_))
+        self.isinstance(ExceptionType::TimeoutError)
     }
 
     /// `isinstance(e, ssl.SSLWantReadError)`.
@@ -192,21 +192,114 @@ impl Error {
     /// `type(e).__name__`: `'SSLCertVerificationError'`, `'ConnectionRefusedError'`,
     /// `'TimeoutError'`, ...
     pub fn type_name(&self) -> &'static str {
+        self.type_().__name__()
+    }
+
+    /// `type(e)`: the exception's class, printed as Python prints it
+    /// (`<class 'ssl.SSLCertVerificationError'>`), with `__name__()` and `__module__()`.
+    ///
+    /// ```
+    /// use pyssl::{exceptions::ConnectionRefusedError, socket};
+    /// # fn main() -> pyssl::Result<()> {
+    /// # let port = socket::create_server(("127.0.0.1", 0), Default::default())?.getsockname()?.port();
+    /// // Python: try: socket.create_connection(('127.0.0.1', port))   (nobody listens there)
+    /// //         except OSError as e: print(type(e), type(e).__name__)
+    /// let e = socket::create_connection(("127.0.0.1", port), Default::default()).unwrap_err();
+    /// assert_eq!(e.type_().to_string(), "<class 'ConnectionRefusedError'>");
+    /// assert_eq!(e.type_().__name__(), "ConnectionRefusedError");
+    /// assert_eq!(e.type_(), ConnectionRefusedError);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn type_(&self) -> ExceptionType {
         match self {
-            Error::SSLError(e) => e.kind.name(),
-            Error::OSError(e) => e.type_name(),
-            Error::gaierror(_) => "gaierror",
-            Error::TimeoutError(_) => "TimeoutError",
-            Error::ValueError(_) => "ValueError",
-            Error::TypeError(_) => "TypeError",
-            Error::NotImplementedError(_) => "NotImplementedError",
-            Error::AttributeError(_) => "AttributeError",
-            Error::OverflowError(_) => "OverflowError",
-            Error::MemoryError(_) => "MemoryError",
-            Error::UnicodeError(_) => "UnicodeError",
-            Error::UnicodeEncodeError(_) => "UnicodeEncodeError",
-            Error::UnicodeDecodeError(_) => "UnicodeDecodeError",
+            Error::SSLError(e) => e.kind.type_(),
+            Error::OSError(e) => e.type_(),
+            Error::gaierror(_) => ExceptionType::gaierror,
+            Error::TimeoutError(_) => ExceptionType::TimeoutError,
+            Error::ValueError(_) => ExceptionType::ValueError,
+            Error::TypeError(_) => ExceptionType::TypeError,
+            Error::NotImplementedError(_) => ExceptionType::NotImplementedError,
+            Error::AttributeError(_) => ExceptionType::AttributeError,
+            Error::OverflowError(_) => ExceptionType::OverflowError,
+            Error::MemoryError(_) => ExceptionType::MemoryError,
+            Error::UnicodeError(_) => ExceptionType::UnicodeError,
+            Error::UnicodeEncodeError(_) => ExceptionType::UnicodeEncodeError,
+            Error::UnicodeDecodeError(_) => ExceptionType::UnicodeDecodeError,
+            Error::DeprecationWarning(_) => ExceptionType::DeprecationWarning,
+            Error::RuntimeWarning(_) => ExceptionType::RuntimeWarning,
         }
+    }
+
+    /// `isinstance(e, cls)`, with Python's class tree: what `except cls:` catches.
+    ///
+    /// ```text
+    /// Python:  except ConnectionError:            except ssl.SSLWantReadError:
+    /// Rust:    Err(e) if e.isinstance(ConnectionError) => ...
+    ///          Err(e) if e.isinstance(ssl::SSLWantReadError) => ...
+    /// ```
+    pub fn isinstance(&self, cls: ExceptionType) -> bool {
+        self.type_().issubclass(cls)
+    }
+
+    /// `isinstance(e, (A, B, ...))`: what `except (A, B):` catches.
+    ///
+    /// ```text
+    /// Python:  except (ConnectionResetError, BrokenPipeError):
+    /// Rust:    Err(e) if e.isinstance_any(&[ConnectionResetError, BrokenPipeError]) => ...
+    /// ```
+    pub fn isinstance_any(&self, classes: &[ExceptionType]) -> bool {
+        self.type_().issubclass_any(classes)
+    }
+
+    /// `e.__notes__`: the notes CPython adds to an exception. CPython 3.13's codec machinery
+    /// notes `encoding with 'idna' codec failed` on every `idna` encoding failure (host names);
+    /// pyssl's other exceptions have none.
+    #[allow(non_snake_case)]
+    pub fn __notes__(&self) -> Vec<String> {
+        match self {
+            Error::UnicodeEncodeError(e) if e.encoding == "idna" => {
+                vec!["encoding with 'idna' codec failed".to_string()]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The traceback's last line, as Python prints an exception that escapes a script:
+    /// `''.join(traceback.format_exception_only(e))` without its final newline.
+    ///
+    /// The class is module-qualified as Python qualifies it (`ssl.SSLCertVerificationError`,
+    /// `socket.gaierror`, builtins bare), then `: ` and `str(e)`, or the bare class name when
+    /// `str(e)` is empty (`MemoryError`); each note follows on its own line. CPython's
+    /// `(_ssl.c:NNN)` suffix and `_ssl.c:NNN: ` prefix are not part of pyssl's texts.
+    ///
+    /// ```
+    /// use pyssl::ssl;
+    /// # fn main() -> pyssl::Result<()> {
+    /// // Python: ssl.create_default_context().load_verify_locations('/nonexistent/ca.pem')
+    /// //   ->  FileNotFoundError: [Errno 2] No such file or directory
+    /// let ctx = ssl::create_default_context()?;
+    /// let e = ctx.load_verify_locations("/nonexistent/ca.pem").unwrap_err();
+    /// assert_eq!(e.format_exception_only(), "FileNotFoundError: [Errno 2] No such file or directory");
+    /// // Python: ctx.set_ciphers('NOPE')  ->  ssl.SSLError: ('No cipher can be selected.',)
+    /// let e = ctx.set_ciphers("NOPE").unwrap_err();
+    /// assert_eq!(e.format_exception_only(), "ssl.SSLError: ('No cipher can be selected.',)");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn format_exception_only(&self) -> String {
+        let name = self.type_().qualified_name();
+        let text = self.to_string();
+        let mut out = if text.is_empty() {
+            name
+        } else {
+            format!("{name}: {text}")
+        };
+        for note in self.__notes__() {
+            out.push('\n');
+            out.push_str(&note);
+        }
+        out
     }
 
     /// `OSError` from the calling thread's `errno`, as Python's `PyErr_SetFromErrno` builds it.
@@ -243,7 +336,9 @@ impl fmt::Display for Error {
             | Error::AttributeError(m)
             | Error::OverflowError(m)
             | Error::MemoryError(m)
-            | Error::UnicodeError(m) => f.write_str(m),
+            | Error::UnicodeError(m)
+            | Error::DeprecationWarning(m)
+            | Error::RuntimeWarning(m) => f.write_str(m),
             Error::UnicodeEncodeError(e) => e.fmt(f),
             Error::UnicodeDecodeError(e) => e.fmt(f),
         }
@@ -270,7 +365,9 @@ impl PyRepr for Error {
             | Error::AttributeError(m)
             | Error::OverflowError(m)
             | Error::MemoryError(m)
-            | Error::UnicodeError(m) => format!("{}({})", self.type_name(), PyStr(m).py_repr()),
+            | Error::UnicodeError(m)
+            | Error::DeprecationWarning(m)
+            | Error::RuntimeWarning(m) => format!("{}({})", self.type_name(), PyStr(m).py_repr()),
             Error::UnicodeEncodeError(e) => e.py_repr(),
             Error::UnicodeDecodeError(e) => e.py_repr(),
         }
@@ -343,6 +440,19 @@ pub enum SSLErrorKind {
 }
 
 impl SSLErrorKind {
+    /// The class, as `type(e)` gives it: `ssl::SSLWantReadError` for `SSLWantReadError`, ...
+    pub fn type_(self) -> ExceptionType {
+        match self {
+            SSLErrorKind::SSLError => ExceptionType::SSLError,
+            SSLErrorKind::SSLZeroReturnError => ExceptionType::SSLZeroReturnError,
+            SSLErrorKind::SSLWantReadError => ExceptionType::SSLWantReadError,
+            SSLErrorKind::SSLWantWriteError => ExceptionType::SSLWantWriteError,
+            SSLErrorKind::SSLSyscallError => ExceptionType::SSLSyscallError,
+            SSLErrorKind::SSLEOFError => ExceptionType::SSLEOFError,
+            SSLErrorKind::SSLCertVerificationError => ExceptionType::SSLCertVerificationError,
+        }
+    }
+
     /// The Python class name.
     pub fn name(self) -> &'static str {
         match self {
@@ -406,6 +516,12 @@ impl SSLError {
             verify_code: None,
             verify_message: None,
         }
+    }
+
+    /// `isinstance(e, cls)` for this `SSLError`, so that an arm binding the struct can name the
+    /// class: `Err(ssl::Error::SSLError(e)) if e.isinstance(ssl::SSLCertVerificationError)`.
+    pub fn isinstance(&self, cls: ExceptionType) -> bool {
+        self.kind.type_().issubclass(cls)
     }
 
     /// `e.strerror`: the message of a two-argument error, else `None`.
@@ -476,25 +592,13 @@ impl OSError {
 
     /// The `OSError` subclass Python picks for this errno (`ConnectionRefusedError` for 111, ...).
     pub fn type_name(&self) -> &'static str {
-        match self.errno {
-            Some(libc::EAGAIN) | Some(libc::EALREADY) | Some(libc::EINPROGRESS) => {
-                "BlockingIOError"
-            }
-            Some(libc::ECHILD) => "ChildProcessError",
-            Some(libc::EPIPE) | Some(libc::ESHUTDOWN) => "BrokenPipeError",
-            Some(libc::ECONNABORTED) => "ConnectionAbortedError",
-            Some(libc::ECONNREFUSED) => "ConnectionRefusedError",
-            Some(libc::ECONNRESET) => "ConnectionResetError",
-            Some(libc::EEXIST) => "FileExistsError",
-            Some(libc::ENOENT) => "FileNotFoundError",
-            Some(libc::EISDIR) => "IsADirectoryError",
-            Some(libc::ENOTDIR) => "NotADirectoryError",
-            Some(libc::EINTR) => "InterruptedError",
-            Some(libc::EACCES) | Some(libc::EPERM) => "PermissionError",
-            Some(libc::ESRCH) => "ProcessLookupError",
-            Some(libc::ETIMEDOUT) => "TimeoutError",
-            _ => "OSError",
-        }
+        self.type_().__name__()
+    }
+
+    /// `type(e)`: the `OSError` subclass Python picks for this errno, `OSError` without one.
+    pub fn type_(&self) -> ExceptionType {
+        self.errno
+            .map_or(ExceptionType::OSError, ExceptionType::from_errno)
     }
 
     fn args_repr(&self) -> String {

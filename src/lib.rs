@@ -14,7 +14,11 @@
 //! * An [`ssl::SSLSocket`] is never a plain socket by accident (no `Deref` to one); code for
 //!   "a socket, plain or TLS" takes a [`socket::SocketLike`], and a variable that STARTTLS
 //!   rebinds is an [`ssl::AnySocket`].
-//! * [`Error`] is Python's exception tree; its `Display` is Python's `str(e)`.
+//! * [`Error`] is Python's exception tree; its `Display` is Python's `str(e)`, `e.type_()` is
+//!   `type(e)` and `e.isinstance(X)` is `except X:`, with the classes in [`exceptions`] (the
+//!   builtins), [`ssl`] and [`socket`]; `fn main() -> pyssl::Main` ends a port as an uncaught
+//!   exception ends the script.
+//! * [`warnings`] is Python's `warnings` module for the deprecation warnings pyssl emits.
 //! * [`pyrepr::PyRepr`] renders returned values exactly as Python's `repr()`.
 //!
 //! A TLS server and a verifying client on loopback, as the Python would write them:
@@ -90,12 +94,20 @@
 
 mod encodings;
 mod error;
+pub mod exceptions;
 mod ffi;
 pub mod pyrepr;
 pub mod select;
 pub mod socket;
 pub mod ssl;
+pub mod warnings;
 
 pub use error::{
-    Error, OSError, Result, SSLError, SSLErrorKind, UnicodeDecodeError, UnicodeEncodeError,
+    Error, ExceptionType, Main, OSError, Result, SSLError, SSLErrorKind, UnicodeDecodeError,
+    UnicodeEncodeError,
 };
+
+/// `docs/porting.md`'s Rust examples, run by `cargo test --doc` (its `text` blocks are not).
+#[cfg(doctest)]
+#[doc = include_str!("../docs/porting.md")]
+pub struct PortingGuide;

@@ -111,7 +111,7 @@ fn setters_follow_python_rules() {
 
     // The seed article's `set_options` adds bits; `clear_options` removes them.
     let before = ctx.options().value();
-    ctx.set_options(ssl::OP_NO_TICKET);
+    ctx.set_options(ssl::OP_NO_TICKET).unwrap();
     assert_eq!(ctx.options().value(), before | 0x4000);
     ctx.clear_options(ssl::OP_NO_TICKET);
     assert_eq!(ctx.options().value(), before);
@@ -260,7 +260,7 @@ fn apply(ctx: &ssl::SSLContext, step: &str, keylog: &str) -> pyssl::Result<()> {
     let (name, value) = step.split_once('=').unwrap();
     let int = |v: &str| v.trim_start_matches('~').parse::<i64>().unwrap();
     match name {
-        "options|" => ctx.set_options(ssl::Options::from_bits(int(value) as u64)),
+        "options|" => ctx.set_options(ssl::Options::from_bits(int(value) as u64))?,
         "options&" => ctx.clear_options(ssl::Options::from_bits(int(value) as u64)),
         "verify_flags|" => ctx.set_verify_flags(ssl::VerifyFlags::from_bits(int(value) as u64)),
         "verify_flags&" => ctx.clear_verify_flags(ssl::VerifyFlags::from_bits(int(value) as u64)),

@@ -268,7 +268,7 @@ fn psk_callbacks_may_use_their_contexts() {
         cctx.set_psk_client_callback(Some(move |hint: Option<&str>| {
             let mut seen = seen_c.lock().unwrap();
             seen.push(format!("client {hint:?} {}", from_another_thread(&me_c)));
-            me_c.set_options(ssl::OP_NO_TICKET);
+            me_c.set_options(ssl::OP_NO_TICKET)?;
             seen.push(settings(&me_c));
             // Replacing the running callback.
             me_c.set_psk_client_callback(Some(|_: Option<&str>| {
@@ -285,7 +285,7 @@ fn psk_callbacks_may_use_their_contexts() {
                     "server {identity:?} {}",
                     from_another_thread(&me_s)
                 ));
-                me_s.set_options(ssl::OP_NO_TICKET);
+                me_s.set_options(ssl::OP_NO_TICKET)?;
                 seen.push(settings(&me_s));
                 me_s.set_psk_server_callback(
                     Some(|_: Option<&str>| Ok(KEY.to_vec())),

@@ -29,11 +29,13 @@
 
 mod address;
 mod constants;
+mod exceptions;
 mod functions;
 mod like;
 
 pub use address::{Address, ToAddress};
 pub use constants::*;
+pub use exceptions::{gaierror, herror};
 pub use functions::*;
 pub(crate) use like::socket_like_by_inherent_methods;
 pub use like::SocketLike;

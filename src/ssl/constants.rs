@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! Python:  ctx.options |= ssl.OP_NO_TICKET; print(repr(ssl.TLSVersion.TLSv1_2), ssl.HAS_TLSv1_3)
-//! Rust:    ctx.set_options(ssl::OP_NO_TICKET); println!("{} {}", ssl::TLSVersion::TLSv1_2.py_repr(), ssl::HAS_TLSv1_3);
+//! Rust:    ctx.set_options(ssl::OP_NO_TICKET)?; println!("{} {}", ssl::TLSVersion::TLSv1_2.py_repr(), ssl::HAS_TLSv1_3);
 //! ```
 //!
 //! * `IntFlag`s: [`Options`] (`OP_*`), [`VerifyFlags`] (`VERIFY_*`).

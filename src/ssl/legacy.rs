@@ -111,8 +111,9 @@ impl Default for WrapSocketArgs<'_> {
 #[deprecated(
     note = "removed in Python 3.12; use SSLContext::wrap_socket (ssl.wrap_socket() is deprecated, use SSLContext.wrap_socket())"
 )]
+#[track_caller]
 pub fn wrap_socket(sock: socket::socket, kw: WrapSocketArgs<'_>) -> Result<SSLSocket> {
-    log::warn!("ssl.wrap_socket() is deprecated, use SSLContext.wrap_socket()");
+    crate::warnings::deprecated("ssl.wrap_socket() is deprecated, use SSLContext.wrap_socket()")?;
     let certfile = kw.certfile.filter(|c| !c.is_empty());
     if kw.server_side && certfile.is_none() {
         return Err(Error::value(
@@ -435,8 +436,9 @@ fn _ipaddress_match(cert_ipaddress: &str, host_ip: &[u8]) -> Result<bool> {
 #[deprecated(
     note = "removed in Python 3.12; use SSLContext.check_hostname (ssl.match_hostname() is deprecated)"
 )]
+#[track_caller]
 pub fn match_hostname(cert: impl MatchHostnameCert, hostname: &str) -> Result<()> {
-    log::warn!("ssl.match_hostname() is deprecated");
+    crate::warnings::deprecated("ssl.match_hostname() is deprecated")?;
     let Some(cert) = cert.cert_dict()? else {
         return Err(Error::value(
             "empty or no certificate, match_hostname needs a SSL socket or SSL context with \

@@ -19,6 +19,7 @@ mod constants;
 mod context;
 mod error_names;
 mod errors;
+mod exceptions;
 mod idna;
 mod keylog;
 mod legacy;
@@ -36,6 +37,10 @@ pub use certificates::*;
 pub use ciphers::*;
 pub use constants::*;
 pub use context::*;
+pub use exceptions::{
+    socket_error, CertificateError, SSLCertVerificationError, SSLEOFError, SSLError,
+    SSLSyscallError, SSLWantReadError, SSLWantWriteError, SSLZeroReturnError,
+};
 pub use legacy::*;
 pub use psk::{PskClientCallback, PskServerCallback};
 pub use rand::{RAND_add, RAND_bytes, RAND_status};

@@ -116,8 +116,8 @@ fn verified_client_for(port: u16, host: &str, hostname: &str) -> ssl::Result<()>
     let context = ssl::create_default_context()?;
     context.set_ciphers("HIGH:!RC4:!MD5:!3DES")?;
     context.load_verify_locations(fixture("ca.pem").as_str())?;
-    context.set_options(ssl::OP_NO_TICKET);
-    context.set_options(ssl::OP_NO_SSLv2 | ssl::OP_NO_SSLv3);
+    context.set_options(ssl::OP_NO_TICKET)?;
+    context.set_options(ssl::OP_NO_SSLv2 | ssl::OP_NO_SSLv3)?;
     let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM)?;
     let mut secure_sock = context.wrap_socket(
         sock,

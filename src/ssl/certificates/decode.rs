@@ -168,7 +168,9 @@ fn alt_names(cert: &X509Ref) -> Result<Option<Vec<(String, SanValue)>>> {
                     ty,
                     openssl_sys::GEN_OTHERNAME | openssl_sys::GEN_X400 | openssl_sys::GEN_EDIPARTY
                 ) {
-                    log::warn!("RuntimeWarning: Unknown general name type {ty}");
+                    // Unreachable with OpenSSL's nine types; CPython's stacklevel 1 points
+                    // into ssl.py, as this points into pyssl.
+                    crate::warnings::runtime_warning(&format!("Unknown general name type {ty}"))?;
                 }
                 let line = ffi::general_name_print(name).ok_or_else(from_queue)?;
                 // C string semantics: strchr stops at the first NUL.

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! Python:  ctx.options |= ssl.OP_NO_TICKET; ctx.verify_flags |= ssl.VERIFY_X509_STRICT
-//! Rust:    ctx.set_options(ssl::OP_NO_TICKET); ctx.set_verify_flags(ssl::VERIFY_X509_STRICT);
+//! Rust:    ctx.set_options(ssl::OP_NO_TICKET)?; ctx.set_verify_flags(ssl::VERIFY_X509_STRICT);
 //! ```
 //!
 //! Values come from the linked OpenSSL's headers (through `openssl_sys`), as CPython takes them.
@@ -326,7 +326,7 @@ int_flag! {
     ///
     /// ```text
     /// Python:  ctx.options |= ssl.OP_NO_TLSv1 | ssl.OP_NO_TLSv1_1
-    /// Rust:    ctx.set_options(ssl::OP_NO_TLSv1 | ssl::OP_NO_TLSv1_1);
+    /// Rust:    ctx.set_options(ssl::OP_NO_TLSv1 | ssl::OP_NO_TLSv1_1)?;
     /// Python:  print(repr(ctx.options), int(ctx.options))
     /// Rust:    println!("{} {}", ctx.options().py_repr(), ctx.options().value());
     /// ```

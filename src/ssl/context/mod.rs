@@ -49,6 +49,7 @@ use crate::error::{Error, Result, SSLError};
 use crate::ffi::dh::DhReadError;
 use crate::ffi::ssl as ffi_ssl;
 use crate::pyrepr::PyRepr;
+use crate::warnings;
 use cipher_lists::{CipherLists, List};
 
 /// CPython's `PY_SSL_DEFAULT_CIPHER_STRING` (the `python` build option, Debian's and upstream's).
@@ -173,6 +174,7 @@ impl SSLContext {
     /// # Ok(())
     /// # }
     /// ```
+    #[track_caller]
     pub fn new(protocol: SSLMethod) -> Result<SSLContext> {
         let method = match protocol {
             SSLMethod::PROTOCOL_TLS => SslMethod::tls(),
@@ -182,10 +184,12 @@ impl SSLContext {
             SSLMethod::PROTOCOL_TLSv1_1 => ffi_ssl::version_method(1),
             SSLMethod::PROTOCOL_TLSv1_2 => ffi_ssl::version_method(2),
         };
-        // CPython's DeprecationWarning texts, through `log` (Rust has no `warnings` module).
+        // CPython's DeprecationWarning, attributed to the caller's line (`crate::warnings`).
         match protocol {
             SSLMethod::PROTOCOL_TLS_CLIENT | SSLMethod::PROTOCOL_TLS_SERVER => {}
-            deprecated => log::warn!("ssl.{} is deprecated", deprecated.name()),
+            deprecated => {
+                warnings::deprecated(&format!("ssl.{} is deprecated", deprecated.name()))?
+            }
         }
         let mut b = SslContextBuilder::new(method).map_err(|e| config_error(&e, 0))?;
         let client = protocol == SSLMethod::PROTOCOL_TLS_CLIENT;
@@ -337,9 +341,14 @@ impl SSLContext {
     /// Adds option bits: Python's `ctx.options |= bits` (and the seed article's
     /// `context.set_options(ssl.OP_NO_TICKET)`).
     ///
+    /// Adding an `OP_NO_SSL*`/`OP_NO_TLS*` bit emits CPython's `DeprecationWarning`
+    /// (`ssl.OP_NO_SSL*/ssl.OP_NO_TLS* options are deprecated`, see [`crate::warnings`]); the
+    /// `Err` is that warning when an `"error"` filter raises it, as Python's `|=` raises it, and
+    /// then no bit changes.
+    ///
     /// ```text
     /// Python:  ctx.options |= ssl.OP_NO_SSLv2 | ssl.OP_NO_SSLv3
-    /// Rust:    ctx.set_options(ssl::OP_NO_SSLv2 | ssl::OP_NO_SSLv3);
+    /// Rust:    ctx.set_options(ssl::OP_NO_SSLv2 | ssl::OP_NO_SSLv3)?;
     /// ```
     ///
     /// ```
@@ -348,7 +357,7 @@ impl SSLContext {
     ///
     /// let ctx = ssl::create_default_context()?;
     /// // Python: ctx.options |= ssl.OP_NO_TICKET
-    /// ctx.set_options(ssl::OP_NO_TICKET);
+    /// ctx.set_options(ssl::OP_NO_TICKET)?;
     /// assert!(ctx.options().contains(ssl::OP_NO_TICKET));
     /// // Python: ctx.options &= ~ssl.OP_NO_TICKET
     /// ctx.clear_options(ssl::OP_NO_TICKET);
@@ -356,13 +365,16 @@ impl SSLContext {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn set_options(&self, bits: Options) {
+    #[track_caller]
+    pub fn set_options(&self, bits: Options) -> Result<()> {
         let current = self.options().value();
         let new_bits = bits.value() & !current;
         if new_bits & NO_VERSION_BITS != 0 {
-            log::warn!("ssl.OP_NO_SSL*/ssl.OP_NO_TLS* options are deprecated");
+            // Under an "error" filter CPython raises before changing anything.
+            warnings::deprecated("ssl.OP_NO_SSL*/ssl.OP_NO_TLS* options are deprecated")?;
         }
         self.configure(|b| b.set_options(SslOptions::from_bits_retain(new_bits as _)));
+        Ok(())
     }
 
     /// Removes option bits: Python's `ctx.options &= ~bits`.
@@ -595,6 +607,7 @@ impl SSLContext {
     /// # Ok(())
     /// # }
     /// ```
+    #[track_caller]
     pub fn set_minimum_version(&self, version: TLSVersion) -> Result<()> {
         if version == TLSVersion::SSLv3 {
             self.clear_options(Options::OP_NO_SSLv3);
@@ -608,10 +621,12 @@ impl SSLContext {
     /// Python:  ctx.maximum_version = ssl.TLSVersion.TLSv1_2
     /// Rust:    ctx.set_maximum_version(ssl::TLSVersion::TLSv1_2)?;
     /// ```
+    #[track_caller]
     pub fn set_maximum_version(&self, version: TLSVersion) -> Result<()> {
         self.set_proto_version(version, false)
     }
 
+    #[track_caller]
     fn set_proto_version(&self, version: TLSVersion, minimum: bool) -> Result<()> {
         if !matches!(
             self.inner.protocol,
@@ -627,7 +642,7 @@ impl SSLContext {
             version,
             TLSVersion::SSLv3 | TLSVersion::TLSv1 | TLSVersion::TLSv1_1
         ) {
-            log::warn!("ssl.TLSVersion.{version:?} is deprecated");
+            warnings::deprecated(&format!("ssl.TLSVersion.{version:?} is deprecated"))?;
         }
         let raw = match (version, minimum) {
             (TLSVersion::MINIMUM_SUPPORTED, true) | (TLSVersion::MAXIMUM_SUPPORTED, false) => 0,
