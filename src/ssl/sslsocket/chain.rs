@@ -62,7 +62,9 @@ impl SSLSocket {
     /// Python raises `AttributeError` when the socket has no TLS layer yet (never connected,
     /// or closed); this returns `[]` there.
     pub fn get_verified_chain(&self) -> Vec<Vec<u8>> {
-        self.ssl.as_deref().map_or_else(Vec::new, verified_chain)
+        self.tls()
+            .map(|ssl| &**ssl)
+            .map_or_else(Vec::new, verified_chain)
     }
 
     /// `ssock.get_unverified_chain()` (3.13+): the certificates the peer sent, as DER, its own
@@ -80,6 +82,8 @@ impl SSLSocket {
     /// returns `[]`, which is what Python means there. Python raises `AttributeError` too when
     /// the socket has no TLS layer yet (never connected, or closed); this returns `[]`.
     pub fn get_unverified_chain(&self) -> Vec<Vec<u8>> {
-        self.ssl.as_deref().map_or_else(Vec::new, unverified_chain)
+        self.tls()
+            .map(|ssl| &**ssl)
+            .map_or_else(Vec::new, unverified_chain)
     }
 }
