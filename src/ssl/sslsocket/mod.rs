@@ -27,9 +27,11 @@ mod any;
 pub(crate) mod chain;
 mod inherited;
 mod io;
+mod sock_arg;
 use crate::error::{Error, Result, SSLError, SSLErrorKind};
 use crate::socket::{self, ToAddress};
 pub use any::AnySocket;
+pub use sock_arg::SockArg;
 
 /// Keyword arguments of `SSLContext.wrap_socket(sock, server_side=False,
 /// do_handshake_on_connect=True, suppress_ragged_eofs=True, server_hostname=None)`.
@@ -188,6 +190,10 @@ impl SSLContext {
     /// unconnected one is wrapped lazily by [`SSLSocket::connect`]; a listening one hands out
     /// handshaken connections from [`SSLSocket::accept`].
     ///
+    /// `sock` is moved in, or lent as `&mut sock` for code that goes on with the plain socket
+    /// when the wrap fails, as Python code can ([`SockArg`]: a failed argument check leaves
+    /// it usable, a success or a later failure leaves it detached, as in Python).
+    ///
     /// The classic pair from Python's documentation, a server that wraps each accepted
     /// connection and a client that wraps its socket before connecting, over loopback:
     ///
@@ -229,7 +235,8 @@ impl SSLContext {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wrap_socket(&self, sock: socket::socket, kw: WrapSocket<'_>) -> Result<SSLSocket> {
+    pub fn wrap_socket(&self, sock: impl SockArg, kw: WrapSocket<'_>) -> Result<SSLSocket> {
+        let sock = sock.checked_socket(&|s| SSLSocket::check_arguments(s, self, &kw))?;
         SSLSocket::create(sock, self.clone(), kw)
     }
 }
