@@ -222,7 +222,7 @@ impl Victim {
         // timeout 0.0 (a stray settimeout on the reused number would have set it).
         let dup = self.x.as_fd().try_clone_to_owned().unwrap();
         let dup = socket::socket::try_from(dup).unwrap();
-        assert_eq!(dup.getblocking(), true, "the victim was made non-blocking");
+        assert!(dup.getblocking(), "the victim was made non-blocking");
         drop(dup);
         for (side, expected) in [(&mut self.x, VICTIM_DATA), (&mut self.y, &b""[..])] {
             side.set_nonblocking(true).unwrap();

@@ -526,6 +526,12 @@ fn ssl_members_works() -> Vec<&'static str> {
         "SSLSocket.read" => (ssl::SSLSocket::read, ssl::SSLSocket::read_into);
         "SSLSocket.recv" => (ssl::SSLSocket::recv, ssl::SSLSocket::recv_flags);
         "SSLSocket.recv_into" => (ssl::SSLSocket::recv_into, ssl::SSLSocket::recv_into_flags);
+        "SSLSocket.recvfrom" => (ssl::SSLSocket::recvfrom, ssl::SSLSocket::recvfrom_flags);
+        "SSLSocket.recvfrom_into" => (ssl::SSLSocket::recvfrom_into, ssl::SSLSocket::recvfrom_into_flags);
+        "SSLSocket.recvmsg" => ssl::SSLSocket::recvmsg;
+        "SSLSocket.recvmsg_into" => ssl::SSLSocket::recvmsg_into;
+        "SSLSocket.sendmsg" => ssl::SSLSocket::sendmsg;
+        "SSLSocket.sendto" => |s: &ssl::SSLSocket| (s.sendto(b"", ("", 0)), s.sendto_flags(b"", 0, ("", 0)));
         "SSLSocket.selected_alpn_protocol" => ssl::SSLSocket::selected_alpn_protocol;
         "SSLSocket.send" => (ssl::SSLSocket::send, ssl::SSLSocket::send_flags);
         "SSLSocket.sendall" => (ssl::SSLSocket::sendall, ssl::SSLSocket::sendall_flags);
@@ -690,6 +696,9 @@ fn socket_members_works() -> Vec<&'static str> {
         "socket.proto" => socket::socket::proto;
         "socket.recv" => (socket::socket::recv, socket::socket::recv_flags);
         "socket.recv_into" => (socket::socket::recv_into, socket::socket::recv_into_flags);
+        "socket.recvfrom" => (socket::socket::recvfrom, socket::socket::recvfrom_flags);
+        "socket.recvfrom_into" => (socket::socket::recvfrom_into, socket::socket::recvfrom_into_flags);
+        "socket.sendto" => |s: &socket::socket| (s.sendto(b"", ("", 0)), s.sendto_flags(b"", 0, ("", 0)));
         "socket.send" => (socket::socket::send, socket::socket::send_flags);
         "socket.sendall" => (socket::socket::sendall, socket::socket::sendall_flags);
         "socket.setblocking" => socket::socket::setblocking;

@@ -104,6 +104,12 @@ impl SockAddr {
         a
     }
 
+    /// Whether the kernel returned no address at all (length 0: `recvfrom` on a connected
+    /// stream socket).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     /// The address family (`sa_family`), `AF_UNSPEC` for an empty address.
     pub(crate) fn family(&self) -> i32 {
         if (self.len as usize) < mem::size_of::<libc::sa_family_t>() {
@@ -301,6 +307,47 @@ pub(crate) fn recv(fd: RawFd, buf: &mut OutBuf<'_>, flags: i32) -> io::Result<us
         // many it wrote.
         cvt_size(unsafe { libc::recv(fd, ptr, len, flags) })
     })
+}
+
+/// `sendto(fd, data, flags | MSG_NOSIGNAL, addr)`, once (`MSG_NOSIGNAL` as in [`send`]).
+pub(crate) fn sendto(fd: RawFd, data: &[u8], flags: i32, addr: &SockAddr) -> io::Result<usize> {
+    // SAFETY: the data pointer/length describe a live readable slice, the address
+    // pointer/length a live SockAddr.
+    cvt_size(unsafe {
+        libc::sendto(
+            fd,
+            data.as_ptr() as *const libc::c_void,
+            data.len(),
+            flags | libc::MSG_NOSIGNAL,
+            addr.as_ptr(),
+            addr.len,
+        )
+    })
+}
+
+/// `recvfrom(fd, buf, flags, &addr)`, once: the count and the sender's address (of length 0
+/// when the socket reports none, as a connected stream socket does).
+pub(crate) fn recvfrom(
+    fd: RawFd,
+    buf: &mut OutBuf<'_>,
+    flags: i32,
+) -> io::Result<(usize, SockAddr)> {
+    let mut addr = SockAddr::empty();
+    let n = buf.write_with(|ptr, len| {
+        // SAFETY: `ptr` is writable for `len` bytes (recvfrom writes at most `len` and returns
+        // how many it wrote); the address buffer is our own storage and `addr.len` its size.
+        cvt_size(unsafe {
+            libc::recvfrom(
+                fd,
+                ptr,
+                len,
+                flags,
+                &mut addr.storage as *mut _ as *mut libc::sockaddr,
+                &mut addr.len,
+            )
+        })
+    })?;
+    Ok((n, addr))
 }
 
 /// `shutdown(fd, how)`.

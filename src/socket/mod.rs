@@ -29,6 +29,7 @@
 
 mod address;
 mod constants;
+mod datagram;
 mod descriptor;
 mod functions;
 mod like;
@@ -138,6 +139,34 @@ pub struct socket {
 /// Rust:    let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM)?;
 /// ```
 ///
+/// An argument Python's call leaves out is `None` (Python's defaults: `AF_INET`,
+/// `SOCK_STREAM`), as with `sock.listen()` → `sock.listen(None)`; Python's `proto` is
+/// [`socket::new`](socket::new)'s third argument, its `fileno=fd` is
+/// `socket::socket::try_from(fd)`:
+///
+/// ```text
+/// Python:  sock = socket.socket()
+/// Rust:    let sock = socket::socket(None, None)?;
+/// Python:  sock = socket.socket(socket.AF_INET6)
+/// Rust:    let sock = socket::socket(socket::AF_INET6, None)?;
+/// Python:  sock = socket.socket(type=socket.SOCK_DGRAM)
+/// Rust:    let sock = socket::socket(None, socket::SOCK_DGRAM)?;
+/// ```
+///
+/// ```
+/// # fn main() -> Result<(), pyssl::Error> {
+/// use pyssl::pyrepr::PyRepr;
+/// use pyssl::socket;
+/// // Python: sock = socket.socket(); print(sock.family, sock.type, sock.proto, sock.gettimeout())
+/// let sock = socket::socket(None, None)?;
+/// assert_eq!((sock.family(), sock.type_(), sock.proto(), sock.gettimeout()), (socket::AF_INET, socket::SOCK_STREAM, 0, None));
+/// // Python: repr(socket.socket(socket.AF_INET6))
+/// let sock6 = socket::socket(socket::AF_INET6, None)?;
+/// assert!(sock6.py_repr().ends_with(", family=10, type=1, proto=0, laddr=('::', 0, 0, 0)>"));
+/// # Ok(())
+/// # }
+/// ```
+///
 /// A plain TCP echo over loopback, server and client:
 ///
 /// ```
@@ -170,8 +199,8 @@ pub struct socket {
 /// # Ok(())
 /// # }
 /// ```
-pub fn socket(family: i32, type_: i32) -> Result<socket> {
-    socket::new(family, type_, 0)
+pub fn socket(family: impl Into<Option<i32>>, type_: impl Into<Option<i32>>) -> Result<socket> {
+    socket::new(family.into().unwrap_or(-1), type_.into().unwrap_or(-1), 0)
 }
 
 impl socket {

@@ -173,7 +173,25 @@ impl SSLContext {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn new(protocol: SSLMethod) -> Result<SSLContext> {
+    ///
+    /// Python's `ssl.SSLContext()` without a protocol (deprecated since 3.10) is
+    /// `SSLContext::new(None)`: `PROTOCOL_TLS`, with CPython's two DeprecationWarning texts,
+    /// `ssl.SSLContext() without protocol argument is deprecated.` and `ssl.PROTOCOL_TLS is
+    /// deprecated`, logged (`log::warn!`) as pyssl's other deprecations are.
+    ///
+    /// ```text
+    /// Python:  ctx = ssl.SSLContext()
+    /// Rust:    let ctx = ssl::SSLContext::new(None)?;
+    /// ```
+    pub fn new(protocol: impl Into<Option<SSLMethod>>) -> Result<SSLContext> {
+        let protocol = protocol.into().unwrap_or_else(|| {
+            log::warn!("ssl.SSLContext() without protocol argument is deprecated.");
+            SSLMethod::PROTOCOL_TLS
+        });
+        SSLContext::with_method(protocol)
+    }
+
+    fn with_method(protocol: SSLMethod) -> Result<SSLContext> {
         let method = match protocol {
             SSLMethod::PROTOCOL_TLS => SslMethod::tls(),
             SSLMethod::PROTOCOL_TLS_CLIENT => SslMethod::tls_client(),
