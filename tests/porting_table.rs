@@ -655,6 +655,13 @@ fn socket_module_works() -> Vec<(&'static str, String)> {
         "MSG_DONTWAIT" => socket::MSG_DONTWAIT;
         "MSG_WAITALL" => socket::MSG_WAITALL;
         "MSG_NOSIGNAL" => socket::MSG_NOSIGNAL;
+        "MSG_TRUNC" => socket::MSG_TRUNC;
+        "MSG_CTRUNC" => socket::MSG_CTRUNC;
+        "SCM_RIGHTS" => socket::SCM_RIGHTS;
+        "SCM_CREDENTIALS" => socket::SCM_CREDENTIALS;
+        "SO_PASSCRED" => socket::SO_PASSCRED;
+        "CMSG_LEN" => socket::CMSG_LEN;
+        "CMSG_SPACE" => socket::CMSG_SPACE;
         "AI_PASSIVE" => socket::AI_PASSIVE;
         "AI_CANONNAME" => socket::AI_CANONNAME;
         "AI_NUMERICHOST" => socket::AI_NUMERICHOST;
@@ -698,6 +705,9 @@ fn socket_members_works() -> Vec<&'static str> {
         "socket.recv_into" => (socket::socket::recv_into, socket::socket::recv_into_flags);
         "socket.recvfrom" => (socket::socket::recvfrom, socket::socket::recvfrom_flags);
         "socket.recvfrom_into" => (socket::socket::recvfrom_into, socket::socket::recvfrom_into_flags);
+        "socket.sendmsg" => socket::socket::sendmsg;
+        "socket.recvmsg" => socket::socket::recvmsg;
+        "socket.recvmsg_into" => socket::socket::recvmsg_into;
         "socket.sendto" => |s: &socket::socket| (s.sendto(b"", ("", 0)), s.sendto_flags(b"", 0, ("", 0)));
         "socket.send" => (socket::socket::send, socket::socket::send_flags);
         "socket.sendall" => (socket::socket::sendall, socket::socket::sendall_flags);

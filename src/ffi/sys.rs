@@ -21,7 +21,7 @@ pub(crate) struct SockAddr {
 }
 
 impl SockAddr {
-    fn empty() -> SockAddr {
+    pub(super) fn empty() -> SockAddr {
         // SAFETY: sockaddr_storage is plain old data; all-zero bytes are a valid value.
         let storage: libc::sockaddr_storage = unsafe { mem::zeroed() };
         SockAddr {
@@ -198,8 +198,28 @@ impl SockAddr {
         Ok(text.to_string_lossy().into_owned())
     }
 
-    fn as_ptr(&self) -> *const libc::sockaddr {
+    pub(super) fn as_ptr(&self) -> *const libc::sockaddr {
         &self.storage as *const _ as *const libc::sockaddr
+    }
+
+    /// Where a call that returns an address (`recvmsg`) writes it.
+    pub(super) fn as_mut_ptr(&mut self) -> *mut libc::sockaddr {
+        &mut self.storage as *mut _ as *mut libc::sockaddr
+    }
+
+    /// The address length.
+    pub(super) fn len(&self) -> libc::socklen_t {
+        self.len
+    }
+
+    /// The room for an address.
+    pub(super) fn capacity(&self) -> libc::socklen_t {
+        mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t
+    }
+
+    /// Records the length a call reported, never more than the storage.
+    pub(super) fn set_len(&mut self, len: libc::socklen_t) {
+        self.len = len.min(self.capacity());
     }
 }
 

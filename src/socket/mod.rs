@@ -33,12 +33,14 @@ mod datagram;
 mod descriptor;
 mod functions;
 mod like;
+mod message;
 
 pub use address::{Address, ToAddress};
 pub use constants::*;
 pub use functions::*;
 pub(crate) use like::socket_like_by_inherent_methods;
 pub use like::SocketLike;
+pub use message::{RecvMsg, RecvMsgInto, CMSG_LEN, CMSG_SPACE};
 
 use std::fmt;
 use std::io;

@@ -11,14 +11,7 @@
 
 use super::SSLSocket;
 use crate::error::{Error, Result};
-use crate::socket::{Address, ToAddress};
-
-/// What `recvmsg` returns in Python: `(data, ancdata, msg_flags, address)`, `ancdata` a list of
-/// `(cmsg_level, cmsg_type, cmsg_data)`.
-pub type RecvMsg = (Vec<u8>, Vec<(i32, i32, Vec<u8>)>, i32, Option<Address>);
-
-/// What `recvmsg_into` returns in Python: `(nbytes, ancdata, msg_flags, address)`.
-pub type RecvMsgInto = (usize, Vec<(i32, i32, Vec<u8>)>, i32, Option<Address>);
+use crate::socket::{Address, RecvMsg, RecvMsgInto, ToAddress};
 
 /// Python's `ValueError` for a datagram call on a TLS socket.
 fn not_allowed(call: &str) -> Error {

@@ -32,7 +32,6 @@ mod sock_arg;
 use crate::error::{Error, Result, SSLError, SSLErrorKind};
 use crate::socket::{self, ToAddress};
 pub use any::AnySocket;
-pub use datagram::{RecvMsg, RecvMsgInto};
 pub use sock_arg::SockArg;
 
 /// Keyword arguments of `SSLContext.wrap_socket(sock, server_side=False,
