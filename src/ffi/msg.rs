@@ -247,6 +247,11 @@ fn recvmsg_iov(
     })
 }
 
+/// `CMSG_ALIGN(len)`: rounded up to a multiple of `size_t`.
+fn align(len: usize) -> usize {
+    len.saturating_add(mem::size_of::<usize>() - 1) & !(mem::size_of::<usize>() - 1)
+}
+
 /// The control messages of a received `msg`, read as CPython's `sock_recvmsg_guts` reads
 /// them: a header whose data runs past the end of what was received is kept with the data
 /// that is there and ends the list; a malformed header (too short, outside the buffer) ends
@@ -285,6 +290,15 @@ fn control_messages(msg: &libc::msghdr, space: &RecvSpace) -> (Vec<ControlMessag
                 return (out, true);
             }
             cmsg = libc::CMSG_NXTHDR(msg, cmsg);
+            // glibc's CMSG_NXTHDR, which CPython uses, also ends the list at a header whose
+            // (aligned) length runs past the buffer; the `libc` crate's does not. The header
+            // itself lies inside the buffer (NXTHDR checked), so its length can be read.
+            if !cmsg.is_null() {
+                let end = cmsg as usize - start + align((*cmsg).cmsg_len as usize);
+                if end > filled {
+                    break;
+                }
+            }
         }
     }
     (out, false)
@@ -322,5 +336,22 @@ mod tests {
         assert_eq!(parse(8, 24), (vec![], true));
         // Less than a header received: nothing.
         assert_eq!(parse(20, 8), (vec![], false));
+    }
+
+    #[test]
+    fn a_second_header_running_past_the_buffer_ends_the_list_as_glibc() {
+        let mut space = RecvSpace::new(64).unwrap();
+        space.control[0] = 20; // first: 4 bytes of data, padded to 24
+        space.control[1] = (1u64 << 32) | 1;
+        space.control[2] = u64::from_ne_bytes(*b"abcd\0\0\0\0");
+        space.control[3] = 200; // second: says 200 bytes, only 40 received
+        space.control[4] = (1u64 << 32) | 1;
+        let mut msg = empty_msghdr();
+        msg.msg_control = space.control.as_mut_ptr().cast();
+        msg.msg_controllen = 40;
+        assert_eq!(
+            control_messages(&msg, &space),
+            (vec![(1, 1, b"abcd".to_vec())], false)
+        );
     }
 }
