@@ -145,8 +145,8 @@ impl Stream for ssl::SSLSocket {
             _ => Err("no peer certificate".into()),
         }
     }
-    fn close(mut self) {
-        let _ = ssl::SSLSocket::close(&mut self);
+    fn close(self) {
+        let _ = ssl::SSLSocket::close(&self);
     }
 }
 

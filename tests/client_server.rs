@@ -198,7 +198,7 @@ fn clean_close_reads_as_end_of_stream() {
 }
 
 fn ragged_eof(suppress_ragged_eofs: bool) -> ssl::Result<Vec<u8>> {
-    let (port, server) = serve_one(common::server_context(), "127.0.0.1", |mut conn| {
+    let (port, server) = serve_one(common::server_context(), "127.0.0.1", |conn| {
         // close() drops TLS without close_notify: the client sees a bare TCP FIN.
         conn.close().unwrap();
     });

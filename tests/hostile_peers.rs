@@ -90,7 +90,7 @@ fn read_to_end(s: &socket::socket) {
 
 /// Plays `kind` against `port`; returns once the server has had its say.
 fn play(kind: Hostile, port: u16) {
-    let mut s = connect_raw(port);
+    let s = connect_raw(port);
     let send_and_finish = |s: &socket::socket, data: &[u8]| {
         s.sendall(data).unwrap();
         let _ = s.shutdown(socket::SHUT_WR);
@@ -566,7 +566,7 @@ fn bad_server(kind: BadServer, n: usize) -> (u16, thread::JoinHandle<()>) {
 }
 
 /// One connection of a [`bad_server`].
-fn misbehave(kind: BadServer, ctx: &ssl::SSLContext, mut sock: socket::socket) {
+fn misbehave(kind: BadServer, ctx: &ssl::SSLContext, sock: socket::socket) {
     sock.settimeout(Some(10.0)).unwrap();
     let stall = Duration::from_secs_f64(client_timeout() + 1.0);
     let handshake = |sock: socket::socket| {
@@ -588,7 +588,7 @@ fn misbehave(kind: BadServer, ctx: &ssl::SSLContext, mut sock: socket::socket) {
             conn.close().unwrap();
         }
         BadServer::Resets => {
-            let mut conn = handshake(sock).unwrap();
+            let conn = handshake(sock).unwrap();
             let linger: Vec<u8> = [1i32.to_ne_bytes(), 0i32.to_ne_bytes()].concat();
             conn.setsockopt_bytes(socket::SOL_SOCKET, socket::SO_LINGER, &linger)
                 .unwrap();
@@ -626,7 +626,7 @@ fn misbehave(kind: BadServer, ctx: &ssl::SSLContext, mut sock: socket::socket) {
 }
 
 /// A TLS server over memory BIOs: handshakes over `sock`, then sends half of one record.
-fn truncate_record(ctx: &ssl::SSLContext, mut sock: socket::socket) {
+fn truncate_record(ctx: &ssl::SSLContext, sock: socket::socket) {
     let incoming = ssl::MemoryBIO::new().unwrap();
     let outgoing = ssl::MemoryBIO::new().unwrap();
     let mut obj = ctx

@@ -310,7 +310,7 @@ fn select_is_pythons_select() {
     for timeout in [-1.0, f64::NAN, 1e300] {
         ours.push(show(select::select(&[&a], &[], &[], Some(timeout))));
     }
-    let mut closed = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
+    let closed = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
     let stale = closed.fileno();
     closed.close().unwrap();
     ours.push(unit_or_error(select::select(

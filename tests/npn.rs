@@ -1,47 +1,31 @@
 //! NPN as CPython 3.13 has it: `set_npn_protocols` warns, checks its list as
 //! `set_alpn_protocols` does and then fails with 3.13's `AttributeError`;
 //! `selected_npn_protocol()` warns and answers `None` on `SSLSocket` (unconnected, handshaken,
-//! closed) and `SSLObject`. The warnings are recorded from `log` on the calling thread and
+//! closed) and `SSLObject`. The warnings are recorded with `pyssl::warnings::catch_warnings` and
 //! compared with the `DeprecationWarning`s CPython records.
 #![allow(deprecated)]
 
 mod common;
 
-use std::cell::RefCell;
-
 use pyssl::pyrepr::PyRepr;
-use pyssl::{socket, ssl};
+use pyssl::{socket, ssl, warnings};
 
-thread_local! {
-    static RECORDED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Records warnings logged by the thread that logs them (tests run on threads of their own).
-struct Recorder;
-
-impl log::Log for Recorder {
-    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
-        metadata.level() <= log::Level::Warn
-    }
-    fn log(&self, record: &log::Record<'_>) {
-        if self.enabled(record.metadata()) {
-            RECORDED.with(|r| r.borrow_mut().push(record.args().to_string()));
-        }
-    }
-    fn flush(&self) {}
-}
-
-/// Runs `f`, returning what it returned and the warnings it logged, printed as Python prints
-/// `[str(w.message) for w in caught]`.
+/// Runs `f` inside Python's `with warnings.catch_warnings(record=True) as caught:
+/// warnings.simplefilter('always')`, returning what it returned and
+/// `[f'{w.category.__name__}: {w.message}' for w in caught]` as Python prints that list.
 fn recording<T>(f: impl FnOnce() -> T) -> (T, String) {
-    static INSTALL: std::sync::Once = std::sync::Once::new();
-    INSTALL.call_once(|| {
-        log::set_logger(&Recorder).expect("no other logger in this test binary");
-        log::set_max_level(log::LevelFilter::Warn);
-    });
-    RECORDED.with(|r| r.borrow_mut().clear());
+    let caught = warnings::catch_warnings(warnings::CatchWarnings {
+        record: true,
+        action: Some("always"),
+        ..Default::default()
+    })
+    .expect("a valid action");
     let value = f();
-    let warnings = RECORDED.with(|r| r.borrow_mut().drain(..).collect::<Vec<_>>());
+    let warnings: Vec<String> = caught
+        .recorded()
+        .iter()
+        .map(|w| format!("{}: {}", w.category.__name__(), w.message))
+        .collect();
     (value, warnings.py_repr())
 }
 
@@ -96,8 +80,6 @@ for arg in sys.argv[1:]:
             Ok(()) => "None".to_string(),
             Err(e) => format!("{}|{}", common::describe_error(&e), e.py_repr()),
         });
-        // CPython's category is DeprecationWarning; `log` carries the text only.
-        let warnings = warnings.replace("['ssl NPN", "['DeprecationWarning: ssl NPN");
         rust.push_str(&format!("{} {warnings}\n", common::py_ascii(&outcome)));
     }
     assert_eq!(rust, python);
@@ -113,7 +95,7 @@ def record(f):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
         value = f()
-    return f'{value!r} {[str(w.message) for w in caught]!r}'
+    return f'{value!r} {[f"{w.category.__name__}: {w.message}" for w in caught]!r}'
 F = lambda n: sys.argv[1] + '/' + n
 sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 sctx.load_cert_chain(F('server.pem'), F('server.key'))
@@ -153,7 +135,10 @@ print('sslobject', record(o.selected_npn_protocol))
     let server = std::thread::spawn(move || {
         let (mut s, _) = listener.accept().unwrap();
         let (value, warnings) = recording(|| s.selected_npn_protocol());
-        let line = format!("server {} {warnings}", value.py_repr());
+        let line = format!(
+            "server {} {warnings}",
+            value.expect("no error filter").py_repr()
+        );
         s.recv(1).unwrap();
         line
     });
@@ -170,16 +155,25 @@ print('sslobject', record(o.selected_npn_protocol))
         )
         .unwrap();
     let (value, warnings) = recording(|| c.selected_npn_protocol());
-    rust.push(format!("unconnected {} {warnings}", value.py_repr()));
+    rust.push(format!(
+        "unconnected {} {warnings}",
+        value.expect("no error filter").py_repr()
+    ));
     c.connect(("127.0.0.1", port)).unwrap();
     let (value, warnings) = recording(|| c.selected_npn_protocol());
     let alpn = c.selected_alpn_protocol().unwrap().unwrap();
-    rust.push(format!("client {} {warnings} {alpn}", value.py_repr()));
+    rust.push(format!(
+        "client {} {warnings} {alpn}",
+        value.expect("no error filter").py_repr()
+    ));
     c.send(b"x").unwrap();
     rust.push(server.join().unwrap());
     c.close().unwrap();
     let (value, warnings) = recording(|| c.selected_npn_protocol());
-    rust.push(format!("closed {} {warnings}", value.py_repr()));
+    rust.push(format!(
+        "closed {} {warnings}",
+        value.expect("no error filter").py_repr()
+    ));
     let (incoming, outgoing) = (
         ssl::MemoryBIO::new().unwrap(),
         ssl::MemoryBIO::new().unwrap(),
@@ -195,7 +189,10 @@ print('sslobject', record(o.selected_npn_protocol))
         )
         .unwrap();
     let (value, warnings) = recording(|| o.selected_npn_protocol());
-    rust.push(format!("sslobject {} {warnings}", value.py_repr()));
+    rust.push(format!(
+        "sslobject {} {warnings}",
+        value.expect("no error filter").py_repr()
+    ));
 
     let python: Vec<&str> = python.lines().collect();
     assert_eq!(rust, python);

@@ -140,7 +140,7 @@ fn sendall_8_mib() {
 
 /// A port nothing listens on: bind port 0, read the port, close.
 fn dead_port() -> u16 {
-    let mut s = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
+    let s = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
     s.bind(("127.0.0.1", 0)).unwrap();
     let port = s.getsockname().unwrap().port();
     s.close().unwrap();
@@ -402,7 +402,7 @@ fn socket_repr_is_pythons() {
     let code = "import socket\ns = socket.socket()\nprint(repr(s).replace(f'fd={s.fileno()}', 'fd=N'))\ns.close()\nprint(repr(s))\na, b = socket.socketpair()\nprint(repr(a).replace(f'fd={a.fileno()}', 'fd=N'))";
     let expected = py313(code, &[]);
     let mut lines = expected.lines();
-    let mut s = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
+    let s = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
     let fd = s.fileno();
     assert_eq!(
         format!("{s:?}").replace(&format!("fd={fd}"), "fd=N"),
@@ -598,7 +598,7 @@ fn close_on_drop_and_close_detach() {
     // The fd number may be reused by a parallel test, but never for this socket.
     assert_ne!(fd_target(fd), Some(target));
 
-    let mut s = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
+    let s = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
     let fd = s.fileno();
     let target = fd_target(fd).unwrap();
     s.close().unwrap();

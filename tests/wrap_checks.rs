@@ -23,7 +23,7 @@ fn client_wrap(sock: socket::socket) -> pyssl::Result<ssl::SSLSocket> {
 #[test]
 fn datagram_and_closed_sockets_are_refused_as_cpython() {
     let udp = socket::socket(socket::AF_INET, socket::SOCK_DGRAM).unwrap();
-    let mut closed = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
+    let closed = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
     closed.close().unwrap();
     let ours = [
         describe_error(&client_wrap(udp).unwrap_err()),

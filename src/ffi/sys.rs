@@ -21,7 +21,7 @@ pub(crate) struct SockAddr {
 }
 
 impl SockAddr {
-    fn empty() -> SockAddr {
+    pub(super) fn empty() -> SockAddr {
         // SAFETY: sockaddr_storage is plain old data; all-zero bytes are a valid value.
         let storage: libc::sockaddr_storage = unsafe { mem::zeroed() };
         SockAddr {
@@ -102,6 +102,12 @@ impl SockAddr {
         }
         a.len = n as libc::socklen_t;
         a
+    }
+
+    /// Whether the kernel returned no address at all (length 0: `recvfrom` on a connected
+    /// stream socket).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     /// The address family (`sa_family`), `AF_UNSPEC` for an empty address.
@@ -192,8 +198,28 @@ impl SockAddr {
         Ok(text.to_string_lossy().into_owned())
     }
 
-    fn as_ptr(&self) -> *const libc::sockaddr {
+    pub(super) fn as_ptr(&self) -> *const libc::sockaddr {
         &self.storage as *const _ as *const libc::sockaddr
+    }
+
+    /// Where a call that returns an address (`recvmsg`) writes it.
+    pub(super) fn as_mut_ptr(&mut self) -> *mut libc::sockaddr {
+        &mut self.storage as *mut _ as *mut libc::sockaddr
+    }
+
+    /// The address length.
+    pub(super) fn len(&self) -> libc::socklen_t {
+        self.len
+    }
+
+    /// The room for an address.
+    pub(super) fn capacity(&self) -> libc::socklen_t {
+        mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t
+    }
+
+    /// Records the length a call reported, never more than the storage.
+    pub(super) fn set_len(&mut self, len: libc::socklen_t) {
+        self.len = len.min(self.capacity());
     }
 }
 
@@ -301,6 +327,47 @@ pub(crate) fn recv(fd: RawFd, buf: &mut OutBuf<'_>, flags: i32) -> io::Result<us
         // many it wrote.
         cvt_size(unsafe { libc::recv(fd, ptr, len, flags) })
     })
+}
+
+/// `sendto(fd, data, flags | MSG_NOSIGNAL, addr)`, once (`MSG_NOSIGNAL` as in [`send`]).
+pub(crate) fn sendto(fd: RawFd, data: &[u8], flags: i32, addr: &SockAddr) -> io::Result<usize> {
+    // SAFETY: the data pointer/length describe a live readable slice, the address
+    // pointer/length a live SockAddr.
+    cvt_size(unsafe {
+        libc::sendto(
+            fd,
+            data.as_ptr() as *const libc::c_void,
+            data.len(),
+            flags | libc::MSG_NOSIGNAL,
+            addr.as_ptr(),
+            addr.len,
+        )
+    })
+}
+
+/// `recvfrom(fd, buf, flags, &addr)`, once: the count and the sender's address (of length 0
+/// when the socket reports none, as a connected stream socket does).
+pub(crate) fn recvfrom(
+    fd: RawFd,
+    buf: &mut OutBuf<'_>,
+    flags: i32,
+) -> io::Result<(usize, SockAddr)> {
+    let mut addr = SockAddr::empty();
+    let n = buf.write_with(|ptr, len| {
+        // SAFETY: `ptr` is writable for `len` bytes (recvfrom writes at most `len` and returns
+        // how many it wrote); the address buffer is our own storage and `addr.len` its size.
+        cvt_size(unsafe {
+            libc::recvfrom(
+                fd,
+                ptr,
+                len,
+                flags,
+                &mut addr.storage as *mut _ as *mut libc::sockaddr,
+                &mut addr.len,
+            )
+        })
+    })?;
+    Ok((n, addr))
 }
 
 /// `shutdown(fd, how)`.

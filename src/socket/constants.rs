@@ -82,6 +82,16 @@ pub const MSG_DONTWAIT: i32 = 64;
 pub const MSG_WAITALL: i32 = 256;
 /// `socket.MSG_NOSIGNAL` → `socket::MSG_NOSIGNAL` (= 16384): `send` flag: no SIGPIPE (pyssl always adds it; CPython ignores SIGPIPE).
 pub const MSG_NOSIGNAL: i32 = 16384;
+/// `socket.MSG_TRUNC` → `socket::MSG_TRUNC` (= 32): `recvmsg` `msg_flags`: the datagram was longer than the buffer.
+pub const MSG_TRUNC: i32 = 32;
+/// `socket.MSG_CTRUNC` → `socket::MSG_CTRUNC` (= 8): `recvmsg` `msg_flags`: control messages were cut short (`ancbufsize` too small).
+pub const MSG_CTRUNC: i32 = 8;
+/// `socket.SCM_RIGHTS` → `socket::SCM_RIGHTS` (= 1): control message type (`SOL_SOCKET` level): descriptors passed over an `AF_UNIX` socket.
+pub const SCM_RIGHTS: i32 = 1;
+/// `socket.SCM_CREDENTIALS` → `socket::SCM_CREDENTIALS` (= 2): control message type (`SOL_SOCKET` level): the sender's pid, uid and gid (`SO_PASSCRED`).
+pub const SCM_CREDENTIALS: i32 = 2;
+/// `socket.SO_PASSCRED` → `socket::SO_PASSCRED` (= 16): Receive `SCM_CREDENTIALS` with each message.
+pub const SO_PASSCRED: i32 = 16;
 /// `socket.AI_PASSIVE` → `socket::AI_PASSIVE` (= 1): `getaddrinfo` flag: addresses for `bind()` (wildcard when host is `None`).
 pub const AI_PASSIVE: i32 = 1;
 /// `socket.AI_CANONNAME` → `socket::AI_CANONNAME` (= 2): `getaddrinfo` flag: fill in `canonname`.
@@ -174,6 +184,11 @@ mod tests {
             (MSG_DONTWAIT, libc::MSG_DONTWAIT),
             (MSG_WAITALL, libc::MSG_WAITALL),
             (MSG_NOSIGNAL, libc::MSG_NOSIGNAL),
+            (MSG_TRUNC, libc::MSG_TRUNC),
+            (MSG_CTRUNC, libc::MSG_CTRUNC),
+            (SCM_RIGHTS, libc::SCM_RIGHTS),
+            (SCM_CREDENTIALS, libc::SCM_CREDENTIALS),
+            (SO_PASSCRED, libc::SO_PASSCRED),
             (AI_PASSIVE, libc::AI_PASSIVE),
             (AI_CANONNAME, libc::AI_CANONNAME),
             (AI_NUMERICHOST, libc::AI_NUMERICHOST),

@@ -29,9 +29,12 @@
 
 mod address;
 mod constants;
+mod datagram;
+mod descriptor;
 mod exceptions;
 mod functions;
 mod like;
+mod message;
 
 pub use address::{Address, ToAddress};
 pub use constants::*;
@@ -39,6 +42,7 @@ pub use exceptions::{gaierror, herror};
 pub use functions::*;
 pub(crate) use like::socket_like_by_inherent_methods;
 pub use like::SocketLike;
+pub use message::{RecvMsg, RecvMsgInto, CMSG_LEN, CMSG_SPACE};
 
 use std::fmt;
 use std::io;
@@ -51,6 +55,7 @@ use crate::error::{Error, OSError, Result};
 use crate::ffi::outbuf::{self, OutBuf};
 use crate::ffi::sys;
 use crate::pyrepr::PyRepr;
+use descriptor::Descriptor;
 
 /// A timeout in CPython's representation: nanoseconds, `-1` for `None` (blocking).
 type TimeoutNs = i64;
@@ -98,6 +103,11 @@ fn timed_out() -> Error {
     Error::TimeoutError("timed out".into())
 }
 
+/// What a call on a closed socket fails with (`[Errno 9] Bad file descriptor`).
+fn closed_error() -> io::Error {
+    io::Error::from_raw_os_error(libc::EBADF)
+}
+
 fn is_would_block(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::EAGAIN))
 }
@@ -118,7 +128,7 @@ fn is_would_block(e: &io::Error) -> bool {
 /// Invariant the `ssl` layer relies on: whenever the timeout is `Some(_)` the descriptor has
 /// `O_NONBLOCK`, and whenever it is `None` the descriptor is blocking.
 pub struct socket {
-    fd: RawFd,
+    fd: Descriptor,
     family: i32,
     type_: i32,
     proto: i32,
@@ -131,6 +141,34 @@ pub struct socket {
 /// ```text
 /// Python:  sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 /// Rust:    let sock = socket::socket(socket::AF_INET, socket::SOCK_STREAM)?;
+/// ```
+///
+/// An argument Python's call leaves out is `None` (Python's defaults: `AF_INET`,
+/// `SOCK_STREAM`), as with `sock.listen()` → `sock.listen(None)`; Python's `proto` is
+/// [`socket::new`](socket::new)'s third argument, its `fileno=fd` is
+/// `socket::socket::try_from(fd)`:
+///
+/// ```text
+/// Python:  sock = socket.socket()
+/// Rust:    let sock = socket::socket(None, None)?;
+/// Python:  sock = socket.socket(socket.AF_INET6)
+/// Rust:    let sock = socket::socket(socket::AF_INET6, None)?;
+/// Python:  sock = socket.socket(type=socket.SOCK_DGRAM)
+/// Rust:    let sock = socket::socket(None, socket::SOCK_DGRAM)?;
+/// ```
+///
+/// ```
+/// # fn main() -> Result<(), pyssl::Error> {
+/// use pyssl::pyrepr::PyRepr;
+/// use pyssl::socket;
+/// // Python: sock = socket.socket(); print(sock.family, sock.type, sock.proto, sock.gettimeout())
+/// let sock = socket::socket(None, None)?;
+/// assert_eq!((sock.family(), sock.type_(), sock.proto(), sock.gettimeout()), (socket::AF_INET, socket::SOCK_STREAM, 0, None));
+/// // Python: repr(socket.socket(socket.AF_INET6))
+/// let sock6 = socket::socket(socket::AF_INET6, None)?;
+/// assert!(sock6.py_repr().ends_with(", family=10, type=1, proto=0, laddr=('::', 0, 0, 0)>"));
+/// # Ok(())
+/// # }
 /// ```
 ///
 /// A plain TCP echo over loopback, server and client:
@@ -165,8 +203,8 @@ pub struct socket {
 /// # Ok(())
 /// # }
 /// ```
-pub fn socket(family: i32, type_: i32) -> Result<socket> {
-    socket::new(family, type_, 0)
+pub fn socket(family: impl Into<Option<i32>>, type_: impl Into<Option<i32>>) -> Result<socket> {
+    socket::new(family.into().unwrap_or(-1), type_.into().unwrap_or(-1), 0)
 }
 
 impl socket {
@@ -204,7 +242,7 @@ impl socket {
             sys::set_nonblocking(fd.as_raw_fd(), timeout >= 0)?;
         }
         Ok(socket {
-            fd: fd.into_raw_fd(),
+            fd: Descriptor::new(fd.into_raw_fd()),
             family,
             type_: type_ & !(SOCK_NONBLOCK | SOCK_CLOEXEC),
             proto,
@@ -234,15 +272,13 @@ impl socket {
     /// Crate hook for `SSLSocket.unwrap()`: moves the descriptor and its state into a new
     /// `socket`, leaving this one closed (fd -1), as Python's `detach()` would.
     pub(crate) fn take(&mut self) -> socket {
-        let taken = socket {
-            fd: self.fd,
+        socket {
+            fd: self.fd.take(),
             family: self.family,
             type_: self.type_,
             proto: self.proto,
             timeout: AtomicI64::new(self.timeout.load(Ordering::SeqCst)),
-        };
-        self.fd = -1;
-        taken
+        }
     }
 
     /// `From` conversions cannot fail: what the kernel will not tell us comes from the std
@@ -263,7 +299,7 @@ impl socket {
             timeout = NO_TIMEOUT;
         }
         socket {
-            fd: fd.into_raw_fd(),
+            fd: Descriptor::new(fd.into_raw_fd()),
             family,
             type_,
             proto,
@@ -291,7 +327,14 @@ impl socket {
 
     /// `sock.fileno()` → `sock.fileno()`: the descriptor, `-1` once closed or detached.
     pub fn fileno(&self) -> RawFd {
-        self.fd
+        self.fd.fileno()
+    }
+
+    /// Runs `f` on the descriptor, kept open until `f` returns even if another thread closes
+    /// the socket meanwhile (`-1` if it is closed already, so that the call fails with
+    /// `EBADF`, as on a closed Python socket).
+    fn with_fd<T>(&self, f: impl FnOnce(RawFd) -> T) -> T {
+        f(self.fd.enter().fd())
     }
 
     // ---- timeouts ---------------------------------------------------------------------------
@@ -323,7 +366,7 @@ impl socket {
 
     fn set_timeout_ns(&self, ns: TimeoutNs) -> Result<()> {
         self.timeout.store(ns, Ordering::SeqCst);
-        sys::set_nonblocking(self.fd, ns >= 0)?;
+        self.with_fd(|fd| sys::set_nonblocking(fd, ns >= 0))?;
         Ok(())
     }
 
@@ -353,17 +396,35 @@ impl socket {
 
     /// CPython's `sock_call_ex`: run `f` until it succeeds, waiting with `poll` before each
     /// attempt when `timeout > 0`, retrying `EINTR`, and retrying `EAGAIN` while time remains.
+    ///
+    /// The descriptor stays open for the whole loop. If another thread closes the socket
+    /// meanwhile (which wakes this call), the call fails as CPython's ends up failing once it
+    /// notices: `EBADF`.
     fn call<T>(
         &self,
         writing: bool,
         timeout: TimeoutNs,
-        mut f: impl FnMut() -> io::Result<T>,
+        mut f: impl FnMut(RawFd) -> io::Result<T>,
+    ) -> std::result::Result<T, CallError> {
+        let inside = self.fd.enter();
+        match self.call_on(inside.fd(), writing, timeout, &mut f) {
+            Err(_) if inside.closed_meanwhile() => Err(CallError::Os(closed_error())),
+            result => result,
+        }
+    }
+
+    fn call_on<T>(
+        &self,
+        fd: RawFd,
+        writing: bool,
+        timeout: TimeoutNs,
+        f: &mut impl FnMut(RawFd) -> io::Result<T>,
     ) -> std::result::Result<T, CallError> {
         let mut deadline: Option<Instant> = None;
         loop {
             // CPython's `internal_select` counts a closed socket (fd -1) as ready, so that the
             // call fails at once with EBADF rather than after the whole timeout.
-            if timeout > 0 && self.fd != -1 {
+            if timeout > 0 && fd != -1 {
                 let interval = match deadline {
                     Some(d) => {
                         let now = Instant::now();
@@ -378,14 +439,14 @@ impl socket {
                         t
                     }
                 };
-                match sys::poll_fd(self.fd, writing, Some(interval)) {
+                match sys::poll_fd(fd, writing, Some(interval)) {
                     Ok(true) => {}
                     Ok(false) => return Err(CallError::Timeout),
                     Err(e) => return Err(CallError::Os(e)),
                 }
             }
             let err = loop {
-                match f() {
+                match f(fd) {
                     Ok(v) => return Ok(v),
                     Err(e) if e.raw_os_error() == Some(libc::EINTR) => continue,
                     Err(e) => break e,
@@ -407,7 +468,7 @@ impl socket {
     /// `sock.bind(("", 8443))` → `sock.bind(("", 8443))?`.
     pub fn bind(&self, address: impl ToAddress) -> Result<()> {
         let addr = address.to_address().to_sockaddr(self.family, "bind")?;
-        sys::bind(self.fd, &addr)?;
+        self.with_fd(|fd| sys::bind(fd, &addr))?;
         Ok(())
     }
 
@@ -416,14 +477,14 @@ impl socket {
     /// CPython.
     pub fn listen(&self, backlog: impl Into<Option<i32>>) -> Result<()> {
         let backlog = backlog.into().unwrap_or(SOMAXCONN.min(128)).max(0);
-        sys::listen(self.fd, backlog)?;
+        self.with_fd(|fd| sys::listen(fd, backlog))?;
         Ok(())
     }
 
     /// `conn, addr = sock.accept()` → `let (conn, addr) = sock.accept()?;`. The new socket
     /// has this socket's family, type and protocol and the default timeout.
     pub fn accept(&self) -> Result<(socket, Address)> {
-        let (fd, peer) = self.check_call(false, self.timeout_ns(), || sys::accept(self.fd))?;
+        let (fd, peer) = self.check_call(false, self.timeout_ns(), sys::accept)?;
         // accept4 without SOCK_NONBLOCK hands out a blocking descriptor.
         let conn = socket::init(
             fd,
@@ -441,7 +502,7 @@ impl socket {
         &self,
         writing: bool,
         timeout: TimeoutNs,
-        f: impl FnMut() -> io::Result<T>,
+        f: impl FnMut(RawFd) -> io::Result<T>,
     ) -> Result<T> {
         self.call(writing, timeout, f)
             .map_err(CallError::into_error)
@@ -470,9 +531,17 @@ impl socket {
         })
     }
 
-    /// CPython's `internal_connect`.
+    /// CPython's `internal_connect`, with the descriptor kept open throughout (see `call`).
     fn internal_connect(&self, addr: &sys::SockAddr) -> std::result::Result<(), CallError> {
-        let err = match sys::connect(self.fd, addr) {
+        let inside = self.fd.enter();
+        match self.connect_on(inside.fd(), addr) {
+            Err(_) if inside.closed_meanwhile() => Err(CallError::Os(closed_error())),
+            result => result,
+        }
+    }
+
+    fn connect_on(&self, fd: RawFd, addr: &sys::SockAddr) -> std::result::Result<(), CallError> {
+        let err = match sys::connect(fd, addr) {
             Ok(()) => return Ok(()),
             Err(e) => e,
         };
@@ -492,13 +561,12 @@ impl socket {
         let deadline = (timeout > 0).then(|| Instant::now() + Duration::from_nanos(timeout as u64));
         loop {
             let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            match sys::poll_fd(self.fd, true, left) {
+            match sys::poll_fd(fd, true, left) {
                 Ok(true) => {}
                 Ok(false) => return Err(CallError::Timeout),
                 Err(e) => return Err(CallError::Os(e)),
             }
-            let so_error =
-                sys::getsockopt_int(self.fd, SOL_SOCKET, SO_ERROR).map_err(CallError::Os)?;
+            let so_error = sys::getsockopt_int(fd, SOL_SOCKET, SO_ERROR).map_err(CallError::Os)?;
             match so_error {
                 0 | libc::EISCONN => return Ok(()),
                 libc::EINTR | libc::EAGAIN if deadline.is_some() => continue,
@@ -516,7 +584,7 @@ impl socket {
 
     /// `sock.send(data, flags)` → `sock.send_flags(data, flags)?` (`MSG_*` flags).
     pub fn send_flags(&self, data: &[u8], flags: i32) -> Result<usize> {
-        self.check(self.call(true, self.timeout_ns(), || sys::send(self.fd, data, flags)))
+        self.check(self.call(true, self.timeout_ns(), |fd| sys::send(fd, data, flags)))
     }
 
     /// `sock.sendall(data)` → `sock.sendall(data)?`: sends everything. With a timeout, the
@@ -541,7 +609,7 @@ impl socket {
                 }
                 None => timeout,
             };
-            let n = self.check(self.call(true, interval, || sys::send(self.fd, rest, flags)))?;
+            let n = self.check(self.call(true, interval, |fd| sys::send(fd, rest, flags)))?;
             rest = &rest[n..];
         }
         Ok(())
@@ -571,7 +639,14 @@ impl socket {
 
     /// One `recv` (waiting as the socket's timeout says) into a caller's buffer or a new one.
     fn recv_to(&self, buf: &mut OutBuf<'_>, flags: i32) -> Result<usize> {
-        self.check(self.call(false, self.timeout_ns(), || sys::recv(self.fd, buf, flags)))
+        let wants = buf.capacity() > 0;
+        let n = self.check(self.call(false, self.timeout_ns(), |fd| sys::recv(fd, buf, flags)))?;
+        // The end of stream that the wake-up `shutdown` of a concurrent `close` produces is
+        // not the peer's: report the closed socket, as CPython does once it notices.
+        if n == 0 && wants && self.fd.is_closed() {
+            return Err(closed_error().into());
+        }
+        Ok(n)
     }
 
     /// One `recv` that never waits, whatever the socket's timeout: the result of Python's
@@ -580,18 +655,18 @@ impl socket {
     /// what `recv_into` would raise (`Error::from`), left unconverted so that an expected
     /// errno costs nothing.
     pub(crate) fn recv_into_nowait(&self, buffer: &mut [u8]) -> io::Result<usize> {
-        loop {
-            match sys::recv(self.fd, &mut OutBuf::from(&mut *buffer), libc::MSG_DONTWAIT) {
+        self.with_fd(|fd| loop {
+            match sys::recv(fd, &mut OutBuf::from(&mut *buffer), libc::MSG_DONTWAIT) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 r => return r,
             }
-        }
+        })
     }
 
     /// Whether `getpeername` succeeds: `Ok(false)` for `ENOTCONN` (not connected), the error
     /// `sock.getpeername()` raises for any other errno (CPython's `SSLSocket._create` test).
     pub(crate) fn has_peer(&self) -> Result<bool> {
-        match sys::getpeername(self.fd) {
+        match self.with_fd(sys::getpeername) {
             Ok(_) => Ok(true),
             Err(e) if e.raw_os_error() == Some(libc::ENOTCONN) => Ok(false),
             Err(e) => Err(Error::from(e)),
@@ -600,7 +675,7 @@ impl socket {
 
     /// `sock.shutdown(socket.SHUT_RDWR)` → `sock.shutdown(socket::SHUT_RDWR)?`.
     pub fn shutdown(&self, how: i32) -> Result<()> {
-        sys::shutdown(self.fd, how)?;
+        self.with_fd(|fd| sys::shutdown(fd, how))?;
         Ok(())
     }
 
@@ -608,22 +683,58 @@ impl socket {
 
     /// `sock.close()` → `sock.close()?`: closes the descriptor (`fileno()` becomes `-1`);
     /// closing again does nothing. `ECONNRESET` from `close` is ignored, as in CPython.
-    pub fn close(&mut self) -> Result<()> {
-        let fd = std::mem::replace(&mut self.fd, -1);
-        if fd == -1 {
-            return Ok(());
-        }
-        match sys::close(fd) {
+    ///
+    /// It takes `&self`, so a socket shared between threads (`Arc<socket>`) can be closed by
+    /// one while another is blocked in it: Python's way of stopping a server thread that sits
+    /// in `accept()`. The blocked call wakes at once and fails with `OSError` `[Errno 9] Bad
+    /// file descriptor`, the error CPython raises there too (with a timeout, once its wait
+    /// runs out; a blocking CPython `accept` is not woken by `close` on Linux and waits for the
+    /// next connection). The descriptor is closed when the last call using it has returned, so
+    /// no call ever acts on a descriptor number reused by a new file (`docs/threads.md`).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use std::sync::Arc;
+    /// use pyssl::socket;
+    ///
+    /// // Python: srv = socket.create_server(('127.0.0.1', 0))
+    /// let srv = Arc::new(socket::create_server(("127.0.0.1", 0), Default::default())?);
+    /// // Python: def serve():
+    /// //             while True: conn, addr = srv.accept(); conn.close()
+    /// //         t = threading.Thread(target=serve); t.start()
+    /// let server = srv.clone();
+    /// let t = std::thread::spawn(move || -> pyssl::Result<()> {
+    ///     loop {
+    ///         let (conn, _addr) = server.accept()?;
+    ///         conn.close()?;
+    ///     }
+    /// });
+    /// std::thread::sleep(std::time::Duration::from_millis(100));
+    /// // Python: srv.close(); t.join()     # serve() ends with OSError: [Errno 9] Bad file descriptor
+    /// srv.close()?;
+    /// let err = t.join().unwrap().unwrap_err();
+    /// assert_eq!(err.to_string(), "[Errno 9] Bad file descriptor");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn close(&self) -> Result<()> {
+        match self.fd.close() {
             Err(e) if e.raw_os_error() != Some(libc::ECONNRESET) => Err(e.into()),
             _ => Ok(()),
         }
+    }
+
+    /// Whether [`close`](socket::close) was called (a detached socket has `fileno()` `-1`
+    /// too, but is not closed).
+    pub(crate) fn is_closed(&self) -> bool {
+        self.fd.is_closed()
     }
 
     /// `fd = sock.detach()` → `let fd = sock.detach();`: gives up the descriptor without
     /// closing it; the socket then behaves as closed. (Rust code may prefer
     /// `IntoRawFd::into_raw_fd`.)
     pub fn detach(&mut self) -> RawFd {
-        std::mem::replace(&mut self.fd, -1)
+        self.fd.detach()
     }
 
     // ---- names ------------------------------------------------------------------------------
@@ -631,12 +742,12 @@ impl socket {
     /// `sock.getpeername()` → `sock.getpeername()?`: `('93.184.215.14', 443)`; unconnected:
     /// `OSError` `[Errno 107] Transport endpoint is not connected`.
     pub fn getpeername(&self) -> Result<Address> {
-        Address::from_sockaddr(&sys::getpeername(self.fd)?)
+        Address::from_sockaddr(&self.with_fd(sys::getpeername)?)
     }
 
     /// `sock.getsockname()` → `sock.getsockname()?`: `('0.0.0.0', 0)` before `bind`.
     pub fn getsockname(&self) -> Result<Address> {
-        Address::from_sockaddr(&sys::getsockname(self.fd)?)
+        Address::from_sockaddr(&self.with_fd(sys::getsockname)?)
     }
 
     // ---- options ----------------------------------------------------------------------------
@@ -644,21 +755,21 @@ impl socket {
     /// `sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)` →
     /// `sock.setsockopt(socket::SOL_SOCKET, socket::SO_REUSEADDR, 1)?` (integer options).
     pub fn setsockopt(&self, level: i32, optname: i32, value: i32) -> Result<()> {
-        sys::setsockopt_int(self.fd, level, optname, value)?;
+        self.with_fd(|fd| sys::setsockopt_int(fd, level, optname, value))?;
         Ok(())
     }
 
     /// `sock.setsockopt(level, optname, b"...")` →
     /// `sock.setsockopt_bytes(level, optname, b"...")?` (options that take a struct).
     pub fn setsockopt_bytes(&self, level: i32, optname: i32, value: &[u8]) -> Result<()> {
-        sys::setsockopt_bytes(self.fd, level, optname, value)?;
+        self.with_fd(|fd| sys::setsockopt_bytes(fd, level, optname, value))?;
         Ok(())
     }
 
     /// `sock.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE)` →
     /// `sock.getsockopt(socket::SOL_SOCKET, socket::SO_TYPE)?` (integer options).
     pub fn getsockopt(&self, level: i32, optname: i32) -> Result<i32> {
-        Ok(sys::getsockopt_int(self.fd, level, optname)?)
+        Ok(self.with_fd(|fd| sys::getsockopt_int(fd, level, optname))?)
     }
 
     /// `sock.getsockopt(level, optname, buflen)` →
@@ -678,27 +789,27 @@ impl socket {
                 filename: None,
             }));
         }
-        Ok(sys::getsockopt_bytes(self.fd, level, optname, buflen)?)
+        Ok(self.with_fd(|fd| sys::getsockopt_bytes(fd, level, optname, buflen))?)
     }
 
     /// `sock.get_inheritable()` → `sock.get_inheritable()?`: whether the descriptor survives
     /// `exec` into a child process. `false` for every socket pyssl makes (close-on-exec, as
     /// in Python); a closed socket is `OSError` `[Errno 9] Bad file descriptor`.
     pub fn get_inheritable(&self) -> Result<bool> {
-        Ok(sys::get_inheritable(self.fd)?)
+        Ok(self.with_fd(sys::get_inheritable)?)
     }
 
     /// `sock.set_inheritable(True)` → `sock.set_inheritable(true)?`: clears (or, with `false`,
     /// sets) the descriptor's close-on-exec flag.
     pub fn set_inheritable(&self, inheritable: bool) -> Result<()> {
-        sys::set_inheritable(self.fd, inheritable)?;
+        self.with_fd(|fd| sys::set_inheritable(fd, inheritable))?;
         Ok(())
     }
 
     /// `sock.dup()` → `sock.dup()?`: a new socket on a duplicate descriptor, with the same
     /// family, type and protocol and the default timeout.
     pub fn dup(&self) -> Result<socket> {
-        let fd = sys::dup_cloexec(self.fd)?;
+        let fd = self.with_fd(sys::dup_cloexec)?;
         // The duplicate shares the original's mode, which another handle may have changed.
         socket::init(
             fd,
@@ -739,11 +850,12 @@ impl PyRepr for socket {
     /// laddr=('127.0.0.1', 0)>`, plus `raddr=(...)` when connected; closed sockets print
     /// `<socket.socket [closed] fd=-1, family=2, type=1, proto=0>`.
     fn py_repr(&self) -> String {
-        let closed = self.fd == -1;
+        let fd = self.fileno();
+        let closed = fd == -1;
         let mut s = format!(
             "<socket.socket{} fd={}, family={}, type={}, proto={}",
             if closed { " [closed]" } else { "" },
-            self.fd,
+            fd,
             self.family,
             self.type_,
             self.proto
@@ -776,7 +888,7 @@ impl fmt::Debug for socket {
 
 impl AsRawFd for socket {
     fn as_raw_fd(&self) -> RawFd {
-        self.fd
+        self.fileno()
     }
 }
 

@@ -9,10 +9,9 @@
 use super::certificates::{CertDict, NameValue, PeerCert, SanValue};
 use super::constants::{SSLMethod, VerifyMode};
 use super::context::{LoadCertChain, SSLContext};
-use super::sslsocket::{SSLSocket, WrapSocket};
+use super::sslsocket::{SSLSocket, SockArg, WrapSocket};
 use crate::error::{Error, Result, SSLError, SSLErrorKind};
 use crate::pyrepr::{PyBytes, PyRepr, PyStr};
-use crate::socket;
 
 /// Keyword arguments of the module-level `ssl.wrap_socket(sock, keyfile=None, certfile=None,
 /// server_side=False, cert_reqs=CERT_NONE, ssl_version=PROTOCOL_TLS, ca_certs=None,
@@ -62,7 +61,9 @@ impl Default for WrapSocketArgs<'_> {
 
 /// `ssl.wrap_socket(sock, ...)` as CPython 3.11 defines it (removed in 3.12): a fresh
 /// `SSLContext(ssl_version)` with `verify_mode = cert_reqs`, no `server_hostname` (so no SNI and
-/// no host name check), then `context.wrap_socket(...)`.
+/// no host name check), then `context.wrap_socket(...)`. `sock` may be lent as `&mut sock`
+/// ([`SockArg`]): the checks and context set-up before that last call leave it untouched when
+/// they fail, as in Python.
 ///
 /// ```text
 /// Python:  ssl_socket = ssl.wrap_socket(bindsocket, keyfile='server.key', certfile='server.crt', server_side=True)
@@ -112,7 +113,7 @@ impl Default for WrapSocketArgs<'_> {
     note = "removed in Python 3.12; use SSLContext::wrap_socket (ssl.wrap_socket() is deprecated, use SSLContext.wrap_socket())"
 )]
 #[track_caller]
-pub fn wrap_socket(sock: socket::socket, kw: WrapSocketArgs<'_>) -> Result<SSLSocket> {
+pub fn wrap_socket(sock: impl SockArg, kw: WrapSocketArgs<'_>) -> Result<SSLSocket> {
     crate::warnings::deprecated("ssl.wrap_socket() is deprecated, use SSLContext.wrap_socket()")?;
     let certfile = kw.certfile.filter(|c| !c.is_empty());
     if kw.server_side && certfile.is_none() {

@@ -1,6 +1,6 @@
 //! NPN (Next Protocol Negotiation), as CPython 3.13 still spells it: its three methods exist,
-//! each warns `DeprecationWarning: ssl NPN is deprecated, use ALPN instead` (logged here, like
-//! pyssl's other deprecation warnings), and none negotiates anything, since OpenSSL 1.1.1+
+//! each warns `DeprecationWarning: ssl NPN is deprecated, use ALPN instead` (through
+//! [`crate::warnings`], so an `"error"` filter makes it the `Err`), and none negotiates anything, since OpenSSL 1.1.1+
 //! builds of CPython have no NPN ([`HAS_NPN`](super::HAS_NPN) is `False`).
 //!
 //! ```text
@@ -26,7 +26,7 @@ impl SSLContext {
     /// Rust:    ctx.set_npn_protocols(&["http/1.1"])?;
     /// ```
     ///
-    /// Logs the warning, then fails: a protocol that is not ASCII is Python's
+    /// Warns, then fails: a protocol that is not ASCII is Python's
     /// `UnicodeEncodeError`, an empty or longer than 255 bytes one is
     /// `SSLError('NPN protocols must be 1 to 255 in length')`, and a valid list (empty
     /// included) is CPython 3.13's `AttributeError: 'SSLContext' object has no attribute
@@ -49,8 +49,9 @@ impl SSLContext {
     /// # }
     /// ```
     #[deprecated(note = "ssl NPN is deprecated, use ALPN instead (set_alpn_protocols)")]
+    #[track_caller]
     pub fn set_npn_protocols(&self, npn_protocols: &[&str]) -> Result<()> {
-        log::warn!("{DEPRECATED}");
+        crate::warnings::deprecated(DEPRECATED)?;
         alpn::wire_format_for("NPN", npn_protocols)?;
         Err(Error::AttributeError(
             "'SSLContext' object has no attribute '_set_npn_protocols'".into(),
@@ -59,30 +60,34 @@ impl SSLContext {
 }
 
 impl SSLSocket {
-    /// `ssock.selected_npn_protocol()`: always `None` (no NPN), after logging the warning; on
-    /// a closed or unconnected socket too, as in CPython 3.13.
+    /// `ssock.selected_npn_protocol()`: always `None` (no NPN), after the warning (an `Err`
+    /// only when an `"error"` filter raises it); on a closed or unconnected socket too, as in
+    /// CPython 3.13.
     ///
     /// ```text
     /// Python:  proto = ssock.selected_npn_protocol()        # None
-    /// Rust:    let proto = ssock.selected_npn_protocol();
+    /// Rust:    let proto = ssock.selected_npn_protocol()?;
     /// ```
     #[deprecated(note = "ssl NPN is deprecated, use ALPN instead (selected_alpn_protocol)")]
-    pub fn selected_npn_protocol(&self) -> Option<String> {
-        log::warn!("{DEPRECATED}");
-        None
+    #[track_caller]
+    pub fn selected_npn_protocol(&self) -> Result<Option<String>> {
+        crate::warnings::deprecated(DEPRECATED)?;
+        Ok(None)
     }
 }
 
 impl SSLObject {
-    /// `sslobj.selected_npn_protocol()`: always `None` (no NPN), after logging the warning.
+    /// `sslobj.selected_npn_protocol()`: always `None` (no NPN), after the warning (an `Err`
+    /// only when an `"error"` filter raises it).
     ///
     /// ```text
     /// Python:  proto = sslobj.selected_npn_protocol()       # None
-    /// Rust:    let proto = sslobj.selected_npn_protocol();
+    /// Rust:    let proto = sslobj.selected_npn_protocol()?;
     /// ```
     #[deprecated(note = "ssl NPN is deprecated, use ALPN instead (selected_alpn_protocol)")]
-    pub fn selected_npn_protocol(&self) -> Option<String> {
-        log::warn!("{DEPRECATED}");
-        None
+    #[track_caller]
+    pub fn selected_npn_protocol(&self) -> Result<Option<String>> {
+        crate::warnings::deprecated(DEPRECATED)?;
+        Ok(None)
     }
 }

@@ -192,7 +192,7 @@ pub fn serve_with(
     let mut workers = Vec::new();
     let mut served = 0;
     while max_connections.map_or(true, |max| served < max) {
-        let (mut newsocket, fromaddr) = match listener.accept() {
+        let (newsocket, fromaddr) = match listener.accept() {
             Ok(pair) => pair,
             Err(e) => {
                 // Out of descriptors (EMFILE) or the like: do not spin, let workers finish.

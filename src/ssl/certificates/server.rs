@@ -139,7 +139,7 @@ pub fn get_server_certificate(
             source_address: None,
         },
     )?;
-    let mut sslsock = context.wrap_socket(
+    let sslsock = context.wrap_socket(
         sock,
         WrapSocket {
             server_hostname: Some(host),

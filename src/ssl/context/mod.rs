@@ -174,8 +174,30 @@ impl SSLContext {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// Python's `ssl.SSLContext()` without a protocol (deprecated since 3.10) is
+    /// `SSLContext::new(None)`: `PROTOCOL_TLS`, with CPython's two DeprecationWarnings,
+    /// `ssl.SSLContext() without protocol argument is deprecated.` and `ssl.PROTOCOL_TLS is
+    /// deprecated` (see [`crate::warnings`]).
+    ///
+    /// ```text
+    /// Python:  ctx = ssl.SSLContext()
+    /// Rust:    let ctx = ssl::SSLContext::new(None)?;
+    /// ```
     #[track_caller]
-    pub fn new(protocol: SSLMethod) -> Result<SSLContext> {
+    pub fn new(protocol: impl Into<Option<SSLMethod>>) -> Result<SSLContext> {
+        let protocol = match protocol.into() {
+            Some(protocol) => protocol,
+            None => {
+                warnings::deprecated("ssl.SSLContext() without protocol argument is deprecated.")?;
+                SSLMethod::PROTOCOL_TLS
+            }
+        };
+        SSLContext::with_method(protocol)
+    }
+
+    #[track_caller]
+    fn with_method(protocol: SSLMethod) -> Result<SSLContext> {
         let method = match protocol {
             SSLMethod::PROTOCOL_TLS => SslMethod::tls(),
             SSLMethod::PROTOCOL_TLS_CLIENT => SslMethod::tls_client(),

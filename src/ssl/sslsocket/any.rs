@@ -95,10 +95,8 @@ impl AnySocket {
                 "wrap_socket() needs a plain socket: this one is an SSLSocket already",
             ));
         };
-        SSLSocket::check_arguments(sock, context, &kw)?;
-        // `take` leaves a closed socket behind, which is what stays here if wrapping fails.
-        let plain = sock.take();
-        *self = AnySocket::Tls(context.wrap_socket(plain, kw)?);
+        // A lent socket is left as Python leaves its variable (see `SockArg`).
+        *self = AnySocket::Tls(context.wrap_socket(sock, kw)?);
         Ok(())
     }
 

@@ -117,7 +117,7 @@ impl SSLSocket {
     /// Rust:    let certs = ssock._sslobj().unwrap().get_unverified_chain();
     /// ```
     pub fn _sslobj(&self) -> Option<_SSLSocket<'_>> {
-        self.ssl.as_deref().map(_SSLSocket::new)
+        self.tls().map(|ssl| _SSLSocket::new(ssl))
     }
 
     /// `ssock.get_verified_chain()` (3.13+): the chain OpenSSL verified, leaf first, as DER

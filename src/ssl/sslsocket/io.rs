@@ -69,7 +69,7 @@ impl SSLSocket {
 
     /// Python's checks before a read (they come before `read(len)` allocates).
     fn check_readable(&self) -> Result<()> {
-        if self.ssl.is_none() {
+        if self.tls().is_none() {
             return Err(Error::value("Read on closed or unwrapped SSL socket."));
         }
         Ok(())
@@ -112,7 +112,7 @@ impl SSLSocket {
     /// Rust:    ssock.write(b"hello")?;
     /// ```
     pub fn write(&mut self, data: &[u8]) -> Result<usize> {
-        if self.ssl.is_none() {
+        if self.tls().is_none() {
             return Err(Error::value("Write on closed or unwrapped SSL socket."));
         }
         self.ssl_write(data)
@@ -140,7 +140,7 @@ impl SSLSocket {
     /// Rust:    let response = secure_sock.recv(4096)?;
     /// ```
     pub fn recv(&mut self, buflen: usize) -> Result<Vec<u8>> {
-        if self.ssl.is_some() {
+        if self.tls().is_some() {
             self.read(buflen)
         } else {
             self.sock.recv(buflen)
@@ -155,7 +155,7 @@ impl SSLSocket {
     /// Rust:    let n = ssock.recv_into(&mut buf)?;
     /// ```
     pub fn recv_into(&mut self, buffer: &mut [u8]) -> Result<usize> {
-        if self.ssl.is_some() {
+        if self.tls().is_some() {
             self.read_into(buffer)
         } else {
             self.sock.recv_into(buffer)
@@ -170,7 +170,7 @@ impl SSLSocket {
     /// Rust:    ssock.send(b"ping")?;
     /// ```
     pub fn send(&mut self, data: &[u8]) -> Result<usize> {
-        if self.ssl.is_some() {
+        if self.tls().is_some() {
             self.ssl_write(data)
         } else {
             self.sock.send(data)
@@ -184,7 +184,7 @@ impl SSLSocket {
     /// Rust:    secure_sock.sendall(request.as_bytes())?;
     /// ```
     pub fn sendall(&mut self, data: &[u8]) -> Result<()> {
-        if self.ssl.is_none() {
+        if self.tls().is_none() {
             return self.sock.sendall(data);
         }
         let mut sent = 0;
@@ -201,7 +201,7 @@ impl SSLSocket {
     /// Rust:    ssock.pending()
     /// ```
     pub fn pending(&self) -> usize {
-        self.ssl.as_ref().map_or(0, |s| s.pending())
+        self.tls().map_or(0, |s| s.pending())
     }
 
     /// `ssock.unwrap()`: sends close_notify, waits for the peer's (blocking sockets), and hands
@@ -219,7 +219,7 @@ impl SSLSocket {
             server_hostname,
             ..
         } = self;
-        let Some(ssl) = slot.as_mut() else {
+        let Some(ssl) = slot.as_mut().filter(|_| !sock.is_closed()) else {
             return Err(Error::value(format!("No SSL wrapper around {self:?}")));
         };
         if sock.fileno() < 0 {
@@ -260,7 +260,7 @@ fn flags_error(call: &str) -> Error {
 impl SSLSocket {
     /// `ssock.recv(buflen, flags)`.
     pub fn recv_flags(&mut self, buflen: usize, flags: i32) -> Result<Vec<u8>> {
-        match (self.ssl.is_some(), flags) {
+        match (self.tls().is_some(), flags) {
             (true, 0) => self.recv(buflen),
             (true, _) => Err(flags_error("recv")),
             (false, _) => self.sock.recv_flags(buflen, flags),
@@ -269,7 +269,7 @@ impl SSLSocket {
 
     /// `ssock.recv_into(buffer, nbytes, flags)`.
     pub fn recv_into_flags(&mut self, buffer: &mut [u8], flags: i32) -> Result<usize> {
-        match (self.ssl.is_some(), flags) {
+        match (self.tls().is_some(), flags) {
             (true, 0) => self.recv_into(buffer),
             (true, _) => Err(flags_error("recv_into")),
             (false, _) => self.sock.recv_into_flags(buffer, flags),
@@ -278,7 +278,7 @@ impl SSLSocket {
 
     /// `ssock.send(data, flags)`.
     pub fn send_flags(&mut self, data: &[u8], flags: i32) -> Result<usize> {
-        match (self.ssl.is_some(), flags) {
+        match (self.tls().is_some(), flags) {
             (true, 0) => self.send(data),
             (true, _) => Err(flags_error("send")),
             (false, _) => self.sock.send_flags(data, flags),
@@ -287,7 +287,7 @@ impl SSLSocket {
 
     /// `ssock.sendall(data, flags)`.
     pub fn sendall_flags(&mut self, data: &[u8], flags: i32) -> Result<()> {
-        match (self.ssl.is_some(), flags) {
+        match (self.tls().is_some(), flags) {
             (true, 0) => self.sendall(data),
             (true, _) => Err(flags_error("sendall")),
             (false, _) => self.sock.sendall_flags(data, flags),

@@ -25,12 +25,15 @@ use super::sni;
 
 mod any;
 pub(crate) mod chain;
+mod datagram;
 mod inherited;
 mod io;
+mod sock_arg;
 use crate::error::{Error, Result, SSLError, SSLErrorKind};
 use crate::socket::{self, ToAddress};
 pub use any::AnySocket;
 pub use chain::_SSLSocket;
+pub use sock_arg::SockArg;
 
 /// Keyword arguments of `SSLContext.wrap_socket(sock, server_side=False,
 /// do_handshake_on_connect=True, suppress_ragged_eofs=True, server_hostname=None)`.
@@ -189,6 +192,10 @@ impl SSLContext {
     /// unconnected one is wrapped lazily by [`SSLSocket::connect`]; a listening one hands out
     /// handshaken connections from [`SSLSocket::accept`].
     ///
+    /// `sock` is moved in, or lent as `&mut sock` for code that goes on with the plain socket
+    /// when the wrap fails, as Python code can ([`SockArg`]: a failed argument check leaves
+    /// it usable, a success or a later failure leaves it detached, as in Python).
+    ///
     /// The classic pair from Python's documentation, a server that wraps each accepted
     /// connection and a client that wraps its socket before connecting, over loopback:
     ///
@@ -230,7 +237,8 @@ impl SSLContext {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wrap_socket(&self, sock: socket::socket, kw: WrapSocket<'_>) -> Result<SSLSocket> {
+    pub fn wrap_socket(&self, sock: impl SockArg, kw: WrapSocket<'_>) -> Result<SSLSocket> {
+        let sock = sock.checked_socket(&|s| SSLSocket::check_arguments(s, self, &kw))?;
         SSLSocket::create(sock, self.clone(), kw)
     }
 }
@@ -372,7 +380,7 @@ impl SSLSocket {
         if self.server_side {
             return Err(Error::value("can't connect in server-side mode"));
         }
-        if self.connected || self.ssl.is_some() {
+        if self.connected || self.tls().is_some() {
             return Err(Error::value(
                 "attempt to connect already-connected SSLSocket!",
             ));
@@ -466,7 +474,7 @@ impl SSLSocket {
         if !self.connected {
             self.sock.getpeername()?;
         }
-        let Some(ssl) = self.ssl.as_ref() else {
+        let Some(ssl) = self.tls() else {
             // CPython raises AttributeError here (`_sslobj` is None); pyssl reports why: the
             // socket is closed, or was never connected with TLS.
             let closed = self.sock.fileno() < 0;
@@ -486,7 +494,7 @@ impl SSLSocket {
     /// Rust:    println!("{}", ssock.cipher().py_repr());
     /// ```
     pub fn cipher(&self) -> Option<(String, String, i32)> {
-        connection::cipher(self.ssl.as_ref()?)
+        connection::cipher(self.tls()?)
     }
 
     /// `ssock.version()`: `'TLSv1.3'`, `'TLSv1.2'`, ... once the handshake is done, else `None`.
@@ -496,7 +504,7 @@ impl SSLSocket {
     /// Rust:    println!("{}", ssock.version().py_repr());
     /// ```
     pub fn version(&self) -> Option<String> {
-        connection::version(self.ssl.as_ref()?)
+        connection::version(self.tls()?)
     }
 
     /// `ssock.session`: the TLS session, to resume on a later connection (`None` before the
@@ -507,7 +515,7 @@ impl SSLSocket {
     /// Rust:    let session = ssock.session();
     /// ```
     pub fn session(&self) -> Option<SSLSession> {
-        SSLSession::of(self.ssl.as_ref()?, self.context())
+        SSLSession::of(self.tls()?, self.context())
     }
 
     /// `ssock.session = session`: resume `session` (clients, before the handshake), with
@@ -520,8 +528,9 @@ impl SSLSocket {
     pub fn set_session(&mut self, session: &SSLSession) -> Result<()> {
         self.session = Some(session.clone());
         let context = self.context().clone();
-        match self.ssl.as_mut() {
-            Some(ssl) => session.install(ssl, &context, self.server_side),
+        let server_side = self.server_side;
+        match self.tls_mut() {
+            Some(ssl) => session.install(ssl, &context, server_side),
             None => Ok(()),
         }
     }
@@ -534,7 +543,7 @@ impl SSLSocket {
     /// Rust:    ssock.session_reused()
     /// ```
     pub fn session_reused(&self) -> Option<bool> {
-        Some(self.ssl.as_ref()?.session_reused())
+        Some(self.tls()?.session_reused())
     }
 
     /// `ssock.selected_alpn_protocol()`: the protocol ALPN agreed on, or `None`.
@@ -544,7 +553,7 @@ impl SSLSocket {
     /// Rust:    ssock.selected_alpn_protocol()?
     /// ```
     pub fn selected_alpn_protocol(&self) -> Result<Option<String>> {
-        match self.ssl.as_ref() {
+        match self.tls() {
             Some(ssl) => connection::selected_alpn_protocol(ssl),
             None => Ok(None),
         }
@@ -558,7 +567,7 @@ impl SSLSocket {
     /// Rust:    ssock.get_channel_binding("tls-unique")?
     /// ```
     pub fn get_channel_binding(&self, cb_type: &str) -> Result<Option<Vec<u8>>> {
-        match self.ssl.as_ref() {
+        match self.tls() {
             Some(ssl) => connection::channel_binding(ssl, cb_type),
             None => connection::channel_binding_unconnected(cb_type),
         }
@@ -567,7 +576,7 @@ impl SSLSocket {
     /// `ssock.compression()`: the compression algorithm in use, `None` (always, on OpenSSL 3
     /// with CPython's `OP_NO_COMPRESSION`).
     pub fn compression(&self) -> Option<String> {
-        connection::compression(self.ssl.as_ref()?)
+        connection::compression(self.tls()?)
     }
 
     /// `ssock.verify_client_post_handshake()`: on a TLS 1.3 server, ask the client for its
@@ -578,7 +587,7 @@ impl SSLSocket {
     /// Rust:    ssock.verify_client_post_handshake()?;
     /// ```
     pub fn verify_client_post_handshake(&mut self) -> Result<()> {
-        let Some(ssl) = self.ssl.as_mut() else {
+        let Some(ssl) = self.tls_mut() else {
             return Err(Error::value(format!("No SSL wrapper around {self:?}")));
         };
         connection::verify_client_post_handshake(ssl)
@@ -593,7 +602,7 @@ impl SSLSocket {
     /// Rust:    ssock.shared_ciphers()
     /// ```
     pub fn shared_ciphers(&self) -> Option<Vec<(String, String, i32)>> {
-        super::ciphers::shared_ciphers(self.ssl.as_ref()?)
+        super::ciphers::shared_ciphers(self.tls()?)
     }
 
     /// `ssock.server_side`.
@@ -638,7 +647,7 @@ impl SSLSocket {
     /// ```
     pub fn set_context(&mut self, context: &SSLContext) -> Result<()> {
         self.context = context.clone();
-        match self.ssl.as_mut() {
+        match self.tls_mut() {
             Some(ssl) => sni::switch_context(ssl, context),
             None => Ok(()),
         }
@@ -672,9 +681,28 @@ impl SSLSocket {
     /// Python:  secure_sock.close()
     /// Rust:    secure_sock.close()?;
     /// ```
-    pub fn close(&mut self) -> Result<()> {
-        self.release();
+    ///
+    /// Like [`socket::socket::close`](crate::socket::socket::close) it takes `&self`, so a
+    /// wrapped listening socket shared between threads (`Arc<SSLSocket>`) can be closed while a
+    /// server thread is blocked in [`accept`](SSLSocket::accept), which then fails with
+    /// `[Errno 9] Bad file descriptor`. From the close on, the socket behaves as Python's
+    /// closed `SSLSocket` (`_sslobj` is `None`: `cipher()` is `None`, `recv` raises `EBADF`,
+    /// `read` `ValueError`, ...); OpenSSL's connection object is freed when the socket is
+    /// dropped, and is never used again before that.
+    pub fn close(&self) -> Result<()> {
         self.sock.close()
+    }
+
+    /// Python's `_sslobj`: the TLS connection, `None` before `connect()`, after `unwrap()`,
+    /// and once `close()` has run (through `&self`, so the object itself may still be here).
+    fn tls(&self) -> Option<&Ssl> {
+        self.ssl.as_ref().filter(|_| !self.sock.is_closed())
+    }
+
+    /// [`tls`](SSLSocket::tls), for the calls that drive the connection.
+    fn tls_mut(&mut self) -> Option<&mut Ssl> {
+        let closed = self.sock.is_closed();
+        self.ssl.as_mut().filter(|_| !closed)
     }
 
     /// Drops the TLS layer without close_notify, keeping its session resumable.
@@ -686,6 +714,6 @@ impl SSLSocket {
 
     /// The underlying `openssl` connection, for what Python never had (an escape hatch).
     pub fn ssl_object(&self) -> Option<&openssl::ssl::SslRef> {
-        self.ssl.as_deref()
+        self.tls().map(|ssl| &**ssl)
     }
 }
