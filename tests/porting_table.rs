@@ -454,7 +454,7 @@ fn ssl_members_works() -> Vec<&'static str> {
         "SSLContext.maximum_version" => (ssl::SSLContext::maximum_version, ssl::SSLContext::set_maximum_version);
         "SSLContext.minimum_version" => (ssl::SSLContext::minimum_version, ssl::SSLContext::set_minimum_version);
         "SSLContext.num_tickets" => (ssl::SSLContext::num_tickets, ssl::SSLContext::set_num_tickets);
-        "SSLContext.options" => (ssl::SSLContext::options, ssl::SSLContext::set_options, ssl::SSLContext::clear_options);
+        "SSLContext.options" => (ssl::SSLContext::options, ssl::SSLContext::set_options, ssl::SSLContext::clear_options, ssl::SSLContext::assign_options);
         "SSLContext.post_handshake_auth" => (ssl::SSLContext::post_handshake_auth, ssl::SSLContext::set_post_handshake_auth);
         "SSLContext.protocol" => ssl::SSLContext::protocol;
         "SSLContext.security_level" => ssl::SSLContext::security_level;
@@ -462,7 +462,7 @@ fn ssl_members_works() -> Vec<&'static str> {
             let _ = c.sni_callback();
             c.set_sni_callback(Some(|_: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| Ok(None)))
         };
-        "SSLContext.verify_flags" => (ssl::SSLContext::verify_flags, ssl::SSLContext::set_verify_flags, ssl::SSLContext::clear_verify_flags);
+        "SSLContext.verify_flags" => (ssl::SSLContext::verify_flags, ssl::SSLContext::set_verify_flags, ssl::SSLContext::clear_verify_flags, ssl::SSLContext::assign_verify_flags);
         "SSLContext.verify_mode" => (ssl::SSLContext::verify_mode, ssl::SSLContext::set_verify_mode);
         "SSLContext.cert_store_stats" => ssl::SSLContext::cert_store_stats;
         "SSLContext.get_ciphers" => ssl::SSLContext::get_ciphers;
@@ -585,6 +585,8 @@ fn ssl_members_extensions() -> Vec<&'static str> {
         "SSLContext.clear_options" => ssl::SSLContext::clear_options;
         "SSLContext.set_verify_flags" => ssl::SSLContext::set_verify_flags;
         "SSLContext.clear_verify_flags" => ssl::SSLContext::clear_verify_flags;
+        "SSLContext.assign_options" => ssl::SSLContext::assign_options;
+        "SSLContext.assign_verify_flags" => ssl::SSLContext::assign_verify_flags;
         "SSLContext.set_ciphersuites" => ssl::SSLContext::set_ciphersuites;
         "SSLContext.apply_mozilla_profile" => ssl::SSLContext::apply_mozilla_profile;
         "SSLContext.as_openssl" => ssl::SSLContext::as_openssl;

@@ -21,6 +21,7 @@ use openssl::ssl::{
 };
 
 mod args;
+mod bitmasks;
 mod cipher_lists;
 mod create;
 mod profiles;
@@ -39,7 +40,7 @@ pub use profiles::MozillaProfile;
 use super::alpn;
 use super::ciphers::{ciphers_of_ssl, CipherDict};
 use super::constants::AlertDescription;
-use super::constants::{Options, SSLMethod, TLSVersion, VerifyFlags, VerifyMode};
+use super::constants::{Options, SSLMethod, TLSVersion, VerifyMode};
 use super::errors;
 use super::keylog::{self, KeylogSlot};
 use super::psk::{self, PskClientCallback, PskServerCallback};
@@ -323,61 +324,6 @@ impl SSLContext {
         self.inner.protocol
     }
 
-    /// `ctx.options`: the `SSL_OP_*` bits OpenSSL holds for this context.
-    ///
-    /// ```text
-    /// Python:  ctx.options
-    /// Rust:    ctx.options()
-    /// ```
-    pub fn options(&self) -> Options {
-        let _guard = self.read();
-        Options::from_bits(ffi_ssl::ctx_options(&self.inner.ctx))
-    }
-
-    /// Adds option bits: Python's `ctx.options |= bits` (and the seed article's
-    /// `context.set_options(ssl.OP_NO_TICKET)`).
-    ///
-    /// ```text
-    /// Python:  ctx.options |= ssl.OP_NO_SSLv2 | ssl.OP_NO_SSLv3
-    /// Rust:    ctx.set_options(ssl::OP_NO_SSLv2 | ssl::OP_NO_SSLv3);
-    /// ```
-    ///
-    /// ```
-    /// # fn main() -> Result<(), pyssl::Error> {
-    /// use pyssl::ssl;
-    ///
-    /// let ctx = ssl::create_default_context()?;
-    /// // Python: ctx.options |= ssl.OP_NO_TICKET
-    /// ctx.set_options(ssl::OP_NO_TICKET);
-    /// assert!(ctx.options().contains(ssl::OP_NO_TICKET));
-    /// // Python: ctx.options &= ~ssl.OP_NO_TICKET
-    /// ctx.clear_options(ssl::OP_NO_TICKET);
-    /// assert!(!ctx.options().contains(ssl::OP_NO_TICKET));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn set_options(&self, bits: Options) {
-        let current = self.options().value();
-        let new_bits = bits.value() & !current;
-        if new_bits & NO_VERSION_BITS != 0 {
-            log::warn!("ssl.OP_NO_SSL*/ssl.OP_NO_TLS* options are deprecated");
-        }
-        self.configure(|b| b.set_options(SslOptions::from_bits_retain(new_bits as _)));
-    }
-
-    /// Removes option bits: Python's `ctx.options &= ~bits`.
-    ///
-    /// ```text
-    /// Python:  ctx.options &= ~ssl.OP_NO_TICKET
-    /// Rust:    ctx.clear_options(ssl::OP_NO_TICKET);
-    /// ```
-    pub fn clear_options(&self, bits: Options) {
-        let current = self.options().value();
-        self.configure(|b| {
-            b.clear_options(SslOptions::from_bits_retain((bits.value() & current) as _))
-        });
-    }
-
     /// `ctx.verify_mode`.
     ///
     /// ```text
@@ -458,39 +404,6 @@ impl SSLContext {
             });
         }
         guard.check_hostname = check_hostname;
-    }
-
-    /// `ctx.verify_flags`.
-    ///
-    /// ```text
-    /// Python:  ctx.verify_flags
-    /// Rust:    ctx.verify_flags()
-    /// ```
-    pub fn verify_flags(&self) -> VerifyFlags {
-        let _guard = self.read();
-        VerifyFlags::from_bits(ffi_ssl::ctx_verify_flags(&self.inner.ctx) as u64)
-    }
-
-    /// Adds verification flags: Python's `ctx.verify_flags |= flags`.
-    ///
-    /// ```text
-    /// Python:  ctx.verify_flags |= ssl.VERIFY_X509_STRICT
-    /// Rust:    ctx.set_verify_flags(ssl::VERIFY_X509_STRICT);
-    /// ```
-    pub fn set_verify_flags(&self, flags: VerifyFlags) {
-        let _guard = self.write();
-        ffi_ssl::ctx_update_verify_flags(&self.inner.ctx, 0, flags.value() as _);
-    }
-
-    /// Removes verification flags: Python's `ctx.verify_flags &= ~flags`.
-    ///
-    /// ```text
-    /// Python:  ctx.verify_flags &= ~ssl.VERIFY_X509_STRICT
-    /// Rust:    ctx.clear_verify_flags(ssl::VERIFY_X509_STRICT);
-    /// ```
-    pub fn clear_verify_flags(&self, flags: VerifyFlags) {
-        let _guard = self.write();
-        ffi_ssl::ctx_update_verify_flags(&self.inner.ctx, flags.value() as _, 0);
     }
 
     /// `ctx.hostname_checks_common_name`.
@@ -1172,14 +1085,6 @@ fn psk_supported() -> Result<()> {
     }
     Ok(())
 }
-
-/// Option bits whose setting CPython warns about. (`SSL_OP_*` are `c_ulong` before OpenSSL 3.)
-#[allow(clippy::unnecessary_cast)]
-const NO_VERSION_BITS: u64 = (openssl_sys::SSL_OP_NO_SSLv3
-    | openssl_sys::SSL_OP_NO_TLSv1
-    | openssl_sys::SSL_OP_NO_TLSv1_1
-    | openssl_sys::SSL_OP_NO_TLSv1_2
-    | openssl_sys::SSL_OP_NO_TLSv1_3) as u64;
 
 fn openssl_verify_mode(mode: VerifyMode) -> SslVerifyMode {
     match mode {
