@@ -297,9 +297,11 @@ fn apply(ctx: &ssl::SSLContext, step: &str, keylog: &str) -> pyssl::Result<()> {
         }
         "set_ciphers" => ctx.set_ciphers(value)?,
         "keylog_filename" => ctx.set_keylog_filename((!value.is_empty()).then_some(keylog))?,
-        "sni_callback" => ctx.set_sni_callback((value == "1").then_some(
+        // Python: ctx.sni_callback = (lambda s, n, c: None) if int(value) else None
+        "sni_callback" if value == "1" => ctx.set_sni_callback(
             |_: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| Ok(None),
-        ))?,
+        )?,
+        "sni_callback" => ctx.set_sni_callback(None)?,
         other => panic!("unknown step {other}"),
     }
     Ok(())

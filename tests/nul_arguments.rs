@@ -379,7 +379,7 @@ fn rows_313() -> Vec<(&'static str, &'static str, Call)> {
             "server().set_psk_server_callback(lambda identity: b'k', identity_hint='a\\0')",
             |_| {
                 outcome(server().set_psk_server_callback(
-                    Some(|_: Option<&str>| Ok(b"k".to_vec())),
+                    |_: Option<&str>| Ok(b"k".to_vec()),
                     Some("a\0"),
                 ))
             },

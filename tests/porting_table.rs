@@ -460,7 +460,9 @@ fn ssl_members_works() -> Vec<&'static str> {
         "SSLContext.security_level" => ssl::SSLContext::security_level;
         "SSLContext.sni_callback" => |c: &ssl::SSLContext| {
             let _ = c.sni_callback();
-            c.set_sni_callback(Some(|_: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| Ok(None)))
+            // Python: ctx.sni_callback = lambda sock, name, ctx: None; ...; ctx.sni_callback = None
+            (c.set_sni_callback(|_: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| Ok(None)),
+             c.set_sni_callback(None), c.set_sni_callback(c.sni_callback()))
         };
         "SSLContext.verify_flags" => (ssl::SSLContext::verify_flags, ssl::SSLContext::set_verify_flags, ssl::SSLContext::clear_verify_flags, ssl::SSLContext::assign_verify_flags);
         "SSLContext.verify_mode" => (ssl::SSLContext::verify_mode, ssl::SSLContext::set_verify_mode);
@@ -487,13 +489,16 @@ fn ssl_members_works() -> Vec<&'static str> {
         "SSLContext.set_default_verify_paths" => ssl::SSLContext::set_default_verify_paths;
         "SSLContext.set_ecdh_curve" => ssl::SSLContext::set_ecdh_curve;
         "SSLContext.set_psk_client_callback" => |c: &ssl::SSLContext| {
-            c.set_psk_client_callback(Some(|_: Option<&str>| Ok((Some("id".to_string()), vec![0u8]))))
+            (c.set_psk_client_callback(|_: Option<&str>| Ok((Some("id".to_string()), vec![0u8]))),
+             c.set_psk_client_callback(None))
         };
         "SSLContext.set_psk_server_callback" => |c: &ssl::SSLContext| {
-            c.set_psk_server_callback(Some(|_: Option<&str>| Ok(vec![0u8])), Some("hint"))
+            (c.set_psk_server_callback(|_: Option<&str>| Ok(vec![0u8]), Some("hint")),
+             c.set_psk_server_callback(None, None))
         };
         "SSLContext.set_servername_callback" => |c: &ssl::SSLContext| {
-            c.set_servername_callback(Some(|_: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| Ok(None)))
+            (c.set_servername_callback(|_: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| Ok(None)),
+             c.set_servername_callback(None))
         };
         "SSLContext.wrap_bio" => |c: &ssl::SSLContext, b: &ssl::MemoryBIO| c.wrap_bio(b, b, ssl::WrapBio::default());
         "SSLContext.wrap_socket" => |c: &ssl::SSLContext, s: socket::socket| c.wrap_socket(s, ssl::WrapSocket::default());

@@ -12,6 +12,7 @@
 mod alpn;
 mod asn1;
 mod bio;
+mod callback_arg;
 mod certificates;
 mod ciphers;
 mod connection;
@@ -31,6 +32,7 @@ mod sslsocket;
 mod stats;
 
 pub use bio::MemoryBIO;
+pub use callback_arg::IntoCallback;
 pub use certificates::*;
 pub use ciphers::*;
 pub use constants::*;

@@ -38,13 +38,13 @@ pub use create::{
 pub use profiles::MozillaProfile;
 
 use super::alpn;
+use super::callback_arg::IntoCallback;
 use super::ciphers::{ciphers_of_ssl, CipherDict};
-use super::constants::AlertDescription;
 use super::constants::{Options, SSLMethod, TLSVersion, VerifyMode};
 use super::errors;
 use super::keylog::{self, KeylogSlot};
 use super::psk::{self, PskClientCallback, PskServerCallback};
-use super::sni::{self, SNICallback, SNIConnection};
+use super::sni::{self, SNICallback};
 use super::stats::{CertStoreStats, SessionStats};
 use crate::error::{Error, Result, SSLError};
 use crate::ffi::dh::DhReadError;
@@ -848,19 +848,24 @@ impl SSLContext {
     ///
     /// ```text
     /// Python:  ctx.set_psk_client_callback(lambda hint: ('id', key))
-    /// Rust:    ctx.set_psk_client_callback(Some(move |_: Option<&str>| Ok((Some("id".into()), key.clone()))))?;
+    /// Rust:    ctx.set_psk_client_callback(move |_: Option<&str>| Ok((Some("id".into()), key.clone())))?;
+    /// Python:  ctx.set_psk_client_callback(None)
+    /// Rust:    ctx.set_psk_client_callback(None)?;
     /// ```
-    pub fn set_psk_client_callback<F>(&self, callback: Option<F>) -> Result<()>
-    where
-        F: Fn(Option<&str>) -> Result<(Option<String>, Vec<u8>)> + Send + Sync + 'static,
-    {
+    ///
+    /// `callback` is any [`IntoCallback`]: a closure (parameter types written out), a `fn`, or
+    /// `None`.
+    pub fn set_psk_client_callback(
+        &self,
+        callback: impl IntoCallback<PskClientCallback>,
+    ) -> Result<()> {
         if self.inner.protocol == SSLMethod::PROTOCOL_TLS_SERVER {
             return Err(errors::fixed(
                 "Cannot add PSK client callback to a PROTOCOL_TLS_SERVER context",
             ));
         }
         psk_supported()?;
-        let callback = callback.map(|f| Arc::new(f) as PskClientCallback);
+        let callback = callback.into_callback();
         let install = callback.is_some();
         // The replaced callback is dropped after the lock is released: its `Drop` is user code.
         let _replaced = std::mem::replace(
@@ -885,16 +890,18 @@ impl SSLContext {
     ///
     /// ```text
     /// Python:  ctx.set_psk_server_callback(lambda identity: key, 'hint')
-    /// Rust:    ctx.set_psk_server_callback(Some(move |_: Option<&str>| Ok(key.clone())), Some("hint"))?;
+    /// Rust:    ctx.set_psk_server_callback(move |_: Option<&str>| Ok(key.clone()), Some("hint"))?;
+    /// Python:  ctx.set_psk_server_callback(None)
+    /// Rust:    ctx.set_psk_server_callback(None, None)?;
     /// ```
-    pub fn set_psk_server_callback<F>(
+    ///
+    /// `callback` is any [`IntoCallback`]: a closure (parameter types written out), a `fn`, or
+    /// `None`.
+    pub fn set_psk_server_callback(
         &self,
-        callback: Option<F>,
+        callback: impl IntoCallback<PskServerCallback>,
         identity_hint: Option<&str>,
-    ) -> Result<()>
-    where
-        F: Fn(Option<&str>) -> Result<Vec<u8>> + Send + Sync + 'static,
-    {
+    ) -> Result<()> {
         if self.inner.protocol == SSLMethod::PROTOCOL_TLS_CLIENT {
             return Err(errors::fixed(
                 "Cannot add PSK server callback to a PROTOCOL_TLS_CLIENT context",
@@ -910,7 +917,7 @@ impl SSLContext {
             return Err(Error::value("failed to set identity hint"));
         }
         drop(_guard);
-        let callback = callback.map(|f| Arc::new(f) as PskServerCallback);
+        let callback = callback.into_callback();
         let install = callback.is_some();
         // The replaced callback is dropped after the lock is released: its `Drop` is user code.
         let _replaced = std::mem::replace(
@@ -964,53 +971,41 @@ impl SSLContext {
     /// `ctx.sni_callback = callback`: called on the server during each handshake as
     /// `callback(connection, server_name, context)` with the name the client sent (`None` for no
     /// name or an IP address). It may switch the connection to another context
-    /// ([`SNIConnection::set_context`]) and returns `Ok(None)` to go on, `Ok(Some(alert))` to
-    /// refuse with that alert; an `Err` (or a panic) fails the handshake with
+    /// ([`SNIConnection::set_context`](crate::ssl::SNIConnection::set_context)) and returns
+    /// `Ok(None)` to go on, `Ok(Some(alert))` to refuse with that alert; an `Err` (or a panic) fails the handshake with
     /// `HANDSHAKE_FAILURE`, as a Python exception would. It runs with no pyssl lock held, so it
     /// may read or change this context, the connection's, or remove itself, as in Python. Not
     /// allowed on `PROTOCOL_TLS_CLIENT` contexts.
     ///
     /// ```text
+    /// Python:  ctx.sni_callback = pick
+    /// Rust:    ctx.set_sni_callback(pick)?;
     /// Python:  ctx.sni_callback = lambda sock, name, ctx: None
-    /// Rust:    ctx.set_sni_callback(Some(|_: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| Ok(None)))?;
+    /// Rust:    ctx.set_sni_callback(|_: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| Ok(None))?;
+    /// Python:  ctx.sni_callback = None
+    /// Rust:    ctx.set_sni_callback(None)?;
     /// ```
-    pub fn set_sni_callback<F>(&self, callback: Option<F>) -> Result<()>
-    where
-        F: Fn(
-                &mut SNIConnection<'_>,
-                Option<&str>,
-                &SSLContext,
-            ) -> Result<Option<AlertDescription>>
-            + Send
-            + Sync
-            + 'static,
-    {
-        self.set_sni_callback_arc(callback.map(|f| Arc::new(f) as SNICallback))
+    ///
+    /// `callback` is any [`IntoCallback`]: a `fn` item, a closure (parameter types written
+    /// out), `None`, or `Some` of a shared [`SNICallback`] (such as another context's
+    /// [`sni_callback`](SSLContext::sni_callback)).
+    pub fn set_sni_callback(&self, callback: impl IntoCallback<SNICallback>) -> Result<()> {
+        self.install_sni_callback(callback.into_callback())
     }
 
     /// `ctx.set_servername_callback(callback)`: the older spelling of `sni_callback`.
     ///
     /// ```text
     /// Python:  ctx.set_servername_callback(cb)
-    /// Rust:    ctx.set_servername_callback(Some(cb))?;
+    /// Rust:    ctx.set_servername_callback(cb)?;
+    /// Python:  ctx.set_servername_callback(None)
+    /// Rust:    ctx.set_servername_callback(None)?;
     /// ```
-    pub fn set_servername_callback<F>(&self, callback: Option<F>) -> Result<()>
-    where
-        F: Fn(
-                &mut SNIConnection<'_>,
-                Option<&str>,
-                &SSLContext,
-            ) -> Result<Option<AlertDescription>>
-            + Send
-            + Sync
-            + 'static,
-    {
+    pub fn set_servername_callback(&self, callback: impl IntoCallback<SNICallback>) -> Result<()> {
         self.set_sni_callback(callback)
     }
 
-    /// Installs (or clears) an already shared callback, e.g. one read from another context's
-    /// [`sni_callback`](SSLContext::sni_callback).
-    pub fn set_sni_callback_arc(&self, callback: Option<SNICallback>) -> Result<()> {
+    fn install_sni_callback(&self, callback: Option<SNICallback>) -> Result<()> {
         if self.inner.protocol == SSLMethod::PROTOCOL_TLS_CLIENT {
             return Err(sni::client_context_error());
         }
