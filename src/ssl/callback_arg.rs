@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use super::constants::AlertDescription;
 use super::context::SSLContext;
+use super::msg_callback::{MsgCallback, MsgConnection};
 use super::psk::{PskClientCallback, PskServerCallback};
 use super::sni::{SNICallback, SNIConnection};
 use crate::error::Result;
@@ -100,6 +101,21 @@ where
 
 impl IntoCallback<PskServerCallback> for Option<PskServerCallback> {
     fn into_callback(self) -> Option<PskServerCallback> {
+        self
+    }
+}
+
+impl<F> IntoCallback<MsgCallback> for F
+where
+    F: Fn(&MsgConnection<'_>, &str, i32, i32, i32, &[u8]) -> Result<()> + Send + Sync + 'static,
+{
+    fn into_callback(self) -> Option<MsgCallback> {
+        Some(Arc::new(self))
+    }
+}
+
+impl IntoCallback<MsgCallback> for Option<MsgCallback> {
+    fn into_callback(self) -> Option<MsgCallback> {
         self
     }
 }

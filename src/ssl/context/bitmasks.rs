@@ -116,7 +116,9 @@ impl SSLContext {
             log::warn!("ssl.OP_NO_SSL*/ssl.OP_NO_TLS* options are deprecated");
         }
         self.configure(|b| {
-            // Read again under the write lock, so concurrent updates compose.
+            // Read again under the write lock, so concurrent updates compose. (The bits are a
+            // `c_ulong` before OpenSSL 3.)
+            #[allow(clippy::unnecessary_cast)]
             let old = b.options().bits() as u64;
             let new = new(old);
             if old & !new != 0 {

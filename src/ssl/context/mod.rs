@@ -24,6 +24,7 @@ mod args;
 mod bitmasks;
 mod cipher_lists;
 mod create;
+mod msg;
 mod profiles;
 mod trust;
 
@@ -43,6 +44,7 @@ use super::ciphers::{ciphers_of_ssl, CipherDict};
 use super::constants::{Options, SSLMethod, TLSVersion, VerifyMode};
 use super::errors;
 use super::keylog::{self, KeylogSlot};
+use super::msg_callback::MsgCallback;
 use super::psk::{self, PskClientCallback, PskServerCallback};
 use super::sni::{self, SNICallback};
 use super::stats::{CertStoreStats, SessionStats};
@@ -88,6 +90,8 @@ struct Inner {
     /// The PSK callbacks (CPython 3.13), read by OpenSSL-level handlers at each handshake.
     psk_client: RwLock<Option<PskClientCallback>>,
     psk_server: RwLock<Option<PskServerCallback>>,
+    /// `_msg_callback`, read by the OpenSSL-level message handler.
+    msg: RwLock<Option<MsgCallback>>,
     /// Python-side state; the write lock also serialises every mutation of `ctx`.
     state: RwLock<State>,
 }
@@ -238,6 +242,7 @@ impl SSLContext {
                 alpn: Arc::default(),
                 psk_client: RwLock::new(None),
                 psk_server: RwLock::new(None),
+                msg: RwLock::new(None),
                 state: RwLock::new(state),
             }),
         })
