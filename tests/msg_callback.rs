@@ -320,3 +320,49 @@ fn a_removed_callback_is_not_called_and_a_panic_reaches_the_caller() {
     // The buffers are usable afterwards (their locks were released on the way out).
     assert!(c_out.pending() > 0);
 }
+
+#[test]
+fn a_message_callback_beside_an_sni_switch_does_not_deadlock() {
+    // test_ssl's test_msg_callback_deadlock_bpo43577: the server's context has both callbacks
+    // and the SNI callback switches to another context mid-handshake; twice.
+    let (port, server) = {
+        let sctx = common::server_context();
+        let other = common::server_context();
+        let log = Log::default();
+        sctx.set__msg_callback(Some(logger(&log, "S", None)))
+            .unwrap();
+        sctx.set_sni_callback(
+            move |conn: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| {
+                conn.set_context(&other).map(|_| None)
+            },
+        )
+        .unwrap();
+        let listener = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
+        listener.bind(("127.0.0.1", 0)).unwrap();
+        listener.listen(2).unwrap();
+        let port = listener.getsockname().unwrap().port();
+        let server = std::thread::spawn(move || {
+            for _ in 0..2 {
+                let (sock, _) = listener.accept().unwrap();
+                let kw = ssl::WrapSocket {
+                    server_side: true,
+                    ..Default::default()
+                };
+                sctx.wrap_socket(sock, kw).unwrap();
+            }
+            log.lock().unwrap().len()
+        });
+        (port, server)
+    };
+    let cctx = common::client_context();
+    for _ in 0..2 {
+        let sock = socket::create_connection(("127.0.0.1", port), Default::default()).unwrap();
+        let kw = ssl::WrapSocket {
+            server_hostname: Some("localhost"),
+            ..Default::default()
+        };
+        cctx.wrap_socket(sock, kw).unwrap();
+    }
+    // The first messages (before the switch) reach the first context's callback.
+    assert!(server.join().unwrap() > 0);
+}
