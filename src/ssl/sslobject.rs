@@ -17,6 +17,7 @@ use super::context::SSLContext;
 use super::idna;
 use super::session::SSLSession;
 use super::sni;
+use super::sslsocket::WrapSocket;
 use crate::error::{Error, Result};
 use crate::ffi::bio as ffi_bio;
 use crate::ffi::outbuf::{self, OutBuf};
@@ -36,6 +37,89 @@ pub struct WrapBio<'a> {
     pub server_hostname: Option<&'a str>,
     /// `session`: a session of an earlier connection to resume (clients only).
     pub session: Option<&'a SSLSession>,
+}
+
+impl<'a> From<WrapBio<'a>> for WrapSocket<'a> {
+    /// The same keywords for `wrap_socket`: Python code that builds one set of keyword
+    /// arguments for both calls (`ctx.wrap_socket(sock, **kwargs)` and
+    /// `ctx.wrap_bio(incoming, outgoing, **kwargs)`) builds a `WrapBio` and converts it; the
+    /// two keywords only `wrap_socket` has keep their defaults.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use pyssl::{socket, ssl};
+    /// let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT)?;
+    /// // Python: kwargs = dict(server_hostname='localhost')
+    /// let kwargs = ssl::WrapBio { server_hostname: Some("localhost"), ..Default::default() };
+    /// // Python: sslobj = ctx.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), **kwargs)
+    /// let sslobj = ctx.wrap_bio(&ssl::MemoryBIO::new()?, &ssl::MemoryBIO::new()?, kwargs)?;
+    /// // Python: ssock = ctx.wrap_socket(socket.socket(), **kwargs)
+    /// let ssock = ctx.wrap_socket(socket::socket(socket::AF_INET, socket::SOCK_STREAM)?, kwargs.into())?;
+    /// assert_eq!(sslobj.server_hostname(), ssock.server_hostname());
+    /// # Ok(())
+    /// # }
+    /// ```
+    fn from(kw: WrapBio<'a>) -> WrapSocket<'a> {
+        WrapSocket {
+            server_side: kw.server_side,
+            server_hostname: kw.server_hostname,
+            session: kw.session,
+            ..Default::default()
+        }
+    }
+}
+
+impl<'a> TryFrom<WrapSocket<'a>> for WrapBio<'a> {
+    type Error = Error;
+
+    /// The keywords of a `wrap_socket` call for `wrap_bio`, which has no
+    /// `do_handshake_on_connect` and no `suppress_ragged_eofs`: either one away from its
+    /// default is Python's `TypeError` for the unexpected keyword (a keyword that only repeats
+    /// its default cannot be told apart in Rust, and passes).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use pyssl::ssl;
+    /// let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT)?;
+    /// let (incoming, outgoing) = (ssl::MemoryBIO::new()?, ssl::MemoryBIO::new()?);
+    /// // Python: kwargs = dict(server_hostname='localhost')
+    /// //         ctx.wrap_bio(incoming, outgoing, **kwargs)
+    /// let kwargs = ssl::WrapSocket { server_hostname: Some("localhost"), ..Default::default() };
+    /// ctx.wrap_bio(&incoming, &outgoing, kwargs.try_into()?)?;
+    /// // Python: kwargs = dict(server_hostname='localhost', suppress_ragged_eofs=False)
+    /// //         ctx.wrap_bio(incoming, outgoing, **kwargs)   # TypeError
+    /// let kwargs = ssl::WrapSocket { suppress_ragged_eofs: false, ..kwargs };
+    /// let err = ssl::WrapBio::try_from(kwargs).unwrap_err();
+    /// assert_eq!(err.to_string(), "SSLContext.wrap_bio() got an unexpected keyword argument 'suppress_ragged_eofs'");
+    /// # Ok(())
+    /// # }
+    /// ```
+    fn try_from(kw: WrapSocket<'a>) -> Result<WrapBio<'a>> {
+        let defaults = WrapSocket::default();
+        for (name, given, default) in [
+            (
+                "do_handshake_on_connect",
+                kw.do_handshake_on_connect,
+                defaults.do_handshake_on_connect,
+            ),
+            (
+                "suppress_ragged_eofs",
+                kw.suppress_ragged_eofs,
+                defaults.suppress_ragged_eofs,
+            ),
+        ] {
+            if given != default {
+                return Err(Error::type_error(format!(
+                    "SSLContext.wrap_bio() got an unexpected keyword argument '{name}'"
+                )));
+            }
+        }
+        Ok(WrapBio {
+            server_side: kw.server_side,
+            server_hostname: kw.server_hostname,
+            session: kw.session,
+        })
+    }
 }
 
 /// `ssl.SSLObject`: a TLS connection over two [`MemoryBIO`]s. Created by
