@@ -91,6 +91,7 @@
 mod encodings;
 mod error;
 mod ffi;
+mod path_arg;
 pub mod pyrepr;
 pub mod select;
 pub mod socket;

@@ -458,7 +458,12 @@ fn ssl_members_works() -> Vec<&'static str> {
 
         "SSLContext.check_hostname" => (ssl::SSLContext::check_hostname, ssl::SSLContext::set_check_hostname);
         "SSLContext.hostname_checks_common_name" => (ssl::SSLContext::hostname_checks_common_name, ssl::SSLContext::set_hostname_checks_common_name);
-        "SSLContext.keylog_filename" => (ssl::SSLContext::keylog_filename, ssl::SSLContext::set_keylog_filename);
+        "SSLContext.keylog_filename" => |c: &ssl::SSLContext| {
+            let _ = c.keylog_filename();
+            // Python: ctx.keylog_filename = 'k.log'; = b'k.log'; = pathlib.Path('k.log'); = None
+            (c.set_keylog_filename("k.log"), c.set_keylog_filename(b"k.log"),
+             c.set_keylog_filename(std::path::Path::new("k.log")), c.set_keylog_filename(None))
+        };
         "SSLContext.maximum_version" => (ssl::SSLContext::maximum_version, ssl::SSLContext::set_maximum_version);
         "SSLContext.minimum_version" => (ssl::SSLContext::minimum_version, ssl::SSLContext::set_minimum_version);
         "SSLContext.num_tickets" => (ssl::SSLContext::num_tickets, ssl::SSLContext::set_num_tickets);
@@ -501,7 +506,9 @@ fn ssl_members_works() -> Vec<&'static str> {
         "SSLContext.set_alpn_protocols" => ssl::SSLContext::set_alpn_protocols;
         "SSLContext.set_ciphers" => ssl::SSLContext::set_ciphers;
         "SSLContext.set_default_verify_paths" => ssl::SSLContext::set_default_verify_paths;
-        "SSLContext.set_ecdh_curve" => ssl::SSLContext::set_ecdh_curve;
+        "SSLContext.set_ecdh_curve" => |c: &ssl::SSLContext| {
+            (c.set_ecdh_curve("prime256v1"), c.set_ecdh_curve(b"prime256v1"))
+        };
         "SSLContext.set_psk_client_callback" => |c: &ssl::SSLContext| {
             (c.set_psk_client_callback(|_: Option<&str>| Ok((Some("id".to_string()), vec![0u8]))),
              c.set_psk_client_callback(None))

@@ -140,10 +140,9 @@ fn a_password_callback_may_use_its_own_context() {
         };
         let result = ctx.load_cert_chain(
             &cert,
-            ssl::LoadCertChainWith {
-                keyfile: Some(&common::fixture_str("server-encrypted.key")),
-                password: Some(ssl::Password::Callback(&callback)),
-            },
+            ssl::LoadCertChain::default()
+                .keyfile(&common::fixture_str("server-encrypted.key"))
+                .password(&callback),
         );
         let mut out = seen.into_inner().unwrap();
         out.push(format!("{result:?}"));

@@ -96,6 +96,7 @@ fn a_wrap_bio_keyword_set_converts_to_wrap_socket_losslessly() {
         server_side: true,
         server_hostname: Some("localhost"),
         session: None,
+        ..Default::default()
     };
     let socket_kw = ssl::WrapSocket::from(kw);
     assert!(socket_kw.server_side);

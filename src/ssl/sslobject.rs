@@ -15,12 +15,14 @@ use super::certificates::PeerCert;
 use super::connection::{self, NoWait};
 use super::context::SSLContext;
 use super::idna;
+use super::kw_values::{pick_str_or_bytes, KwValues};
 use super::session::SSLSession;
 use super::sni;
 use super::sslsocket::WrapSocket;
 use crate::error::{Error, Result};
 use crate::ffi::bio as ffi_bio;
 use crate::ffi::outbuf::{self, OutBuf};
+use crate::path_arg::StrOrBytes;
 
 /// Keyword arguments of `SSLContext.wrap_bio(incoming, outgoing, server_side=False,
 /// server_hostname=None)`.
@@ -28,15 +30,41 @@ use crate::ffi::outbuf::{self, OutBuf};
 /// ```text
 /// Python:  ctx.wrap_bio(incoming, outgoing, server_side=True)
 /// Rust:    ctx.wrap_bio(&incoming, &outgoing, ssl::WrapBio { server_side: true, ..Default::default() })?;
+/// Python:  ctx.wrap_bio(incoming, outgoing, server_hostname=b'example.com')
+/// Rust:    ctx.wrap_bio(&incoming, &outgoing, ssl::WrapBio::default().server_hostname(b"example.com"))?;
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WrapBio<'a> {
     /// `server_side`.
     pub server_side: bool,
-    /// `server_hostname`: SNI and, with `check_hostname`, the name to verify.
+    /// `server_hostname`: SNI and, with `check_hostname`, the name to verify. (As `bytes`:
+    /// [`WrapBio::server_hostname`].)
     pub server_hostname: Option<&'a str>,
     /// `session`: a session of an earlier connection to resume (clients only).
     pub session: Option<&'a SSLSession>,
+    /// Values given by the methods; `..Default::default()` fills it.
+    #[doc(hidden)]
+    pub _set_by_methods: KwValues<'a>,
+}
+
+impl<'a> WrapBio<'a> {
+    /// `server_hostname=` as Python's `str` or `bytes` ([`StrOrBytes`]), as for
+    /// [`WrapSocket::server_hostname`].
+    ///
+    /// ```text
+    /// Python:  ctx.wrap_bio(incoming, outgoing, server_hostname=b'localhost')
+    /// Rust:    ctx.wrap_bio(&incoming, &outgoing, ssl::WrapBio::default().server_hostname(b"localhost"))?;
+    /// ```
+    pub fn server_hostname(mut self, server_hostname: impl Into<StrOrBytes<'a>>) -> Self {
+        self.server_hostname = None;
+        self._set_by_methods.server_hostname = Some(server_hostname.into());
+        self
+    }
+
+    /// The `server_hostname` Python would see.
+    pub(crate) fn server_hostname_arg(&self) -> Option<StrOrBytes<'a>> {
+        pick_str_or_bytes(self.server_hostname, self._set_by_methods.server_hostname)
+    }
 }
 
 impl<'a> From<WrapBio<'a>> for WrapSocket<'a> {
@@ -64,6 +92,7 @@ impl<'a> From<WrapBio<'a>> for WrapSocket<'a> {
             server_side: kw.server_side,
             server_hostname: kw.server_hostname,
             session: kw.session,
+            _set_by_methods: kw._set_by_methods,
             ..Default::default()
         }
     }
@@ -118,6 +147,7 @@ impl<'a> TryFrom<WrapSocket<'a>> for WrapBio<'a> {
             server_side: kw.server_side,
             server_hostname: kw.server_hostname,
             session: kw.session,
+            _set_by_methods: kw._set_by_methods,
         })
     }
 }
@@ -214,12 +244,13 @@ impl SSLContext {
         outgoing: &MemoryBIO,
         kw: WrapBio<'_>,
     ) -> Result<SSLObject> {
-        if kw.server_side && kw.server_hostname.is_some_and(|h| !h.is_empty()) {
+        let server_hostname = kw.server_hostname_arg();
+        if kw.server_side && server_hostname.is_some_and(StrOrBytes::is_truthy) {
             return Err(Error::value(
                 "server_hostname can only be specified in client mode",
             ));
         }
-        let server_hostname = kw.server_hostname.map(idna::encode_hostname).transpose()?;
+        let server_hostname = server_hostname.map(idna::encode_hostname_arg).transpose()?;
         let ssl = connection::new_ssl(self, kw.server_side, server_hostname.as_deref(), |ssl| {
             let rbio = incoming.lock();
             if incoming.same_as(outgoing) {

@@ -29,8 +29,8 @@ mod profiles;
 mod trust;
 
 pub use args::{
-    Cadata, CreateDefaultContext, CreateUnverifiedContext, LoadCertChain, LoadCertChainWith,
-    LoadVerifyLocations, Password,
+    Cadata, CreateDefaultContext, CreateUnverifiedContext, LoadCertChain, LoadCertChainArg,
+    LoadVerifyLocations, LoadVerifyLocationsArg, Password,
 };
 pub use create::{
     _create_stdlib_context, _create_stdlib_context_with, _create_unverified_context,
@@ -51,6 +51,7 @@ use super::stats::{CertStoreStats, SessionStats};
 use crate::error::{Error, Result, SSLError};
 use crate::ffi::dh::DhReadError;
 use crate::ffi::ssl as ffi_ssl;
+use crate::path_arg::{AsPathArg, OptionalPathArg, PathArgBuf};
 use crate::pyrepr::PyRepr;
 use cipher_lists::{CipherLists, List};
 
@@ -687,13 +688,17 @@ impl SSLContext {
     /// Python:  ctx.set_ecdh_curve('prime256v1')
     /// Rust:    ctx.set_ecdh_curve("prime256v1")?;
     /// ```
-    pub fn set_ecdh_curve(&self, name: &str) -> Result<()> {
-        crate::error::check_no_nul_byte(name)?;
-        let nid = crate::ffi::obj::sn2nid(name);
+    ///
+    /// As CPython, which reads the name with its file-name converter, `name` is a `str`, a
+    /// `bytes` or even a path (any [`AsPathArg`]): a NUL in it is `ValueError('embedded null
+    /// byte')`, an unknown name `ValueError` with the name's `repr()` (`'nope'`, `b'nope'`).
+    pub fn set_ecdh_curve(&self, name: impl AsPathArg) -> Result<()> {
+        let name = name.as_path_arg();
+        let nid = crate::ffi::obj::sn2nid(&name.c_path()?);
         if nid == 0 {
             return Err(Error::value(format!(
                 "unknown elliptic curve name {}",
-                crate::pyrepr::PyStr(name).py_repr()
+                name.py_repr()
             )));
         }
         let _guard = self.write();
@@ -713,17 +718,16 @@ impl SSLContext {
     ///
     /// As CPython: the file is read by OpenSSL's PEM reader, which stops at the first block (or
     /// at once when there is none: `[PEM: NO_START_LINE] no start line`); a file that cannot be
-    /// opened or read is the `OSError` of its errno, with the file name.
-    pub fn load_dh_params(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
-        let path = path.as_ref();
+    /// opened or read is the `OSError` of its errno, whose `filename` is `path` as given
+    /// (`'dh.pem'`, `b'dh.pem'`, `PosixPath('dh.pem')`). `path` is any [`AsPathArg`].
+    pub fn load_dh_params(&self, path: impl AsPathArg) -> Result<()> {
+        let path = path.as_path_arg();
         // `c_path` is also CPython's NUL check ('embedded null byte'), made before the open.
         let os_error = |errno| {
             crate::ffi::err::clear_error();
-            Error::OSError(
-                crate::error::OSError::from_errno(errno).with_filename(path.to_string_lossy()),
-            )
+            Error::OSError(crate::error::OSError::from_errno(errno).with_filename(path))
         };
-        let dh = match crate::ffi::dh::read_dh_params(&trust::c_path(path)?) {
+        let dh = match crate::ffi::dh::read_dh_params(&path.c_path()?) {
             Ok(dh) => dh,
             Err(DhReadError::Open(errno)) => return Err(os_error(errno)),
             Err(DhReadError::Read(0)) => return Err(errors::from_queue()),
@@ -770,7 +774,7 @@ impl SSLContext {
     /// Python:  ctx.keylog_filename
     /// Rust:    ctx.keylog_filename()
     /// ```
-    pub fn keylog_filename(&self) -> Option<String> {
+    pub fn keylog_filename(&self) -> Option<PathArgBuf> {
         let slot = self.inner.keylog.lock().unwrap_or_else(|p| p.into_inner());
         slot.as_ref().map(|k| k.filename.clone())
     }
@@ -781,15 +785,19 @@ impl SSLContext {
     ///
     /// ```text
     /// Python:  ctx.keylog_filename = 'keys.log'
-    /// Rust:    ctx.set_keylog_filename(Some("keys.log"))?;
+    /// Rust:    ctx.set_keylog_filename("keys.log")?;
+    /// Python:  ctx.keylog_filename = None
+    /// Rust:    ctx.set_keylog_filename(None)?;
     /// ```
     ///
+    /// `filename` is a path in any form Python takes (`str`, `bytes`, a path: any
+    /// [`AsPathArg`]), or `None`; `keylog_filename()` then returns it in that form.
     /// As CPython: the previous file is closed first, so a file that cannot be opened leaves
     /// `keylog_filename` at `None`; a file that cannot be written (`/dev/full`) is accepted and
     /// its failing writes are ignored.
-    pub fn set_keylog_filename(&self, filename: Option<&str>) -> Result<()> {
+    pub fn set_keylog_filename(&self, filename: impl OptionalPathArg) -> Result<()> {
         *self.inner.keylog.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        let opened = filename.map(keylog::open).transpose()?;
+        let opened = filename.optional_path_arg().map(keylog::open).transpose()?;
         let installed = opened.is_some();
         *self.inner.keylog.lock().unwrap_or_else(|p| p.into_inner()) = opened;
         if installed {
