@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! Python:  ctx.keylog_filename = 'keys.log'
-//! Rust:    ctx.set_keylog_filename(Some("keys.log"))?;
+//! Rust:    ctx.set_keylog_filename("keys.log")?;
 //! ```
 
 use std::fs::{File, OpenOptions};

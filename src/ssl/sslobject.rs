@@ -244,13 +244,11 @@ impl SSLContext {
         outgoing: &MemoryBIO,
         kw: WrapBio<'_>,
     ) -> Result<SSLObject> {
-        let server_hostname = kw.server_hostname_arg();
-        if kw.server_side && server_hostname.is_some_and(StrOrBytes::is_truthy) {
-            return Err(Error::value(
-                "server_hostname can only be specified in client mode",
-            ));
-        }
-        let server_hostname = server_hostname.map(idna::encode_hostname_arg).transpose()?;
+        // Unlike `wrap_socket`, CPython's `SSLObject._create` lets a server side have a name.
+        let server_hostname = kw
+            .server_hostname_arg()
+            .map(idna::encode_hostname_arg)
+            .transpose()?;
         let ssl = connection::new_ssl(self, kw.server_side, server_hostname.as_deref(), |ssl| {
             let rbio = incoming.lock();
             if incoming.same_as(outgoing) {
