@@ -40,6 +40,35 @@ pub enum PathArg<'a> {
 /// `str`, `String`, `OsStr`, `OsString`, `Path`, `PathBuf`, `[u8]`, `[u8; N]`, `Vec<u8>` and
 /// references to any of them, so a parameter `impl AsPathArg` takes `"cert.pem"`, `&path`,
 /// `dir.join("cert.pem")`, `b"cert.pem"`, ...
+///
+/// ```
+/// # fn main() -> Result<(), pyssl::Error> {
+/// use std::path::{Path, PathBuf};
+/// use pyssl::ssl;
+/// let fixtures = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"));
+/// let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER)?;
+///
+/// // Python: ctx.load_cert_chain(FIXTURES / 'server.pem', FIXTURES / 'server.key')
+/// ctx.load_cert_chain(fixtures.join("server.pem"), fixtures.join("server.key"))?;
+/// // Python: ctx.load_verify_locations(os.fsencode(FIXTURES / 'ca.pem'))
+/// let ca = fixtures.join("ca.pem");
+/// ctx.load_verify_locations(ca.as_os_str().as_encoded_bytes())?;
+/// // Python: ctx.load_verify_locations(capath=os.fsencode(FIXTURES / 'capath'))
+/// let capath = fixtures.join("capath");
+/// ctx.load_verify_locations(ssl::LoadVerifyLocations::default().capath(capath.as_os_str().as_encoded_bytes()))?;
+///
+/// // Python: ctx.load_dh_params(b'missing.pem')  ->  FileNotFoundError, named as given
+/// let err = ctx.load_dh_params(b"missing.pem").unwrap_err();
+/// assert_eq!(err.to_string(), "[Errno 2] No such file or directory: b'missing.pem'");
+/// // Python: ctx.load_dh_params(pathlib.Path('missing.pem'))
+/// let err = ctx.load_dh_params(Path::new("missing.pem")).unwrap_err();
+/// assert_eq!(err.to_string(), "[Errno 2] No such file or directory: PosixPath('missing.pem')");
+/// // Python: ctx.set_ecdh_curve(b'nope')
+/// let err = ctx.set_ecdh_curve(b"nope").unwrap_err();
+/// assert_eq!(err.to_string(), "unknown elliptic curve name b'nope'");
+/// # Ok(())
+/// # }
+/// ```
 pub trait AsPathArg {
     /// The argument as Python would see it.
     fn as_path_arg(&self) -> PathArg<'_>;

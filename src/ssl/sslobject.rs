@@ -55,6 +55,21 @@ impl<'a> WrapBio<'a> {
     /// Python:  ctx.wrap_bio(incoming, outgoing, server_hostname=b'localhost')
     /// Rust:    ctx.wrap_bio(&incoming, &outgoing, ssl::WrapBio::default().server_hostname(b"localhost"))?;
     /// ```
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use pyssl::ssl;
+    /// let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT)?;
+    /// let bio = || ssl::MemoryBIO::new();
+    /// // Python: ctx.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), server_hostname=b'LocalHost').server_hostname
+    /// let obj = ctx.wrap_bio(&bio()?, &bio()?, ssl::WrapBio::default().server_hostname(b"LocalHost"))?;
+    /// assert_eq!(obj.server_hostname(), Some("LocalHost"));
+    /// // Python: ... server_hostname=b'k\xf6nig')  ->  UnicodeDecodeError
+    /// let err = ctx.wrap_bio(&bio()?, &bio()?, ssl::WrapBio::default().server_hostname(b"k\xf6nig")).unwrap_err();
+    /// assert_eq!(err.to_string(), "'ascii' codec can't decode byte 0xf6 in position 1: ordinal not in range(128)");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn server_hostname(mut self, server_hostname: impl Into<StrOrBytes<'a>>) -> Self {
         self.server_hostname = None;
         self._set_by_methods.server_hostname = Some(server_hostname.into());
