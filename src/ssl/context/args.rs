@@ -31,6 +31,14 @@ use crate::path_arg::{AsPathArg, PathArg};
 /// Python:  ctx.load_cert_chain('cert.pem', password=get_password)
 /// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChain::default().password(&get_password))?;
 /// ```
+///
+/// The field itself holds a `&str`; a path or `bytes` there does not compile (give it with the
+/// method):
+///
+/// ```compile_fail,E0308
+/// use std::path::Path;
+/// let kw = pyssl::ssl::LoadCertChain { keyfile: Some(Path::new("key.pem")), ..Default::default() };
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadCertChain<'a> {
     /// `keyfile`: the private key's file; `None` reads the key from `certfile`. (A path or
