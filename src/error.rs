@@ -570,8 +570,9 @@ pub struct OSError {
     pub errno: Option<i32>,
     /// `e.strerror`: `os.strerror(errno)` for errors from the OS.
     pub strerror: Option<String>,
-    /// `e.filename`, when Python reports one (`[Errno 2] No such file or directory: 'x'`).
-    pub filename: Option<String>,
+    /// `e.filename`, when Python reports one (`[Errno 2] No such file or directory: 'x'`): the
+    /// object the call was given, a `str`, `bytes` or path (`b'x'`, `PosixPath('x')`).
+    pub filename: Option<crate::path_arg::PathArgBuf>,
 }
 
 impl OSError {
@@ -585,7 +586,7 @@ impl OSError {
     }
 
     /// The same error with `e.filename` set.
-    pub fn with_filename(mut self, filename: impl Into<String>) -> OSError {
+    pub fn with_filename(mut self, filename: impl Into<crate::path_arg::PathArgBuf>) -> OSError {
         self.filename = Some(filename.into());
         self
     }
@@ -617,7 +618,7 @@ impl fmt::Display for OSError {
             (Some(n), Some(s)) => {
                 write!(f, "[Errno {n}] {s}")?;
                 if let Some(name) = &self.filename {
-                    write!(f, ": {}", PyStr(name).py_repr())?;
+                    write!(f, ": {}", name.py_repr())?;
                 }
                 Ok(())
             }
@@ -632,15 +633,6 @@ impl fmt::Display for OSError {
 pub(crate) fn check_no_nul_character(text: &str) -> Result<()> {
     if text.contains('\0') {
         return Err(Error::value("embedded null character"));
-    }
-    Ok(())
-}
-
-/// CPython's path and bytes converters (`PyUnicode_FSConverter`, `y`): bytes handed to C as a C
-/// string must hold no NUL, else `ValueError('embedded null byte')`.
-pub(crate) fn check_no_nul_byte(bytes: impl AsRef<[u8]>) -> Result<()> {
-    if bytes.as_ref().contains(&0) {
-        return Err(Error::value("embedded null byte"));
     }
     Ok(())
 }

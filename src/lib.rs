@@ -96,6 +96,7 @@ mod encodings;
 mod error;
 pub mod exceptions;
 mod ffi;
+mod path_arg;
 pub mod pyrepr;
 pub mod select;
 pub mod socket;

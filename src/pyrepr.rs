@@ -30,33 +30,52 @@ pub struct PyTuple<'a, T>(pub &'a [T]);
 
 impl PyRepr for PyStr<'_> {
     fn py_repr(&self) -> String {
-        let s = self.0;
-        let quote = if s.contains('\'') && !s.contains('"') {
-            '"'
-        } else {
-            '\''
-        };
-        let mut out = String::with_capacity(s.len() + 2);
-        out.push(quote);
-        for c in s.chars() {
-            match c {
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                c if c == quote => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                c if is_printable(c) => out.push(c),
-                c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
-                c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-                c => out.push_str(&format!("\\U{:08x}", c as u32)),
-            }
-        }
-        out.push(quote);
-        out
+        str_repr(self.0.chars().map(Ok))
     }
+}
+
+/// Python's `repr()` of the `str` that `os.fsdecode` makes of `bytes` (UTF-8 with
+/// `surrogateescape`, as `sys.argv`, `os.environ` and file names are decoded): each byte that is
+/// not part of valid UTF-8 is the lone surrogate U+DC80 + (byte - 0x80), printed `\udcNN`.
+pub(crate) fn surrogateescape_repr(bytes: &[u8]) -> String {
+    let items = bytes.utf8_chunks().flat_map(|chunk| {
+        let valid = chunk.valid().chars().map(Ok);
+        valid.chain(chunk.invalid().iter().map(|&b| Err(b)))
+    });
+    str_repr(items)
+}
+
+/// The repr of a `str` given as characters, or as escaped bytes standing for lone surrogates.
+fn str_repr(items: impl Iterator<Item = Result<char, u8>> + Clone) -> String {
+    let has = |q: char| items.clone().any(|i| i == Ok(q));
+    let quote = if has('\'') && !has('"') { '"' } else { '\'' };
+    let mut out = String::new();
+    out.push(quote);
+    for item in items {
+        let c = match item {
+            Ok(c) => c,
+            Err(byte) => {
+                out.push_str(&format!("\\udc{byte:02x}"));
+                continue;
+            }
+        };
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_printable(c) => out.push(c),
+            c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push(quote);
+    out
 }
 
 /// Python's `str.isprintable()` for one character: false for the general categories `Cc`,

@@ -80,20 +80,20 @@ fn psk_pair(tls13: bool) -> (ssl::SSLContext, ssl::SSLContext) {
 
 fn psk_scenario(tls13: bool, client_panics: bool) -> Vec<String> {
     let (sctx, cctx) = psk_pair(tls13);
-    cctx.set_psk_client_callback(Some(move |_: Option<&str>| {
+    cctx.set_psk_client_callback(move |_: Option<&str>| {
         if client_panics {
             panic!("psk client callback panics on purpose");
         }
         Ok((Some("id".to_string()), KEY.to_vec()))
-    }))
+    })
     .unwrap();
     sctx.set_psk_server_callback(
-        Some(move |_: Option<&str>| {
+        move |_: Option<&str>| {
             if !client_panics {
                 panic!("psk server callback panics on purpose");
             }
             Ok(KEY.to_vec())
-        }),
+        },
         Some("hint"),
     )
     .unwrap();
@@ -102,11 +102,11 @@ fn psk_scenario(tls13: bool, client_panics: bool) -> Vec<String> {
 
 fn sni_scenario() -> Vec<String> {
     let sctx = common::server_context();
-    sctx.set_sni_callback(Some(
+    sctx.set_sni_callback(
         |_: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| {
             panic!("sni callback panics on purpose")
         },
-    ))
+    )
     .unwrap();
     handshake(sctx, common::client_context(), Some("localhost"))
 }

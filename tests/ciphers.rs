@@ -523,12 +523,12 @@ fn sni_switch_brings_the_new_contexts_list_also_when_set_late() {
         set(&first, B, first_late);
         set(&second, A, second_late);
         first
-            .set_sni_callback(Some(
+            .set_sni_callback(
                 move |conn: &mut ssl::SNIConnection<'_>, _: Option<&str>, _: &ssl::SSLContext| {
                     conn.set_context(&second)?;
                     Ok(None)
                 },
-            ))
+            )
             .unwrap();
         let seen = Pair::new(&client, &first).handshake();
         assert_eq!(

@@ -253,6 +253,7 @@ fn encrypted_key_needs_its_password() {
         ssl::LoadCertChain {
             keyfile: Some(&key),
             password: Some("pyssl-password"),
+            ..Default::default()
         },
     )
     .unwrap();
@@ -262,6 +263,7 @@ fn encrypted_key_needs_its_password() {
             ssl::LoadCertChain {
                 keyfile: Some(&key),
                 password: Some("wrong"),
+                ..Default::default()
             },
         )
         .unwrap_err();
@@ -272,6 +274,7 @@ fn encrypted_key_needs_its_password() {
             ssl::LoadCertChain {
                 keyfile: Some(&key),
                 password: Some(&long),
+                ..Default::default()
             },
         )
         .unwrap_err();
@@ -334,8 +337,12 @@ fn keylog_filename_records_the_tls13_secrets() {
         conn.sendall(b"x").unwrap();
     });
     let ctx = common::client_context();
-    ctx.set_keylog_filename(path.to_str()).unwrap();
-    assert_eq!(ctx.keylog_filename().as_deref(), path.to_str());
+    // Python: ctx.keylog_filename = path   (a pathlib.Path, given back as it was set)
+    ctx.set_keylog_filename(&path).unwrap();
+    assert_eq!(
+        ctx.keylog_filename(),
+        Some(ssl::PathArgBuf::Path(path.clone()))
+    );
     let mut ssock = connect(&ctx, "127.0.0.1", port, "localhost");
     assert_eq!(ssock.recv(1).unwrap(), b"x");
     server.join().unwrap();

@@ -188,6 +188,14 @@ const STEPS: &[&str] = &[
     "verify_flags|=4",
     "verify_flags|=12",
     "verify_flags&=~32768",
+    "verify_flags=4",
+    "verify_flags=260",
+    "verify_flags=0",
+    "verify_flags=32768",
+    "options=16384",
+    "options=0",
+    "options=18446744073709551615",
+    "options=2186412112",
     "minimum_version=772",
     "maximum_version=771",
     "minimum_version=-2",
@@ -226,6 +234,8 @@ def apply(ctx, step):
         setattr(ctx, name[:-1], getattr(ctx, name[:-1]) | int(value))
     elif name.endswith("&"):
         setattr(ctx, name[:-1], getattr(ctx, name[:-1]) & ~int(value[1:]))
+    elif name in ("options", "verify_flags"):
+        setattr(ctx, name, int(value))
     elif name in ("verify_mode",):
         ctx.verify_mode = ssl.VerifyMode(int(value))
     elif name in ("check_hostname", "hostname_checks_common_name", "post_handshake_auth"):
@@ -264,6 +274,8 @@ fn apply(ctx: &ssl::SSLContext, step: &str, keylog: &str) -> pyssl::Result<()> {
         "options&" => ctx.clear_options(ssl::Options::from_bits(int(value) as u64)),
         "verify_flags|" => ctx.set_verify_flags(ssl::VerifyFlags::from_bits(int(value) as u64)),
         "verify_flags&" => ctx.clear_verify_flags(ssl::VerifyFlags::from_bits(int(value) as u64)),
+        "options" => ctx.assign_options(ssl::Options::from_bits(value.parse().unwrap()))?,
+        "verify_flags" => ctx.assign_verify_flags(ssl::VerifyFlags::from_bits(int(value) as u64)),
         "verify_mode" => {
             ctx.set_verify_mode(ssl::VerifyMode::from_value(int(value) as i32).unwrap())?
         }
@@ -285,9 +297,11 @@ fn apply(ctx: &ssl::SSLContext, step: &str, keylog: &str) -> pyssl::Result<()> {
         }
         "set_ciphers" => ctx.set_ciphers(value)?,
         "keylog_filename" => ctx.set_keylog_filename((!value.is_empty()).then_some(keylog))?,
-        "sni_callback" => ctx.set_sni_callback((value == "1").then_some(
+        // Python: ctx.sni_callback = (lambda s, n, c: None) if int(value) else None
+        "sni_callback" if value == "1" => ctx.set_sni_callback(
             |_: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| Ok(None),
-        ))?,
+        )?,
+        "sni_callback" => ctx.set_sni_callback(None)?,
         other => panic!("unknown step {other}"),
     }
     Ok(())

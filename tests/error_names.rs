@@ -106,17 +106,17 @@ fn unknown_psk_identity() -> (String, String) {
         ctx.set_maximum_version(ssl::TLSVersion::TLSv1_2).unwrap();
         ctx.set_ciphers("PSK").unwrap();
     }
-    cctx.set_psk_client_callback(Some(|_: Option<&str>| {
+    cctx.set_psk_client_callback(|_: Option<&str>| {
         Ok((Some("stranger".to_string()), KEY.to_vec()))
-    }))
+    })
     .unwrap();
     let asked = Arc::new(Mutex::new(Vec::new()));
     let seen = asked.clone();
     sctx.set_psk_server_callback(
-        Some(move |identity: Option<&str>| {
+        move |identity: Option<&str>| {
             seen.lock().unwrap().push(identity.map(str::to_string));
             Ok(Vec::new())
-        }),
+        },
         None,
     )
     .unwrap();

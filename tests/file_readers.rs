@@ -13,6 +13,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
+use pyssl::pyrepr::PyRepr;
 use pyssl::ssl;
 
 /// Runs `f` on its own thread and fails if it takes longer than `secs` (the thread is left
@@ -80,8 +81,8 @@ fn matrix(dir: &str) -> Vec<String> {
             ..Default::default()
         })));
         out.push(outcome(ssl::_test_decode_cert(&p).map(drop)));
-        out.push(outcome(s.set_keylog_filename(Some(&p))));
-        out.push(format!("{:?}", s.keylog_filename()));
+        out.push(outcome(s.set_keylog_filename(&p)));
+        out.push(s.keylog_filename().py_repr());
     }
     out
 }
@@ -104,7 +105,7 @@ for p in ["/dev/zero", d, "/nonexistent/x.pem", "/proc/self/mem", "/dev/null", F
     t(lambda: s.load_verify_locations(capath=p))
     t(lambda: ssl._ssl._test_decode_cert(p))
     t(lambda: setattr(s, "keylog_filename", p))
-    out.append("None" if s.keylog_filename is None else f'Some("{s.keylog_filename}")')
+    out.append(repr(s.keylog_filename))
 print("\n".join(out))
 "#;
 
@@ -139,15 +140,15 @@ fn keylog_filename_fails_only_where_cpython_does() {
         let log = log.clone();
         move || {
             let ctx = common::server_context();
-            let mut out = vec![outcome(ctx.set_keylog_filename(Some(&log)))];
-            out.push(format!("{:?}", ctx.keylog_filename()));
+            let mut out = vec![outcome(ctx.set_keylog_filename(&log))];
+            out.push(ctx.keylog_filename().py_repr());
             // A failed open leaves no key log, not the previous one.
-            out.push(outcome(ctx.set_keylog_filename(Some("/nonexistent/k.log"))));
-            out.push(format!("{:?}", ctx.keylog_filename()));
+            out.push(outcome(ctx.set_keylog_filename("/nonexistent/k.log")));
+            out.push(ctx.keylog_filename().py_repr());
             // A device that refuses every write: accepted; the header and the secrets of a
             // handshake are lost silently.
-            out.push(outcome(ctx.set_keylog_filename(Some("/dev/full"))));
-            out.push(format!("{:?}", ctx.keylog_filename()));
+            out.push(outcome(ctx.set_keylog_filename("/dev/full")));
+            out.push(ctx.keylog_filename().py_repr());
             let client = common::client_context();
             let (a, b) = tcp_pair();
             let server = thread::spawn(move || {
@@ -181,7 +182,7 @@ def t(f):
     except Exception as e:
         out.append(describe_error(e))
 def name():
-    out.append("None" if ctx.keylog_filename is None else f'Some("{ctx.keylog_filename}")')
+    out.append(repr(ctx.keylog_filename))
 t(lambda: setattr(ctx, "keylog_filename", log)); name()
 t(lambda: setattr(ctx, "keylog_filename", "/nonexistent/k.log")); name()
 t(lambda: setattr(ctx, "keylog_filename", "/dev/full")); name()

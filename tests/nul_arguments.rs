@@ -12,7 +12,7 @@
 
 mod common;
 
-use pyssl::ssl::{self, Cadata, Password};
+use pyssl::ssl::{self, Cadata};
 use pyssl::{socket, Error};
 
 /// What a row's call gave: `OK` or `type|str(e)`, as [`PY_PRELUDE`]'s `run` prints it.
@@ -94,7 +94,7 @@ fn rows_313() -> Vec<(&'static str, &'static str, Call)> {
         (
             "load_cert_chain keyfile",
             "server().load_cert_chain(F + 'server.pem', F + 'server.key\\0')",
-            |e| outcome(server().load_cert_chain(e.f("server.pem"), &e.f("server.key\0"))),
+            |e| outcome(server().load_cert_chain(e.f("server.pem"), e.f("server.key\0"))),
         ),
         (
             "load_cert_chain password str",
@@ -103,6 +103,7 @@ fn rows_313() -> Vec<(&'static str, &'static str, Call)> {
                 let kw = ssl::LoadCertChain {
                     keyfile: Some(&e.f("server-encrypted.key")),
                     password: Some("pyssl-password\0"),
+                    ..Default::default()
                 };
                 outcome(server().load_cert_chain(e.f("server.pem"), kw))
             },
@@ -111,26 +112,27 @@ fn rows_313() -> Vec<(&'static str, &'static str, Call)> {
             "load_cert_chain password bytes",
             "server().load_cert_chain(F + 'server.pem', F + 'server-encrypted.key', password=b'pyssl\\0-password')",
             |e| {
-                let kw = ssl::LoadCertChainWith {
-                    keyfile: Some(&e.f("server-encrypted.key")),
-                    password: Some(Password::Bytes(b"pyssl\0-password")),
+                let key = e.f("server-encrypted.key");
+                let kw = ssl::LoadCertChain {
+                    keyfile: Some(&key),
+                    ..Default::default()
                 };
-                outcome(server().load_cert_chain(e.f("server.pem"), kw))
+                outcome(server().load_cert_chain(e.f("server.pem"), kw.password(b"pyssl\0-password")))
             },
         ),
         (
             "load_cert_chain password callable",
             "server().load_cert_chain(F + 'server.pem', F + 'server-encrypted.key', password=lambda: 'pyssl-password\\0')",
             |e| {
-                let kw = ssl::LoadCertChainWith {
-                    keyfile: Some(&e.f("server-encrypted.key")),
-                    password: Some(Password::Callback(&|| Ok(b"pyssl-password\0".to_vec()))),
-                };
+                let key = e.f("server-encrypted.key");
+                let kw = ssl::LoadCertChain::default()
+                    .keyfile(&key)
+                    .password(&|| Ok(b"pyssl-password\0".to_vec()));
                 outcome(server().load_cert_chain(e.f("server.pem"), kw))
             },
         ),
         ("load_verify_locations cafile", "client().load_verify_locations(F + 'ca.pem\\0')", |e| {
-            outcome(client().load_verify_locations(&e.f("ca.pem\0")))
+            outcome(client().load_verify_locations(e.f("ca.pem\0")))
         }),
         (
             "load_verify_locations capath",
@@ -213,7 +215,7 @@ fn rows_313() -> Vec<(&'static str, &'static str, Call)> {
             "setattr(client(), 'keylog_filename', D + '/keys\\0')",
             |e| {
                 let name = format!("{}/keys\0", e.scratch);
-                outcome(client().set_keylog_filename(Some(&name)))
+                outcome(client().set_keylog_filename(&name))
             },
         ),
         (
@@ -379,7 +381,7 @@ fn rows_313() -> Vec<(&'static str, &'static str, Call)> {
             "server().set_psk_server_callback(lambda identity: b'k', identity_hint='a\\0')",
             |_| {
                 outcome(server().set_psk_server_callback(
-                    Some(|_: Option<&str>| Ok(b"k".to_vec())),
+                    |_: Option<&str>| Ok(b"k".to_vec()),
                     Some("a\0"),
                 ))
             },

@@ -30,22 +30,22 @@ fn run(tls13: bool, server_key: &'static [u8]) -> Vec<String> {
         }
     }
     let hints = seen_hints.clone();
-    cctx.set_psk_client_callback(Some(move |hint: Option<&str>| {
+    cctx.set_psk_client_callback(move |hint: Option<&str>| {
         hints
             .lock()
             .unwrap()
             .push(hint.map(str::to_string).py_repr());
         Ok((Some(IDENTITY.to_string()), KEY.to_vec()))
-    }))
+    })
     .unwrap();
     let ids = seen_ids.clone();
     sctx.set_psk_server_callback(
-        Some(move |identity: Option<&str>| {
+        move |identity: Option<&str>| {
             ids.lock()
                 .unwrap()
                 .push(identity.map(str::to_string).py_repr());
             Ok(server_key.to_vec())
-        }),
+        },
         Some("server-hint"),
     )
     .unwrap();
@@ -155,7 +155,7 @@ fn psk_handshakes_match_cpython() {
 fn psk_callbacks_belong_to_one_side() {
     let server = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
     let err = server
-        .set_psk_client_callback(Some(|_: Option<&str>| Ok((None, KEY.to_vec()))))
+        .set_psk_client_callback(|_: Option<&str>| Ok((None, KEY.to_vec())))
         .unwrap_err();
     assert_eq!(
         common::describe_error(&err),
@@ -163,7 +163,7 @@ fn psk_callbacks_belong_to_one_side() {
     );
     let client = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT).unwrap();
     let err = client
-        .set_psk_server_callback(Some(|_: Option<&str>| Ok(KEY.to_vec())), None)
+        .set_psk_server_callback(|_: Option<&str>| Ok(KEY.to_vec()), None)
         .unwrap_err();
     assert_eq!(
         common::describe_error(&err),
@@ -233,35 +233,33 @@ fn psk_callbacks_follow_the_contexts_current_setting() {
     let key = |k: &'static [u8]| move |_: Option<&str>| Ok(k.to_vec());
     let client_key =
         |k: &'static [u8]| move |_: Option<&str>| Ok((Some("id".to_string()), k.to_vec()));
-    let none_client = None::<fn(Option<&str>) -> pyssl::Result<(Option<String>, Vec<u8>)>>;
-    let none_server = None::<fn(Option<&str>) -> pyssl::Result<Vec<u8>>>;
     let mut ours = Vec::new();
     for tls13 in [false, true] {
         // The client's callback removed again.
         let (sctx, cctx) = pair(tls13);
-        sctx.set_psk_server_callback(Some(key(KEY)), None).unwrap();
-        cctx.set_psk_client_callback(Some(client_key(KEY))).unwrap();
-        cctx.set_psk_client_callback(none_client).unwrap();
+        sctx.set_psk_server_callback(key(KEY), None).unwrap();
+        cctx.set_psk_client_callback(client_key(KEY)).unwrap();
+        cctx.set_psk_client_callback(None).unwrap();
         ours.extend(handshake(sctx, &cctx, None));
         // The server's callback removed again.
         let (sctx, cctx) = pair(tls13);
-        sctx.set_psk_server_callback(Some(key(KEY)), None).unwrap();
-        sctx.set_psk_server_callback(none_server, None).unwrap();
-        cctx.set_psk_client_callback(Some(client_key(KEY))).unwrap();
+        sctx.set_psk_server_callback(key(KEY), None).unwrap();
+        sctx.set_psk_server_callback(None, None).unwrap();
+        cctx.set_psk_client_callback(client_key(KEY)).unwrap();
         ours.extend(handshake(sctx, &cctx, None));
         // An SNI callback switches to a context whose PSK server callback has another key.
         let (sctx, cctx) = pair(tls13);
         let (other, _) = pair(tls13);
-        sctx.set_psk_server_callback(Some(key(b"first-context-key")), None)
+        sctx.set_psk_server_callback(key(b"first-context-key"), None)
             .unwrap();
-        other.set_psk_server_callback(Some(key(KEY)), None).unwrap();
-        sctx.set_sni_callback(Some(
+        other.set_psk_server_callback(key(KEY), None).unwrap();
+        sctx.set_sni_callback(
             move |conn: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| {
                 conn.set_context(&other).map(|_| None)
             },
-        ))
+        )
         .unwrap();
-        cctx.set_psk_client_callback(Some(client_key(KEY))).unwrap();
+        cctx.set_psk_client_callback(client_key(KEY)).unwrap();
         ours.extend(handshake(sctx, &cctx, Some("example.org")));
     }
     let code = format!(

@@ -140,10 +140,9 @@ fn a_password_callback_may_use_its_own_context() {
         };
         let result = ctx.load_cert_chain(
             &cert,
-            ssl::LoadCertChainWith {
-                keyfile: Some(&common::fixture_str("server-encrypted.key")),
-                password: Some(ssl::Password::Callback(&callback)),
-            },
+            ssl::LoadCertChain::default()
+                .keyfile(&common::fixture_str("server-encrypted.key"))
+                .password(&callback),
         );
         let mut out = seen.into_inner().unwrap();
         out.push(format!("{result:?}"));
@@ -183,7 +182,7 @@ fn an_sni_callback_may_use_its_context_and_the_connections() {
         let other = common::server_context();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let (seen2, other2) = (seen.clone(), other.clone());
-        sctx.set_sni_callback(Some(
+        sctx.set_sni_callback(
             move |conn: &mut ssl::SNIConnection, name: Option<&str>, ctx: &ssl::SSLContext| {
                 let mut seen = seen2.lock().unwrap();
                 seen.push(format!("{name:?}"));
@@ -195,19 +194,19 @@ fn an_sni_callback_may_use_its_context_and_the_connections() {
                 ctx.set_verify_mode(ssl::CERT_NONE)?;
                 // Removing the running callback, then putting another in its place, which
                 // removes itself in turn.
-                ctx.set_sni_callback_arc(None)?;
+                ctx.set_sni_callback(None)?;
                 seen.push(format!("{}", ctx.sni_callback().is_some()));
                 let seen3 = seen2.clone();
-                ctx.set_sni_callback(Some(
+                ctx.set_sni_callback(
                     move |_: &mut ssl::SNIConnection, name: Option<&str>, ctx: &ssl::SSLContext| {
                         seen3.lock().unwrap().push(format!("second {name:?}"));
-                        ctx.set_sni_callback_arc(None)?;
+                        ctx.set_sni_callback(None)?;
                         Ok(None)
                     },
-                ))?;
+                )?;
                 Ok(None)
             },
-        ))
+        )
         .unwrap();
         let first = handshake(&sctx, &common::client_context(), Some("localhost"));
         let second = handshake(&sctx, &common::client_context(), Some("localhost"));
@@ -265,21 +264,21 @@ fn psk_callbacks_may_use_their_contexts() {
         }
         let seen = Arc::new(Mutex::new(Vec::new()));
         let (seen_c, me_c) = (seen.clone(), cctx.clone());
-        cctx.set_psk_client_callback(Some(move |hint: Option<&str>| {
+        cctx.set_psk_client_callback(move |hint: Option<&str>| {
             let mut seen = seen_c.lock().unwrap();
             seen.push(format!("client {hint:?} {}", from_another_thread(&me_c)));
             me_c.set_options(ssl::OP_NO_TICKET)?;
             seen.push(settings(&me_c));
             // Replacing the running callback.
-            me_c.set_psk_client_callback(Some(|_: Option<&str>| {
+            me_c.set_psk_client_callback(|_: Option<&str>| {
                 Ok((Some("id".to_string()), KEY.to_vec()))
-            }))?;
+            })?;
             Ok((Some("id".to_string()), KEY.to_vec()))
-        }))
+        })
         .unwrap();
         let (seen_s, me_s) = (seen.clone(), sctx.clone());
         sctx.set_psk_server_callback(
-            Some(move |identity: Option<&str>| {
+            move |identity: Option<&str>| {
                 let mut seen = seen_s.lock().unwrap();
                 seen.push(format!(
                     "server {identity:?} {}",
@@ -287,12 +286,9 @@ fn psk_callbacks_may_use_their_contexts() {
                 ));
                 me_s.set_options(ssl::OP_NO_TICKET)?;
                 seen.push(settings(&me_s));
-                me_s.set_psk_server_callback(
-                    Some(|_: Option<&str>| Ok(KEY.to_vec())),
-                    Some("hint"),
-                )?;
+                me_s.set_psk_server_callback(|_: Option<&str>| Ok(KEY.to_vec()), Some("hint"))?;
                 Ok(KEY.to_vec())
-            }),
+            },
             Some("hint"),
         )
         .unwrap();
@@ -358,7 +354,7 @@ fn callbacks_of_an_sslobject_may_use_its_memory_bios() {
             }
         };
         let (seen_sni, pending_sni) = (seen.clone(), pending.clone());
-        sctx.set_sni_callback(Some(
+        sctx.set_sni_callback(
             move |_: &mut ssl::SNIConnection, name: Option<&str>, _: &ssl::SSLContext| {
                 seen_sni
                     .lock()
@@ -366,22 +362,20 @@ fn callbacks_of_an_sslobject_may_use_its_memory_bios() {
                     .push(format!("sni {name:?} {}", pending_sni()));
                 Ok(None)
             },
-        ))
+        )
         .unwrap();
         let seen_psk = seen.clone();
         sctx.set_psk_server_callback(
-            Some(move |identity: Option<&str>| {
+            move |identity: Option<&str>| {
                 let line = format!("psk {identity:?} {}", pending());
                 seen_psk.lock().unwrap().push(line);
                 Ok(KEY.to_vec())
-            }),
+            },
             None,
         )
         .unwrap();
-        cctx.set_psk_client_callback(Some(|_: Option<&str>| {
-            Ok((Some("id".to_string()), KEY.to_vec()))
-        }))
-        .unwrap();
+        cctx.set_psk_client_callback(|_: Option<&str>| Ok((Some("id".to_string()), KEY.to_vec())))
+            .unwrap();
         let wrap = |ctx: &ssl::SSLContext, i: &ssl::MemoryBIO, o: &ssl::MemoryBIO, server| {
             let kw = ssl::WrapBio {
                 server_side: server,
@@ -453,9 +447,7 @@ impl Drop for UsesContextOnDrop {
     fn drop(&mut self) {
         let _ = self.0.sni_callback();
         let _ = self.0.options();
-        let _ = self
-            .0
-            .set_psk_server_callback(None::<fn(Option<&str>) -> pyssl::Result<Vec<u8>>>, None);
+        let _ = self.0.set_psk_server_callback(None, None);
     }
 }
 
@@ -466,24 +458,24 @@ fn a_replaced_callback_is_dropped_with_no_lock_held() {
     within(|| {
         let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
         let held = UsesContextOnDrop(ctx.clone());
-        ctx.set_sni_callback(Some(
+        ctx.set_sni_callback(
             move |_: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| {
                 let _ = &held;
                 Ok(None)
             },
-        ))
+        )
         .unwrap();
-        ctx.set_sni_callback_arc(None).unwrap();
+        ctx.set_sni_callback(None).unwrap();
         let held = UsesContextOnDrop(ctx.clone());
         ctx.set_psk_server_callback(
-            Some(move |_: Option<&str>| {
+            move |_: Option<&str>| {
                 let _ = &held;
                 Ok(KEY.to_vec())
-            }),
+            },
             None,
         )
         .unwrap();
-        ctx.set_psk_server_callback(Some(|_: Option<&str>| Ok(KEY.to_vec())), None)
+        ctx.set_psk_server_callback(|_: Option<&str>| Ok(KEY.to_vec()), None)
             .unwrap();
     });
 }

@@ -39,7 +39,7 @@ fn pyssl_server(
     let other = context("wronghost.pem", "wronghost.key");
     let seen = Arc::new(Mutex::new(Vec::new()));
     let seen_by_callback = seen.clone();
-    ctx.set_sni_callback(Some(
+    ctx.set_sni_callback(
         move |conn: &mut ssl::SNIConnection, name: Option<&str>, _ctx: &ssl::SSLContext| {
             seen_by_callback.lock().unwrap().push(name.py_repr());
             match scenario {
@@ -51,7 +51,7 @@ fn pyssl_server(
                 _ => Err(pyssl::Error::value("callback failed on purpose")),
             }
         },
-    ))
+    )
     .unwrap();
     let listener = socket::socket(socket::AF_INET, socket::SOCK_STREAM).unwrap();
     listener.bind(("127.0.0.1", 0)).unwrap();
@@ -216,9 +216,9 @@ fn sni_callback_failure_is_a_handshake_failure() {
 fn sni_callback_setter_rules() {
     let client = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT).unwrap();
     let err = client
-        .set_sni_callback(Some(
+        .set_sni_callback(
             |_: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| Ok(None),
-        ))
+        )
         .unwrap_err();
     assert_eq!(
         common::describe_error(&err),
@@ -227,16 +227,11 @@ fn sni_callback_setter_rules() {
     let server = context("server.pem", "server.key");
     assert!(server.sni_callback().is_none());
     server
-        .set_servername_callback(Some(
+        .set_servername_callback(
             |_: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| Ok(None),
-        ))
+        )
         .unwrap();
     assert!(server.sni_callback().is_some());
-    type Cb = fn(
-        &mut ssl::SNIConnection,
-        Option<&str>,
-        &ssl::SSLContext,
-    ) -> pyssl::Result<Option<ssl::AlertDescription>>;
-    server.set_sni_callback(None::<Cb>).unwrap();
+    server.set_sni_callback(None).unwrap();
     assert!(server.sni_callback().is_none());
 }

@@ -115,12 +115,12 @@ fn pyssl_server() -> (u16, NamesSeen, std::thread::JoinHandle<String>) {
     let ctx = common::server_context();
     let seen: NamesSeen = Arc::new(Mutex::new(Vec::new()));
     let record = seen.clone();
-    ctx.set_sni_callback(Some(
+    ctx.set_sni_callback(
         move |_: &mut ssl::SNIConnection<'_>, name: Option<&str>, _: &ssl::SSLContext| {
             record.lock().unwrap().push(name.map(str::to_string));
             Ok(None)
         },
-    ))
+    )
     .unwrap();
     let listener = socket::create_server(("127.0.0.1", 0), Default::default()).unwrap();
     let port = listener.getsockname().unwrap().port();

@@ -260,12 +260,12 @@ fn a_context_switched_by_sni_brings_its_cipher_list() {
     let second = common::server_context();
     second.set_ciphers(B).unwrap();
     first
-        .set_sni_callback(Some(
+        .set_sni_callback(
             move |conn: &mut ssl::SNIConnection<'_>, _: Option<&str>, _: &ssl::SSLContext| {
                 conn.set_context(&second)?;
                 Ok(None)
             },
-        ))
+        )
         .unwrap();
     let (port, server) = threaded_server(first, 1);
     let ctx = common::client_context();

@@ -82,6 +82,7 @@ fn run_load_verify_locations(spec: &str) -> String {
         cafile: cafile.as_deref(),
         capath: capath.as_deref(),
         cadata,
+        ..Default::default()
     });
     let outcome = match result {
         Ok(()) => "ok".to_string(),
@@ -379,9 +380,16 @@ fn run_load_cert_chain(spec: &str) -> String {
     let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
     let result = ctx.load_cert_chain(
         certfile,
-        ssl::LoadCertChainWith {
-            keyfile: (keyfile != "-").then_some(keyfile.as_str()),
-            password,
+        match password {
+            Some(password) => ssl::LoadCertChain {
+                keyfile: (keyfile != "-").then_some(keyfile.as_str()),
+                ..Default::default()
+            }
+            .password(password),
+            None => ssl::LoadCertChain {
+                keyfile: (keyfile != "-").then_some(keyfile.as_str()),
+                ..Default::default()
+            },
         },
     );
     let outcome = match result {
@@ -508,6 +516,7 @@ fn text_password_keeps_its_short_spelling() {
         ssl::LoadCertChain {
             keyfile: Some(&key),
             password: Some("pyssl-password"),
+            ..Default::default()
         },
     )
     .unwrap();
@@ -523,10 +532,9 @@ fn text_password_keeps_its_short_spelling() {
     ] {
         ctx.load_cert_chain(
             common::fixture("server.pem"),
-            ssl::LoadCertChainWith {
-                keyfile: Some(&key),
-                password: Some(password),
-            },
+            ssl::LoadCertChain::default()
+                .keyfile(&key)
+                .password(password),
         )
         .unwrap();
     }
@@ -540,10 +548,9 @@ fn a_panicking_password_callback_panics_through_and_restores_the_context() {
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         ctx.load_cert_chain(
             common::fixture("server.pem"),
-            ssl::LoadCertChainWith {
-                keyfile: Some(&key),
-                password: Some(ssl::Password::Callback(&panicking)),
-            },
+            ssl::LoadCertChain::default()
+                .keyfile(&key)
+                .password(&panicking),
         )
     }));
     let payload = caught.unwrap_err();
@@ -554,6 +561,7 @@ fn a_panicking_password_callback_panics_through_and_restores_the_context() {
         ssl::LoadCertChain {
             keyfile: Some(&key),
             password: Some("pyssl-password"),
+            ..Default::default()
         },
     )
     .unwrap();

@@ -18,11 +18,11 @@ thread_local! {
         let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
         ctx.load_cert_chain(fixture("ecdsa.pem").as_str(), fixture("ecdsa.key").as_str()).unwrap();
         ctx.set_alpn_protocols(&["h2", "http/1.1"]).unwrap();
-        ctx.set_sni_callback(Some(
+        ctx.set_sni_callback(
             |_: &mut ssl::SNIConnection, name: Option<&str>, _: &ssl::SSLContext| {
                 Ok(name.filter(|n| n.starts_with('x')).map(|_| ssl::ALERT_DESCRIPTION_UNRECOGNIZED_NAME))
             },
-        ))
+        )
         .unwrap();
         ctx
     };

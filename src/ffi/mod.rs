@@ -8,6 +8,7 @@ pub(crate) mod cipher;
 pub(crate) mod dh;
 pub(crate) mod err;
 pub(crate) mod msg;
+pub(crate) mod msg_callback;
 pub(crate) mod obj;
 pub(crate) mod outbuf;
 pub(crate) mod poll;

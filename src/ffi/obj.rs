@@ -67,8 +67,7 @@ pub(crate) fn nid2obj(nid: i32) -> Option<Option<ObjectInfo>> {
 }
 
 /// `OBJ_sn2nid(name)`: 0 when OpenSSL knows no such short name.
-pub(crate) fn sn2nid(name: &str) -> i32 {
-    let Ok(c) = CString::new(name) else { return 0 };
-    // SAFETY: `c` is NUL-terminated; a table lookup.
-    unsafe { OBJ_sn2nid(c.as_ptr()) }
+pub(crate) fn sn2nid(name: &std::ffi::CStr) -> i32 {
+    // SAFETY: `name` is NUL-terminated; a table lookup.
+    unsafe { OBJ_sn2nid(name.as_ptr()) }
 }

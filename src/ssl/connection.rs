@@ -20,6 +20,7 @@ use super::ciphers::cipher_tuple;
 use super::constants::SSLMethod;
 use super::context::{config_error, SSLContext};
 use super::errors;
+use super::msg_callback;
 use super::sni;
 use crate::error::{Error, Result, SSLError};
 use crate::ffi::outbuf::OutBuf;
@@ -192,6 +193,11 @@ pub(crate) fn do_handshake(
     waiter: &dyn Waiter,
     host: Option<&str>,
 ) -> Result<()> {
+    let result = handshake_loop(ssl, waiter, host);
+    msg_callback::raise_pending(ssl, result)
+}
+
+fn handshake_loop(ssl: &mut SslRef, waiter: &dyn Waiter, host: Option<&str>) -> Result<()> {
     log::debug!(
         "TLS handshake ({}){}",
         if ssl.is_server() { "server" } else { "client" },
@@ -225,6 +231,16 @@ pub(crate) fn read(
     if buffer.capacity() == 0 {
         return Ok(0);
     }
+    let result = read_loop(ssl, buffer, waiter, host);
+    msg_callback::raise_pending(ssl, result)
+}
+
+fn read_loop(
+    ssl: &mut SslRef,
+    buffer: &mut OutBuf<'_>,
+    waiter: &dyn Waiter,
+    host: Option<&str>,
+) -> Result<usize> {
     let deadline = waiter.deadline();
     loop {
         let io = ffi_ssl::read(ssl, buffer);
@@ -255,6 +271,16 @@ pub(crate) fn write(
             "string longer than 2147483647 bytes".into(),
         ));
     }
+    let result = write_loop(ssl, data, waiter, host);
+    msg_callback::raise_pending(ssl, result)
+}
+
+fn write_loop(
+    ssl: &mut SslRef,
+    data: &[u8],
+    waiter: &dyn Waiter,
+    host: Option<&str>,
+) -> Result<usize> {
     let deadline = waiter.deadline();
     if deadline.is_some() {
         waiter.wait(true, deadline, Op::Write)?;
@@ -274,6 +300,11 @@ pub(crate) fn write(
 /// transport wait for the peer's; `SSL_shutdown` is tried at most twice, the second time with
 /// read-ahead off so clear text after close_notify stays in the socket.
 pub(crate) fn shutdown(ssl: &mut SslRef, waiter: &dyn Waiter, host: Option<&str>) -> Result<()> {
+    let result = shutdown_loop(ssl, waiter, host);
+    msg_callback::raise_pending(ssl, result)
+}
+
+fn shutdown_loop(ssl: &mut SslRef, waiter: &dyn Waiter, host: Option<&str>) -> Result<()> {
     let deadline = waiter.deadline();
     let mut zeros = 0;
     loop {

@@ -11,10 +11,20 @@
 
 use crate::encodings::idna;
 use crate::error::{Error, Result};
+use crate::path_arg::StrOrBytes;
 
 /// `hostname.encode('idna').decode('ascii')`, with Python 3.13's `UnicodeEncodeError`s.
 pub(crate) fn encode_hostname(hostname: &str) -> Result<String> {
     Ok(idna::encode(hostname)?)
+}
+
+/// `SSLContext._encode_hostname`: a `str` through the IDNA codec, `bytes` decoded as ASCII
+/// (`UnicodeDecodeError` past 0x7f), no IDNA check.
+pub(crate) fn encode_hostname_arg(hostname: StrOrBytes<'_>) -> Result<String> {
+    match hostname {
+        StrOrBytes::Str(s) => encode_hostname(s),
+        StrOrBytes::Bytes(b) => Ok(crate::path_arg::decode_ascii(b)?.to_string()),
+    }
 }
 
 /// The check of CPython's C-level `_wrap_socket`/`_wrap_bio`, which parse the encoded name as a

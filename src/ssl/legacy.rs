@@ -9,6 +9,7 @@
 use super::certificates::{CertDict, NameValue, PeerCert, SanValue};
 use super::constants::{SSLMethod, VerifyMode};
 use super::context::{LoadCertChain, SSLContext};
+use super::kw_values::{path_keywords, KwValues};
 use super::sslsocket::{SSLSocket, SockArg, WrapSocket};
 use crate::error::{Error, Result, SSLError, SSLErrorKind};
 use crate::pyrepr::{PyBytes, PyRepr, PyStr};
@@ -21,11 +22,15 @@ use crate::pyrepr::{PyBytes, PyRepr, PyStr};
 /// Python:  ssl.wrap_socket(sock, keyfile=None, certfile=None, server_side=False, ssl_version=ssl.PROTOCOL_TLS)
 /// Rust:    ssl::wrap_socket(sock, ssl::WrapSocketArgs { keyfile: None, certfile: None, server_side: false, ssl_version: ssl::PROTOCOL_TLS, ..Default::default() })?;
 /// ```
+///
+/// A `keyfile`, `certfile` or `ca_certs` that is a path or `bytes` is given with the method of
+/// that name (`ssl::WrapSocketArgs::default().certfile(Path::new("c.pem"))`).
 #[derive(Debug, Clone, Copy)]
 pub struct WrapSocketArgs<'a> {
-    /// `keyfile`.
+    /// `keyfile`. (A path or `bytes`: [`WrapSocketArgs::keyfile`].)
     pub keyfile: Option<&'a str>,
-    /// `certfile`: required for `server_side`.
+    /// `certfile`: required for `server_side`. (A path or `bytes`:
+    /// [`WrapSocketArgs::certfile`].)
     pub certfile: Option<&'a str>,
     /// `server_side`.
     pub server_side: bool,
@@ -33,7 +38,8 @@ pub struct WrapSocketArgs<'a> {
     pub cert_reqs: VerifyMode,
     /// `ssl_version`.
     pub ssl_version: SSLMethod,
-    /// `ca_certs`: a CA file to verify the peer with.
+    /// `ca_certs`: a CA file to verify the peer with. (A path or `bytes`:
+    /// [`WrapSocketArgs::ca_certs`].)
     pub ca_certs: Option<&'a str>,
     /// `do_handshake_on_connect`.
     pub do_handshake_on_connect: bool,
@@ -41,7 +47,16 @@ pub struct WrapSocketArgs<'a> {
     pub suppress_ragged_eofs: bool,
     /// `ciphers`: an OpenSSL cipher string.
     pub ciphers: Option<&'a str>,
+    /// Values given by the methods; `..Default::default()` fills it.
+    #[doc(hidden)]
+    pub _set_by_methods: KwValues<'a>,
 }
+
+path_keywords!(WrapSocketArgs {
+    keyfile, keyfile_arg: "keyfile";
+    certfile, certfile_arg: "certfile";
+    ca_certs, ca_certs_arg: "ca_certs";
+});
 
 impl Default for WrapSocketArgs<'_> {
     fn default() -> Self {
@@ -55,6 +70,7 @@ impl Default for WrapSocketArgs<'_> {
             do_handshake_on_connect: true,
             suppress_ragged_eofs: true,
             ciphers: None,
+            _set_by_methods: KwValues::default(),
         }
     }
 }
@@ -115,28 +131,26 @@ impl Default for WrapSocketArgs<'_> {
 #[track_caller]
 pub fn wrap_socket(sock: impl SockArg, kw: WrapSocketArgs<'_>) -> Result<SSLSocket> {
     crate::warnings::deprecated("ssl.wrap_socket() is deprecated, use SSLContext.wrap_socket()")?;
-    let certfile = kw.certfile.filter(|c| !c.is_empty());
+    // Python's truth tests: `None`, `''` and `b''` are false.
+    let certfile = kw.certfile_arg().filter(|c| c.is_truthy());
     if kw.server_side && certfile.is_none() {
         return Err(Error::value(
             "certfile must be specified for server-side operations",
         ));
     }
-    if kw.keyfile.is_some_and(|k| !k.is_empty()) && certfile.is_none() {
+    let keyfile = kw.keyfile_arg();
+    if keyfile.is_some_and(|k| k.is_truthy()) && certfile.is_none() {
         return Err(Error::value("certfile must be specified"));
     }
     let context = SSLContext::new(kw.ssl_version)?;
     context.set_verify_mode(kw.cert_reqs)?;
-    if let Some(ca_certs) = kw.ca_certs.filter(|c| !c.is_empty()) {
+    if let Some(ca_certs) = kw.ca_certs_arg().filter(|c| c.is_truthy()) {
         context.load_verify_locations(ca_certs)?;
     }
     if let Some(certfile) = certfile {
-        context.load_cert_chain(
-            certfile,
-            LoadCertChain {
-                keyfile: kw.keyfile,
-                password: None,
-            },
-        )?;
+        let mut chain = LoadCertChain::default();
+        chain._set_by_methods.keyfile = keyfile;
+        context.load_cert_chain(certfile, chain)?;
     }
     if let Some(ciphers) = kw.ciphers.filter(|c| !c.is_empty()) {
         context.set_ciphers(ciphers)?;

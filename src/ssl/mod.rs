@@ -12,6 +12,7 @@
 mod alpn;
 mod asn1;
 mod bio;
+mod callback_arg;
 mod certificates;
 mod ciphers;
 mod connection;
@@ -22,7 +23,9 @@ mod errors;
 mod exceptions;
 mod idna;
 mod keylog;
+pub(crate) mod kw_values;
 mod legacy;
+mod msg_callback;
 mod npn;
 mod psk;
 mod rand;
@@ -33,6 +36,7 @@ mod sslsocket;
 mod stats;
 
 pub use bio::MemoryBIO;
+pub use callback_arg::IntoCallback;
 pub use certificates::*;
 pub use ciphers::*;
 pub use constants::*;
@@ -41,7 +45,9 @@ pub use exceptions::{
     socket_error, CertificateError, SSLCertVerificationError, SSLEOFError, SSLError,
     SSLSyscallError, SSLWantReadError, SSLWantWriteError, SSLZeroReturnError,
 };
+pub use kw_values::KwValues;
 pub use legacy::*;
+pub use msg_callback::{MsgCallback, MsgConnection};
 pub use psk::{PskClientCallback, PskServerCallback};
 pub use rand::{RAND_add, RAND_bytes, RAND_status};
 pub use session::SSLSession;
@@ -51,3 +57,4 @@ pub use sslsocket::*;
 pub use stats::{CertStoreStats, SessionStats};
 
 pub use crate::error::{Error, Result, SSLError, SSLErrorKind};
+pub use crate::path_arg::{AsPathArg, OptionalPathArg, PathArg, PathArgBuf, StrOrBytes};

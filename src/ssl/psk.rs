@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! Python:  ctx.set_psk_client_callback(lambda hint: ('client-id', key))
-//! Rust:    ctx.set_psk_client_callback(Some(move |_hint: Option<&str>| Ok((Some("client-id".to_string()), key.clone()))))?;
+//! Rust:    ctx.set_psk_client_callback(move |_hint: Option<&str>| Ok((Some("client-id".to_string()), key.clone())))?;
 //! ```
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

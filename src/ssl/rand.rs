@@ -54,13 +54,17 @@ pub fn RAND_status() -> bool {
     crate::ffi::ssl::rand_status()
 }
 
-/// `ssl.RAND_add(bytes, entropy)`: mix `bytes` into the generator's state.
+/// `ssl.RAND_add(string, entropy)`: mix `string` into the generator's state. As in Python it
+/// is a `str` (its UTF-8 bytes are mixed in) or a `bytes` (`&str`, `String`, `&[u8]`,
+/// `b"..."`, `Vec<u8>`: anything `AsRef<[u8]>`).
 ///
 /// ```text
 /// Python:  ssl.RAND_add(b'seed', 4.0)
 /// Rust:    ssl::RAND_add(b"seed", 4.0);
+/// Python:  ssl.RAND_add('seed', 4.0)
+/// Rust:    ssl::RAND_add("seed", 4.0);
 /// ```
 #[allow(non_snake_case)]
-pub fn RAND_add(string: &[u8], entropy: f64) {
-    crate::ffi::ssl::rand_add(string, entropy)
+pub fn RAND_add(string: impl AsRef<[u8]>, entropy: f64) {
+    crate::ffi::ssl::rand_add(string.as_ref(), entropy)
 }

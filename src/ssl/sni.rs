@@ -6,10 +6,10 @@
 //! Python:  def pick(ssl_sock, server_name, ctx):
 //!              ssl_sock.context = contexts.get(server_name, ctx)
 //!          ctx.sni_callback = pick
-//! Rust:    ctx.set_sni_callback(Some(move |conn: &mut ssl::SNIConnection, server_name: Option<&str>, ctx: &ssl::SSLContext| {
+//! Rust:    ctx.set_sni_callback(move |conn: &mut ssl::SNIConnection, server_name: Option<&str>, ctx: &ssl::SSLContext| {
 //!              conn.set_context(contexts.get(server_name.unwrap_or("")).unwrap_or(ctx))?;
 //!              Ok(None)
-//!          }))?;
+//!          })?;
 //! ```
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

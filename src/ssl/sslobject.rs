@@ -15,12 +15,15 @@ use super::certificates::PeerCert;
 use super::connection::{self, NoWait};
 use super::context::SSLContext;
 use super::idna;
+use super::kw_values::{pick_str_or_bytes, KwValues};
 use super::session::SSLSession;
 use super::sni;
+use super::sslsocket::WrapSocket;
 use super::sslsocket::{_SSLSocket, chain};
 use crate::error::{Error, Result};
 use crate::ffi::bio as ffi_bio;
 use crate::ffi::outbuf::{self, OutBuf};
+use crate::path_arg::StrOrBytes;
 
 /// Keyword arguments of `SSLContext.wrap_bio(incoming, outgoing, server_side=False,
 /// server_hostname=None)`.
@@ -28,15 +31,141 @@ use crate::ffi::outbuf::{self, OutBuf};
 /// ```text
 /// Python:  ctx.wrap_bio(incoming, outgoing, server_side=True)
 /// Rust:    ctx.wrap_bio(&incoming, &outgoing, ssl::WrapBio { server_side: true, ..Default::default() })?;
+/// Python:  ctx.wrap_bio(incoming, outgoing, server_hostname=b'example.com')
+/// Rust:    ctx.wrap_bio(&incoming, &outgoing, ssl::WrapBio::default().server_hostname(b"example.com"))?;
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WrapBio<'a> {
     /// `server_side`.
     pub server_side: bool,
-    /// `server_hostname`: SNI and, with `check_hostname`, the name to verify.
+    /// `server_hostname`: SNI and, with `check_hostname`, the name to verify. (As `bytes`:
+    /// [`WrapBio::server_hostname`].)
     pub server_hostname: Option<&'a str>,
     /// `session`: a session of an earlier connection to resume (clients only).
     pub session: Option<&'a SSLSession>,
+    /// Values given by the methods; `..Default::default()` fills it.
+    #[doc(hidden)]
+    pub _set_by_methods: KwValues<'a>,
+}
+
+impl<'a> WrapBio<'a> {
+    /// `server_hostname=` as Python's `str` or `bytes` ([`StrOrBytes`]), as for
+    /// [`WrapSocket::server_hostname`].
+    ///
+    /// ```text
+    /// Python:  ctx.wrap_bio(incoming, outgoing, server_hostname=b'localhost')
+    /// Rust:    ctx.wrap_bio(&incoming, &outgoing, ssl::WrapBio::default().server_hostname(b"localhost"))?;
+    /// ```
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use pyssl::ssl;
+    /// let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT)?;
+    /// let bio = || ssl::MemoryBIO::new();
+    /// // Python: ctx.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), server_hostname=b'LocalHost').server_hostname
+    /// let obj = ctx.wrap_bio(&bio()?, &bio()?, ssl::WrapBio::default().server_hostname(b"LocalHost"))?;
+    /// assert_eq!(obj.server_hostname(), Some("LocalHost"));
+    /// // Python: ... server_hostname=b'k\xf6nig')  ->  UnicodeDecodeError
+    /// let err = ctx.wrap_bio(&bio()?, &bio()?, ssl::WrapBio::default().server_hostname(b"k\xf6nig")).unwrap_err();
+    /// assert_eq!(err.to_string(), "'ascii' codec can't decode byte 0xf6 in position 1: ordinal not in range(128)");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn server_hostname(mut self, server_hostname: impl Into<StrOrBytes<'a>>) -> Self {
+        self.server_hostname = None;
+        self._set_by_methods.server_hostname = Some(server_hostname.into());
+        self
+    }
+
+    /// The `server_hostname` Python would see.
+    pub(crate) fn server_hostname_arg(&self) -> Option<StrOrBytes<'a>> {
+        pick_str_or_bytes(self.server_hostname, self._set_by_methods.server_hostname)
+    }
+}
+
+impl<'a> From<WrapBio<'a>> for WrapSocket<'a> {
+    /// The same keywords for `wrap_socket`: Python code that builds one set of keyword
+    /// arguments for both calls (`ctx.wrap_socket(sock, **kwargs)` and
+    /// `ctx.wrap_bio(incoming, outgoing, **kwargs)`) builds a `WrapBio` and converts it; the
+    /// two keywords only `wrap_socket` has keep their defaults.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use pyssl::{socket, ssl};
+    /// let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT)?;
+    /// // Python: kwargs = dict(server_hostname='localhost')
+    /// let kwargs = ssl::WrapBio { server_hostname: Some("localhost"), ..Default::default() };
+    /// // Python: sslobj = ctx.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), **kwargs)
+    /// let sslobj = ctx.wrap_bio(&ssl::MemoryBIO::new()?, &ssl::MemoryBIO::new()?, kwargs)?;
+    /// // Python: ssock = ctx.wrap_socket(socket.socket(), **kwargs)
+    /// let ssock = ctx.wrap_socket(socket::socket(socket::AF_INET, socket::SOCK_STREAM)?, kwargs.into())?;
+    /// assert_eq!(sslobj.server_hostname(), ssock.server_hostname());
+    /// # Ok(())
+    /// # }
+    /// ```
+    fn from(kw: WrapBio<'a>) -> WrapSocket<'a> {
+        WrapSocket {
+            server_side: kw.server_side,
+            server_hostname: kw.server_hostname,
+            session: kw.session,
+            _set_by_methods: kw._set_by_methods,
+            ..Default::default()
+        }
+    }
+}
+
+impl<'a> TryFrom<WrapSocket<'a>> for WrapBio<'a> {
+    type Error = Error;
+
+    /// The keywords of a `wrap_socket` call for `wrap_bio`, which has no
+    /// `do_handshake_on_connect` and no `suppress_ragged_eofs`: either one away from its
+    /// default is Python's `TypeError` for the unexpected keyword (a keyword that only repeats
+    /// its default cannot be told apart in Rust, and passes).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), pyssl::Error> {
+    /// use pyssl::ssl;
+    /// let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT)?;
+    /// let (incoming, outgoing) = (ssl::MemoryBIO::new()?, ssl::MemoryBIO::new()?);
+    /// // Python: kwargs = dict(server_hostname='localhost')
+    /// //         ctx.wrap_bio(incoming, outgoing, **kwargs)
+    /// let kwargs = ssl::WrapSocket { server_hostname: Some("localhost"), ..Default::default() };
+    /// ctx.wrap_bio(&incoming, &outgoing, kwargs.try_into()?)?;
+    /// // Python: kwargs = dict(server_hostname='localhost', suppress_ragged_eofs=False)
+    /// //         ctx.wrap_bio(incoming, outgoing, **kwargs)   # TypeError
+    /// let kwargs = ssl::WrapSocket { suppress_ragged_eofs: false, ..kwargs };
+    /// let err = ssl::WrapBio::try_from(kwargs).unwrap_err();
+    /// assert_eq!(err.to_string(), "SSLContext.wrap_bio() got an unexpected keyword argument 'suppress_ragged_eofs'");
+    /// # Ok(())
+    /// # }
+    /// ```
+    fn try_from(kw: WrapSocket<'a>) -> Result<WrapBio<'a>> {
+        let defaults = WrapSocket::default();
+        for (name, given, default) in [
+            (
+                "do_handshake_on_connect",
+                kw.do_handshake_on_connect,
+                defaults.do_handshake_on_connect,
+            ),
+            (
+                "suppress_ragged_eofs",
+                kw.suppress_ragged_eofs,
+                defaults.suppress_ragged_eofs,
+            ),
+        ] {
+            if given != default {
+                return Err(Error::type_error(format!(
+                    "SSLContext.wrap_bio() got an unexpected keyword argument '{name}'"
+                )));
+            }
+        }
+        Ok(WrapBio {
+            server_side: kw.server_side,
+            server_hostname: kw.server_hostname,
+            session: kw.session,
+            _set_by_methods: kw._set_by_methods,
+        })
+    }
 }
 
 /// `ssl.SSLObject`: a TLS connection over two [`MemoryBIO`]s. Created by
@@ -131,12 +260,11 @@ impl SSLContext {
         outgoing: &MemoryBIO,
         kw: WrapBio<'_>,
     ) -> Result<SSLObject> {
-        if kw.server_side && kw.server_hostname.is_some_and(|h| !h.is_empty()) {
-            return Err(Error::value(
-                "server_hostname can only be specified in client mode",
-            ));
-        }
-        let server_hostname = kw.server_hostname.map(idna::encode_hostname).transpose()?;
+        // Unlike `wrap_socket`, CPython's `SSLObject._create` lets a server side have a name.
+        let server_hostname = kw
+            .server_hostname_arg()
+            .map(idna::encode_hostname_arg)
+            .transpose()?;
         let ssl = connection::new_ssl(self, kw.server_side, server_hostname.as_deref(), |ssl| {
             let rbio = incoming.lock();
             if incoming.same_as(outgoing) {

@@ -5,9 +5,6 @@
 //! Rust:    println!("{}", ssock.getpeercert(false)?.py_repr());
 //! ```
 
-use std::ffi::CString;
-use std::path::Path;
-
 use openssl::nid::Nid;
 use openssl::x509::{X509NameRef, X509Ref};
 
@@ -57,12 +54,11 @@ pub(crate) fn decode_certificate(cert: &X509Ref) -> Result<CertDict> {
 /// Errors as CPython's: `SSLError("Can't open file")` when the file cannot be opened,
 /// `SSLError('Error decoding PEM-encoded file')` when it holds no PEM certificate (both
 /// single-argument, so `str(e)` is the tuple form), `ValueError('embedded null byte')` for a
-/// path containing NUL.
+/// path containing NUL. `path` is a file name in any form Python takes (`str`, `bytes`, a
+/// path: any [`AsPathArg`](crate::ssl::AsPathArg)).
 #[doc(hidden)]
-pub fn _test_decode_cert(path: impl AsRef<Path>) -> Result<CertDict> {
-    use std::os::unix::ffi::OsStrExt;
-    let path = CString::new(path.as_ref().as_os_str().as_bytes())
-        .map_err(|_| Error::ValueError("embedded null byte".into()))?;
+pub fn _test_decode_cert(path: impl crate::path_arg::AsPathArg) -> Result<CertDict> {
+    let path = path.as_path_arg().c_path()?;
     let cert = ffi::pem_read_first_x509(&path).map_err(|e| {
         Error::SSLError(SSLError::single(match e {
             ffi::PemFileError::Alloc => "Can't malloc memory to read file",

@@ -7,9 +7,11 @@
 
 use super::super::constants::{Purpose, SSLMethod, VerifyMode};
 use super::super::context::SSLContext;
+use super::super::kw_values::{path_keywords, KwValues};
 use super::super::sslsocket::WrapSocket;
 use super::pem::DER_cert_to_PEM_cert;
 use crate::error::{Error, Result};
+use crate::path_arg::PathArg;
 use crate::socket::{self, ToAddress};
 
 /// Keyword arguments of `ssl.get_server_certificate(addr, ssl_version=PROTOCOL_TLS_CLIENT,
@@ -19,16 +21,27 @@ use crate::socket::{self, ToAddress};
 /// Python:  ssl.get_server_certificate(('localhost', 4433), ca_certs='ca.pem', timeout=5)
 /// Rust:    ssl::get_server_certificate(("localhost", 4433), ssl::GetServerCertificate { ca_certs: Some("ca.pem"), timeout: 5.0.into(), ..Default::default() })?;
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
+///
+/// A `ca_certs` that is a path or `bytes` is given with the method of that name
+/// (`ssl::GetServerCertificate::default().ca_certs(Path::new("ca.pem"))`).
+#[derive(Debug, Clone, Copy)]
 pub struct GetServerCertificate<'a> {
     /// `ssl_version`: the protocol of the context (`PROTOCOL_TLS_CLIENT`).
     pub ssl_version: SSLMethod,
     /// `ca_certs`: a CA file; when given (even as `""`) the server's certificate must verify
-    /// (`CERT_REQUIRED`, against the system store for `""`), else nothing is checked.
+    /// (`CERT_REQUIRED`, against the system store for `""`), else nothing is checked. (A path
+    /// or `bytes`: [`GetServerCertificate::ca_certs`].)
     pub ca_certs: Option<&'a str>,
     /// `timeout` of the connection, handshake included: [`socket::Timeout`].
     pub timeout: socket::Timeout,
+    /// Values given by the methods; `..Default::default()` fills it.
+    #[doc(hidden)]
+    pub _set_by_methods: KwValues<'a>,
 }
+
+path_keywords!(GetServerCertificate {
+    ca_certs, ca_certs_arg: "ca_certs";
+});
 
 impl Default for GetServerCertificate<'_> {
     fn default() -> Self {
@@ -36,6 +49,7 @@ impl Default for GetServerCertificate<'_> {
             ssl_version: SSLMethod::PROTOCOL_TLS_CLIENT,
             ca_certs: None,
             timeout: socket::Timeout::GlobalDefault,
+            _set_by_methods: KwValues::default(),
         }
     }
 }
@@ -47,18 +61,18 @@ impl Default for GetServerCertificate<'_> {
 fn _create_stdlib_context(
     protocol: SSLMethod,
     cert_reqs: VerifyMode,
-    cafile: Option<&str>,
+    cafile: Option<PathArg<'_>>,
 ) -> Result<SSLContext> {
     let context = SSLContext::new(protocol)?;
     context.set_check_hostname(false);
     context.set_verify_mode(cert_reqs)?;
-    if let Some(cafile) = cafile.filter(|f| !f.is_empty()) {
+    if let Some(cafile) = cafile.filter(|f| f.is_truthy()) {
         context.load_verify_locations(cafile)?;
     } else if context.verify_mode() != VerifyMode::CERT_NONE {
         context.load_default_certs(Purpose::SERVER_AUTH)?;
     }
     if let Some(keylogfile) = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty()) {
-        context.set_keylog_filename(keylogfile.to_str())?;
+        context.set_keylog_filename(&keylogfile)?;
     }
     Ok(context)
 }
@@ -126,12 +140,13 @@ pub fn get_server_certificate(
 ) -> Result<String> {
     let addr = addr.to_address();
     let (host, port) = unpack(&addr)?;
-    let cert_reqs = if kw.ca_certs.is_some() {
+    let ca_certs = kw.ca_certs_arg();
+    let cert_reqs = if ca_certs.is_some() {
         VerifyMode::CERT_REQUIRED
     } else {
         VerifyMode::CERT_NONE
     };
-    let context = _create_stdlib_context(kw.ssl_version, cert_reqs, kw.ca_certs)?;
+    let context = _create_stdlib_context(kw.ssl_version, cert_reqs, ca_certs)?;
     let sock = socket::create_connection(
         (host, port),
         socket::CreateConnection {

@@ -6,51 +6,126 @@
 //! Python:  ctx.load_cert_chain('cert.pem', password='secret')
 //! Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChain { password: Some("secret"), ..Default::default() })?;
 //! ```
+//!
+//! A field holds what Python code passes most (`&str`, and through it `&String`), so a literal
+//! stays plain. A value of another type Python accepts there (a path, `bytes`, a callable
+//! password) is given with the struct's method of the same name, which takes every such type:
+//! `ssl::LoadVerifyLocations::default().capath(b"certs/")`. (A field cannot take both: a
+//! literal's `Some("x")` fixes its type as `&str`, and a generic field makes every literal that
+//! leaves it out ambiguous.) Those values live in a field Rust code never writes, so every
+//! literal ends with `..Default::default()`.
 
 use super::super::constants::{Purpose, SSLMethod, VerifyMode};
+use super::super::kw_values::{cadata_keyword, path_keywords, pick, KwValues};
+use crate::path_arg::{AsPathArg, PathArg};
 
 /// Keyword arguments of `SSLContext.load_cert_chain(certfile, keyfile=None, password=None)`.
 ///
-/// A bare string is the `keyfile`, as Python's second positional argument:
 /// ```text
 /// Python:  ctx.load_cert_chain('cert.pem', 'key.pem')
 /// Rust:    ctx.load_cert_chain("cert.pem", "key.pem")?;
 /// Python:  ctx.load_cert_chain('cert.pem', password='secret')
 /// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChain { password: Some("secret"), ..Default::default() })?;
+/// Python:  ctx.load_cert_chain(cert, keyfile=pathlib.Path('key.pem'), password=b'secret')
+/// Rust:    ctx.load_cert_chain(cert, ssl::LoadCertChain::default().keyfile(Path::new("key.pem")).password(b"secret"))?;
+/// Python:  ctx.load_cert_chain('cert.pem', password=get_password)
+/// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChain::default().password(&get_password))?;
+/// ```
+///
+/// The field itself holds a `&str`; a path or `bytes` there does not compile (give it with the
+/// method):
+///
+/// ```compile_fail,E0308
+/// use std::path::Path;
+/// let kw = pyssl::ssl::LoadCertChain { keyfile: Some(Path::new("key.pem")), ..Default::default() };
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadCertChain<'a> {
-    /// `keyfile`: the private key's file; `None` reads the key from `certfile`.
+    /// `keyfile`: the private key's file; `None` reads the key from `certfile`. (A path or
+    /// `bytes`: [`LoadCertChain::keyfile`].)
     pub keyfile: Option<&'a str>,
-    /// `password`: decrypts an encrypted key (a Python `str`; [`LoadCertChainWith`] takes the
-    /// `bytes` and callable forms).
+    /// `password`: decrypts an encrypted key, as a Python `str`. (`bytes` or a callable:
+    /// [`LoadCertChain::password`].)
     pub password: Option<&'a str>,
+    /// Values given by the methods; `..Default::default()` fills it.
+    #[doc(hidden)]
+    pub _set_by_methods: KwValues<'a>,
 }
 
-impl<'a> From<&'a str> for LoadCertChain<'a> {
-    fn from(keyfile: &'a str) -> LoadCertChain<'a> {
-        LoadCertChain {
-            keyfile: Some(keyfile),
-            password: None,
-        }
+impl<'a> LoadCertChain<'a> {
+    /// `keyfile=` given as any Python file name: `str`, `bytes` or path ([`AsPathArg`]).
+    ///
+    /// ```text
+    /// Python:  ctx.load_cert_chain(certfile=BYTES_ONLYCERT, keyfile=BYTES_ONLYKEY)
+    /// Rust:    ctx.load_cert_chain(BYTES_ONLYCERT, ssl::LoadCertChain::default().keyfile(BYTES_ONLYKEY))?;
+    /// ```
+    pub fn keyfile(mut self, keyfile: &'a (impl AsPathArg + ?Sized)) -> Self {
+        self.keyfile = None;
+        self._set_by_methods.keyfile = Some(keyfile.as_path_arg());
+        self
+    }
+
+    /// `password=` in any form Python takes: `str`, `bytes`, or a callable returning the
+    /// password (see [`Password`]).
+    ///
+    /// ```text
+    /// Python:  ctx.load_cert_chain('cert.pem', password=b'secret')
+    /// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChain::default().password(b"secret"))?;
+    /// Python:  ctx.load_cert_chain('cert.pem', password=lambda: b'secret')
+    /// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChain::default().password(&|| Ok(b"secret".to_vec())))?;
+    /// ```
+    pub fn password(mut self, password: impl Into<Password<'a>>) -> Self {
+        self.password = None;
+        self._set_by_methods.password = Some(password.into());
+        self
+    }
+
+    /// The `keyfile` Python would see.
+    pub(crate) fn keyfile_arg(&self) -> Option<PathArg<'a>> {
+        pick(self.keyfile, self._set_by_methods.keyfile)
+    }
+
+    /// The `password` Python would see.
+    pub(crate) fn password_arg(&self) -> Option<Password<'a>> {
+        self.password
+            .map(Password::Text)
+            .or(self._set_by_methods.password)
     }
 }
 
-impl<'a> From<&'a String> for LoadCertChain<'a> {
-    /// The key file as a `String` the caller holds: `ctx.load_cert_chain(&cert, &key)?`.
-    fn from(keyfile: &'a String) -> LoadCertChain<'a> {
-        LoadCertChain::from(keyfile.as_str())
+/// The second argument of `load_cert_chain`: the keyword struct, or a bare file name (any
+/// [`AsPathArg`]), which is the `keyfile` as Python's second positional argument.
+///
+/// ```text
+/// Python:  ctx.load_cert_chain(certfile, keyfile)
+/// Rust:    ctx.load_cert_chain(&certfile, &keyfile)?;
+/// ```
+pub trait LoadCertChainArg {
+    /// The keyword arguments this stands for.
+    fn load_cert_chain_kw(&self) -> LoadCertChain<'_>;
+}
+
+impl LoadCertChainArg for LoadCertChain<'_> {
+    fn load_cert_chain_kw(&self) -> LoadCertChain<'_> {
+        *self
+    }
+}
+
+impl<T: AsPathArg + ?Sized> LoadCertChainArg for T {
+    fn load_cert_chain_kw(&self) -> LoadCertChain<'_> {
+        LoadCertChain::default().keyfile(self)
     }
 }
 
 /// `password` of `SSLContext.load_cert_chain` in each form Python accepts: `str`, `bytes`, or a
-/// callable returning the password, called only when OpenSSL meets an encrypted key.
+/// callable returning the password, called only when OpenSSL meets an encrypted key. Given
+/// with [`LoadCertChain::password`], which converts each form.
 ///
 /// ```text
 /// Python:  ctx.load_cert_chain('cert.pem', 'key.pem', password=b'secret')
-/// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChainWith { keyfile: Some("key.pem"), password: Some(ssl::Password::Bytes(b"secret")) })?;
+/// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChain::default().keyfile("key.pem").password(b"secret"))?;
 /// Python:  ctx.load_cert_chain('cert.pem', 'key.pem', password=get_password)
-/// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChainWith { keyfile: Some("key.pem"), password: Some(ssl::Password::Callback(&get_password)) })?;
+/// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChain::default().keyfile("key.pem").password(&get_password))?;
 /// ```
 ///
 /// A callback returns the password's bytes (`Ok(b"secret".to_vec())`) or the error to raise,
@@ -107,44 +182,19 @@ impl<'a> From<&'a Vec<u8>> for Password<'a> {
     }
 }
 
-/// Keyword arguments of `SSLContext.load_cert_chain(certfile, keyfile=None, password=None)` with
-/// a password of any Python form ([`Password`]); [`LoadCertChain`] is the shorter spelling for
-/// the common `str` password.
-///
-/// ```text
-/// Python:  ctx.load_cert_chain('cert.pem', password=lambda: b'secret')
-/// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChainWith { password: Some(ssl::Password::Callback(&|| Ok(b"secret".to_vec()))), ..Default::default() })?;
-/// ```
-#[derive(Debug, Clone, Copy, Default)]
-pub struct LoadCertChainWith<'a> {
-    /// `keyfile`: the private key's file; `None` reads the key from `certfile`.
-    pub keyfile: Option<&'a str>,
-    /// `password`: decrypts an encrypted key.
-    pub password: Option<Password<'a>>,
-}
-
-impl<'a> From<LoadCertChain<'a>> for LoadCertChainWith<'a> {
-    fn from(kw: LoadCertChain<'a>) -> LoadCertChainWith<'a> {
-        LoadCertChainWith {
-            keyfile: kw.keyfile,
-            password: kw.password.map(Password::Text),
-        }
+impl<'a, F> From<&'a F> for Password<'a>
+where
+    F: Fn() -> crate::Result<Vec<u8>>,
+{
+    /// A callable (a closure or `fn`): `.password(&get_password)`.
+    fn from(callback: &'a F) -> Password<'a> {
+        Password::Callback(callback)
     }
 }
 
-impl<'a> From<&'a str> for LoadCertChainWith<'a> {
-    fn from(keyfile: &'a str) -> LoadCertChainWith<'a> {
-        LoadCertChain::from(keyfile).into()
-    }
-}
-
-impl<'a> From<&'a String> for LoadCertChainWith<'a> {
-    fn from(keyfile: &'a String) -> LoadCertChainWith<'a> {
-        LoadCertChain::from(keyfile.as_str()).into()
-    }
-}
-
-/// `cadata` of `load_verify_locations`: PEM text (`str`) or concatenated DER (`bytes`).
+/// `cadata` of `load_verify_locations`: PEM text (`str`) or concatenated DER (`bytes`). The
+/// struct's `.cadata(...)` method converts either (`&str`, `&String` to `Pem`; `&[u8]`,
+/// `b"..."`, `&Vec<u8>` to `Der`).
 #[derive(Debug, Clone, Copy)]
 pub enum Cadata<'a> {
     /// Python `str`: one or more PEM certificates.
@@ -153,39 +203,101 @@ pub enum Cadata<'a> {
     Der(&'a [u8]),
 }
 
+impl<'a> From<&'a str> for Cadata<'a> {
+    fn from(pem: &'a str) -> Cadata<'a> {
+        Cadata::Pem(pem)
+    }
+}
+
+impl<'a> From<&'a String> for Cadata<'a> {
+    fn from(pem: &'a String) -> Cadata<'a> {
+        Cadata::Pem(pem)
+    }
+}
+
+impl<'a> From<&'a [u8]> for Cadata<'a> {
+    fn from(der: &'a [u8]) -> Cadata<'a> {
+        Cadata::Der(der)
+    }
+}
+
+impl<'a, const N: usize> From<&'a [u8; N]> for Cadata<'a> {
+    fn from(der: &'a [u8; N]) -> Cadata<'a> {
+        Cadata::Der(der)
+    }
+}
+
+impl<'a> From<&'a Vec<u8>> for Cadata<'a> {
+    fn from(der: &'a Vec<u8>) -> Cadata<'a> {
+        Cadata::Der(der)
+    }
+}
+
+impl Cadata<'_> {
+    /// Python's `bool(cadata)`.
+    pub(crate) fn is_truthy(self) -> bool {
+        match self {
+            Cadata::Pem(t) => !t.is_empty(),
+            Cadata::Der(b) => !b.is_empty(),
+        }
+    }
+}
+
 /// Keyword arguments of `SSLContext.load_verify_locations(cafile=None, capath=None,
 /// cadata=None)`.
 ///
-/// A bare string is the `cafile`, as Python's first positional argument:
 /// ```text
 /// Python:  context.load_verify_locations('path/to/ca_cert.pem')
 /// Rust:    context.load_verify_locations("path/to/ca_cert.pem")?;
 /// Python:  context.load_verify_locations(capath='certs/')
 /// Rust:    context.load_verify_locations(ssl::LoadVerifyLocations { capath: Some("certs/"), ..Default::default() })?;
+/// Python:  context.load_verify_locations(CERTFILE, capath=BYTES_CAPATH)
+/// Rust:    context.load_verify_locations(ssl::LoadVerifyLocations::default().cafile(CERTFILE).capath(BYTES_CAPATH))?;
+/// Python:  context.load_verify_locations(cadata=pem_text)
+/// Rust:    context.load_verify_locations(ssl::LoadVerifyLocations::default().cadata(&pem_text))?;
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadVerifyLocations<'a> {
-    /// `cafile`: a PEM file of trusted certificates (and CRLs).
+    /// `cafile`: a PEM file of trusted certificates (and CRLs). (A path or `bytes`:
+    /// [`LoadVerifyLocations::cafile`].)
     pub cafile: Option<&'a str>,
-    /// `capath`: a directory of hashed certificate files.
+    /// `capath`: a directory of hashed certificate files. (A path or `bytes`:
+    /// [`LoadVerifyLocations::capath`].)
     pub capath: Option<&'a str>,
     /// `cadata`: certificates given directly.
     pub cadata: Option<Cadata<'a>>,
+    /// Values given by the methods; `..Default::default()` fills it.
+    #[doc(hidden)]
+    pub _set_by_methods: KwValues<'a>,
 }
 
-impl<'a> From<&'a str> for LoadVerifyLocations<'a> {
-    fn from(cafile: &'a str) -> LoadVerifyLocations<'a> {
-        LoadVerifyLocations {
-            cafile: Some(cafile),
-            ..Default::default()
-        }
+path_keywords!(LoadVerifyLocations {
+    cafile, cafile_arg: "cafile";
+    capath, capath_arg: "capath";
+});
+cadata_keyword!(LoadVerifyLocations);
+
+/// The argument of `load_verify_locations`: the keyword struct, or a bare file name (any
+/// [`AsPathArg`]), which is the `cafile` as Python's first positional argument.
+///
+/// ```text
+/// Python:  ctx.load_verify_locations(cafile)
+/// Rust:    ctx.load_verify_locations(&cafile)?;
+/// ```
+pub trait LoadVerifyLocationsArg {
+    /// The keyword arguments this stands for.
+    fn load_verify_locations_kw(&self) -> LoadVerifyLocations<'_>;
+}
+
+impl LoadVerifyLocationsArg for LoadVerifyLocations<'_> {
+    fn load_verify_locations_kw(&self) -> LoadVerifyLocations<'_> {
+        *self
     }
 }
 
-impl<'a> From<&'a String> for LoadVerifyLocations<'a> {
-    /// The CA file as a `String` the caller holds: `ctx.load_verify_locations(&cafile)?`.
-    fn from(cafile: &'a String) -> LoadVerifyLocations<'a> {
-        LoadVerifyLocations::from(cafile.as_str())
+impl<T: AsPathArg + ?Sized> LoadVerifyLocationsArg for T {
+    fn load_verify_locations_kw(&self) -> LoadVerifyLocations<'_> {
+        LoadVerifyLocations::default().cafile(self)
     }
 }
 
@@ -195,17 +307,22 @@ impl<'a> From<&'a String> for LoadVerifyLocations<'a> {
 /// ```text
 /// Python:  ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile='ca.pem')
 /// Rust:    ssl::create_default_context_with(ssl::CreateDefaultContext { purpose: ssl::Purpose::CLIENT_AUTH, cafile: Some("ca.pem"), ..Default::default() })?;
+/// Python:  ssl.create_default_context(cafile=pathlib.Path('ca.pem'))
+/// Rust:    ssl::create_default_context_with(ssl::CreateDefaultContext::default().cafile(Path::new("ca.pem")))?;
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct CreateDefaultContext<'a> {
     /// `purpose`: `SERVER_AUTH` makes a client context, `CLIENT_AUTH` a server context.
     pub purpose: Purpose,
-    /// `cafile`.
+    /// `cafile`. (A path or `bytes`: [`CreateDefaultContext::cafile`].)
     pub cafile: Option<&'a str>,
-    /// `capath`.
+    /// `capath`. (A path or `bytes`: [`CreateDefaultContext::capath`].)
     pub capath: Option<&'a str>,
     /// `cadata`.
     pub cadata: Option<Cadata<'a>>,
+    /// Values given by the methods; `..Default::default()` fills it.
+    #[doc(hidden)]
+    pub _set_by_methods: KwValues<'a>,
 }
 
 impl Default for CreateDefaultContext<'_> {
@@ -215,9 +332,16 @@ impl Default for CreateDefaultContext<'_> {
             cafile: None,
             capath: None,
             cadata: None,
+            _set_by_methods: KwValues::default(),
         }
     }
 }
+
+path_keywords!(CreateDefaultContext {
+    cafile, cafile_arg: "cafile";
+    capath, capath_arg: "capath";
+});
+cadata_keyword!(CreateDefaultContext);
 
 /// Keyword arguments of `ssl._create_unverified_context(protocol=None, *, cert_reqs=CERT_NONE,
 /// check_hostname=False, purpose=Purpose.SERVER_AUTH, certfile=None, keyfile=None, cafile=None,
@@ -238,16 +362,19 @@ pub struct CreateUnverifiedContext<'a> {
     pub check_hostname: bool,
     /// `purpose`.
     pub purpose: Purpose,
-    /// `certfile`.
+    /// `certfile`. (A path or `bytes`: [`CreateUnverifiedContext::certfile`].)
     pub certfile: Option<&'a str>,
-    /// `keyfile`.
+    /// `keyfile`. (A path or `bytes`: [`CreateUnverifiedContext::keyfile`].)
     pub keyfile: Option<&'a str>,
-    /// `cafile`.
+    /// `cafile`. (A path or `bytes`: [`CreateUnverifiedContext::cafile`].)
     pub cafile: Option<&'a str>,
-    /// `capath`.
+    /// `capath`. (A path or `bytes`: [`CreateUnverifiedContext::capath`].)
     pub capath: Option<&'a str>,
     /// `cadata`.
     pub cadata: Option<Cadata<'a>>,
+    /// Values given by the methods; `..Default::default()` fills it.
+    #[doc(hidden)]
+    pub _set_by_methods: KwValues<'a>,
 }
 
 impl Default for CreateUnverifiedContext<'_> {
@@ -262,6 +389,15 @@ impl Default for CreateUnverifiedContext<'_> {
             cafile: None,
             capath: None,
             cadata: None,
+            _set_by_methods: KwValues::default(),
         }
     }
 }
+
+path_keywords!(CreateUnverifiedContext {
+    certfile, certfile_arg: "certfile";
+    keyfile, keyfile_arg: "keyfile";
+    cafile, cafile_arg: "cafile";
+    capath, capath_arg: "capath";
+});
+cadata_keyword!(CreateUnverifiedContext);

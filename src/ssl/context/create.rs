@@ -12,6 +12,7 @@ use super::{
     SSLContext,
 };
 use crate::error::{Error, Result};
+use crate::path_arg::PathArg;
 
 /// `ssl.create_default_context()`: a client context that verifies servers against the system's
 /// trust store and checks host names, as CPython 3.13 builds it.
@@ -85,12 +86,10 @@ pub fn create_default_context_with(kw: CreateDefaultContext<'_>) -> Result<SSLCo
     };
     context
         .set_verify_flags(VerifyFlags::VERIFY_X509_PARTIAL_CHAIN | VerifyFlags::VERIFY_X509_STRICT);
-    if kw.cafile.is_some() || kw.capath.is_some() || kw.cadata.is_some() {
-        context.load_verify_locations(LoadVerifyLocations {
-            cafile: kw.cafile,
-            capath: kw.capath,
-            cadata: kw.cadata,
-        })?;
+    let (cafile, capath) = (kw.cafile_arg(), kw.capath_arg());
+    // Python's `if cafile or capath or cadata:` (an empty `str` or `bytes` counts as absent).
+    if truthy(cafile) || truthy(capath) || kw.cadata.is_some_and(Cadata::is_truthy) {
+        context.load_verify_locations(verify_locations(cafile, capath, kw.cadata))?;
     } else if context.verify_mode() != VerifyMode::CERT_NONE {
         context.load_default_certs(kw.purpose)?;
     }
@@ -98,12 +97,33 @@ pub fn create_default_context_with(kw: CreateDefaultContext<'_>) -> Result<SSLCo
     Ok(context)
 }
 
-/// `SSLKEYLOGFILE`, when set and not empty, becomes the context's `keylog_filename`.
+/// `SSLKEYLOGFILE`, when set and not empty, becomes the context's `keylog_filename` (the `str`
+/// `os.environ` gives, undecodable bytes and all).
 fn apply_sslkeylogfile(context: &SSLContext) -> Result<()> {
     if let Some(keylogfile) = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty()) {
-        context.set_keylog_filename(keylogfile.to_str())?;
+        context.set_keylog_filename(&keylogfile)?;
     }
     Ok(())
+}
+
+/// Python's truth value of an optional path argument.
+fn truthy(arg: Option<PathArg<'_>>) -> bool {
+    arg.is_some_and(PathArg::is_truthy)
+}
+
+/// `load_verify_locations(cafile, capath, cadata)` with the values as given.
+fn verify_locations<'a>(
+    cafile: Option<PathArg<'a>>,
+    capath: Option<PathArg<'a>>,
+    cadata: Option<Cadata<'a>>,
+) -> LoadVerifyLocations<'a> {
+    let mut kw = LoadVerifyLocations {
+        cadata,
+        ..Default::default()
+    };
+    kw._set_by_methods.cafile = cafile;
+    kw._set_by_methods.capath = capath;
+    kw
 }
 
 /// `ssl._create_unverified_context()`: a context that verifies nothing (`CERT_NONE`, no host
@@ -147,32 +167,20 @@ pub fn _create_unverified_context_with(kw: CreateUnverifiedContext<'_>) -> Resul
     if let Some(mode) = kw.cert_reqs {
         context.set_verify_mode(mode)?;
     }
-    // Python's truth tests: `None` and `''` are false; the values themselves pass unchanged.
-    let given = |s: Option<&str>| s.is_some_and(|s| !s.is_empty());
-    if given(kw.keyfile) && !given(kw.certfile) {
+    // Python's truth tests: `None`, `''` and `b''` are false; the values themselves pass
+    // unchanged.
+    let (certfile, keyfile) = (kw.certfile_arg(), kw.keyfile_arg());
+    if truthy(keyfile) && !truthy(certfile) {
         return Err(Error::value("certfile must be specified"));
     }
-    if let Some(certfile) = kw.certfile.filter(|f| !f.is_empty()) {
-        let keyfile = kw.keyfile;
-        context.load_cert_chain(
-            certfile,
-            LoadCertChain {
-                keyfile,
-                password: None,
-            },
-        )?;
+    if let Some(certfile) = certfile.filter(|c| c.is_truthy()) {
+        let mut chain = LoadCertChain::default();
+        chain._set_by_methods.keyfile = keyfile;
+        context.load_cert_chain(certfile, chain)?;
     }
-    let cadata_given = match kw.cadata {
-        Some(Cadata::Pem(t)) => !t.is_empty(),
-        Some(Cadata::Der(b)) => !b.is_empty(),
-        None => false,
-    };
-    if given(kw.cafile) || given(kw.capath) || cadata_given {
-        context.load_verify_locations(LoadVerifyLocations {
-            cafile: kw.cafile,
-            capath: kw.capath,
-            cadata: kw.cadata,
-        })?;
+    let (cafile, capath) = (kw.cafile_arg(), kw.capath_arg());
+    if truthy(cafile) || truthy(capath) || kw.cadata.is_some_and(Cadata::is_truthy) {
+        context.load_verify_locations(verify_locations(cafile, capath, kw.cadata))?;
     } else if context.verify_mode() != VerifyMode::CERT_NONE {
         context.load_default_certs(kw.purpose)?;
     }

@@ -21,14 +21,16 @@ use openssl::ssl::{
 };
 
 mod args;
+mod bitmasks;
 mod cipher_lists;
 mod create;
+mod msg;
 mod profiles;
 mod trust;
 
 pub use args::{
-    Cadata, CreateDefaultContext, CreateUnverifiedContext, LoadCertChain, LoadCertChainWith,
-    LoadVerifyLocations, Password,
+    Cadata, CreateDefaultContext, CreateUnverifiedContext, LoadCertChain, LoadCertChainArg,
+    LoadVerifyLocations, LoadVerifyLocationsArg, Password,
 };
 pub use create::{
     _create_stdlib_context, _create_stdlib_context_with, _create_unverified_context,
@@ -37,17 +39,19 @@ pub use create::{
 pub use profiles::MozillaProfile;
 
 use super::alpn;
+use super::callback_arg::IntoCallback;
 use super::ciphers::{ciphers_of_ssl, CipherDict};
-use super::constants::AlertDescription;
-use super::constants::{Options, SSLMethod, TLSVersion, VerifyFlags, VerifyMode};
+use super::constants::{Options, SSLMethod, TLSVersion, VerifyMode};
 use super::errors;
 use super::keylog::{self, KeylogSlot};
+use super::msg_callback::MsgCallback;
 use super::psk::{self, PskClientCallback, PskServerCallback};
-use super::sni::{self, SNICallback, SNIConnection};
+use super::sni::{self, SNICallback};
 use super::stats::{CertStoreStats, SessionStats};
 use crate::error::{Error, Result, SSLError};
 use crate::ffi::dh::DhReadError;
 use crate::ffi::ssl as ffi_ssl;
+use crate::path_arg::{AsPathArg, OptionalPathArg, PathArgBuf};
 use crate::pyrepr::PyRepr;
 use crate::warnings;
 use cipher_lists::{CipherLists, List};
@@ -88,6 +92,8 @@ struct Inner {
     /// The PSK callbacks (CPython 3.13), read by OpenSSL-level handlers at each handshake.
     psk_client: RwLock<Option<PskClientCallback>>,
     psk_server: RwLock<Option<PskServerCallback>>,
+    /// `_msg_callback`, read by the OpenSSL-level message handler.
+    msg: RwLock<Option<MsgCallback>>,
     /// Python-side state; the write lock also serialises every mutation of `ctx`.
     state: RwLock<State>,
 }
@@ -263,6 +269,7 @@ impl SSLContext {
                 alpn: Arc::default(),
                 psk_client: RwLock::new(None),
                 psk_server: RwLock::new(None),
+                msg: RwLock::new(None),
                 state: RwLock::new(state),
             }),
         })
@@ -349,69 +356,6 @@ impl SSLContext {
         self.inner.protocol
     }
 
-    /// `ctx.options`: the `SSL_OP_*` bits OpenSSL holds for this context.
-    ///
-    /// ```text
-    /// Python:  ctx.options
-    /// Rust:    ctx.options()
-    /// ```
-    pub fn options(&self) -> Options {
-        let _guard = self.read();
-        Options::from_bits(ffi_ssl::ctx_options(&self.inner.ctx))
-    }
-
-    /// Adds option bits: Python's `ctx.options |= bits` (and the seed article's
-    /// `context.set_options(ssl.OP_NO_TICKET)`).
-    ///
-    /// Adding an `OP_NO_SSL*`/`OP_NO_TLS*` bit emits CPython's `DeprecationWarning`
-    /// (`ssl.OP_NO_SSL*/ssl.OP_NO_TLS* options are deprecated`, see [`crate::warnings`]); the
-    /// `Err` is that warning when an `"error"` filter raises it, as Python's `|=` raises it, and
-    /// then no bit changes.
-    ///
-    /// ```text
-    /// Python:  ctx.options |= ssl.OP_NO_SSLv2 | ssl.OP_NO_SSLv3
-    /// Rust:    ctx.set_options(ssl::OP_NO_SSLv2 | ssl::OP_NO_SSLv3)?;
-    /// ```
-    ///
-    /// ```
-    /// # fn main() -> Result<(), pyssl::Error> {
-    /// use pyssl::ssl;
-    ///
-    /// let ctx = ssl::create_default_context()?;
-    /// // Python: ctx.options |= ssl.OP_NO_TICKET
-    /// ctx.set_options(ssl::OP_NO_TICKET)?;
-    /// assert!(ctx.options().contains(ssl::OP_NO_TICKET));
-    /// // Python: ctx.options &= ~ssl.OP_NO_TICKET
-    /// ctx.clear_options(ssl::OP_NO_TICKET);
-    /// assert!(!ctx.options().contains(ssl::OP_NO_TICKET));
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[track_caller]
-    pub fn set_options(&self, bits: Options) -> Result<()> {
-        let current = self.options().value();
-        let new_bits = bits.value() & !current;
-        if new_bits & NO_VERSION_BITS != 0 {
-            // Under an "error" filter CPython raises before changing anything.
-            warnings::deprecated("ssl.OP_NO_SSL*/ssl.OP_NO_TLS* options are deprecated")?;
-        }
-        self.configure(|b| b.set_options(SslOptions::from_bits_retain(new_bits as _)));
-        Ok(())
-    }
-
-    /// Removes option bits: Python's `ctx.options &= ~bits`.
-    ///
-    /// ```text
-    /// Python:  ctx.options &= ~ssl.OP_NO_TICKET
-    /// Rust:    ctx.clear_options(ssl::OP_NO_TICKET);
-    /// ```
-    pub fn clear_options(&self, bits: Options) {
-        let current = self.options().value();
-        self.configure(|b| {
-            b.clear_options(SslOptions::from_bits_retain((bits.value() & current) as _))
-        });
-    }
-
     /// `ctx.verify_mode`.
     ///
     /// ```text
@@ -492,39 +436,6 @@ impl SSLContext {
             });
         }
         guard.check_hostname = check_hostname;
-    }
-
-    /// `ctx.verify_flags`.
-    ///
-    /// ```text
-    /// Python:  ctx.verify_flags
-    /// Rust:    ctx.verify_flags()
-    /// ```
-    pub fn verify_flags(&self) -> VerifyFlags {
-        let _guard = self.read();
-        VerifyFlags::from_bits(ffi_ssl::ctx_verify_flags(&self.inner.ctx) as u64)
-    }
-
-    /// Adds verification flags: Python's `ctx.verify_flags |= flags`.
-    ///
-    /// ```text
-    /// Python:  ctx.verify_flags |= ssl.VERIFY_X509_STRICT
-    /// Rust:    ctx.set_verify_flags(ssl::VERIFY_X509_STRICT);
-    /// ```
-    pub fn set_verify_flags(&self, flags: VerifyFlags) {
-        let _guard = self.write();
-        ffi_ssl::ctx_update_verify_flags(&self.inner.ctx, 0, flags.value() as _);
-    }
-
-    /// Removes verification flags: Python's `ctx.verify_flags &= ~flags`.
-    ///
-    /// ```text
-    /// Python:  ctx.verify_flags &= ~ssl.VERIFY_X509_STRICT
-    /// Rust:    ctx.clear_verify_flags(ssl::VERIFY_X509_STRICT);
-    /// ```
-    pub fn clear_verify_flags(&self, flags: VerifyFlags) {
-        let _guard = self.write();
-        ffi_ssl::ctx_update_verify_flags(&self.inner.ctx, flags.value() as _, 0);
     }
 
     /// `ctx.hostname_checks_common_name`.
@@ -806,13 +717,17 @@ impl SSLContext {
     /// Python:  ctx.set_ecdh_curve('prime256v1')
     /// Rust:    ctx.set_ecdh_curve("prime256v1")?;
     /// ```
-    pub fn set_ecdh_curve(&self, name: &str) -> Result<()> {
-        crate::error::check_no_nul_byte(name)?;
-        let nid = crate::ffi::obj::sn2nid(name);
+    ///
+    /// As CPython, which reads the name with its file-name converter, `name` is a `str`, a
+    /// `bytes` or even a path (any [`AsPathArg`]): a NUL in it is `ValueError('embedded null
+    /// byte')`, an unknown name `ValueError` with the name's `repr()` (`'nope'`, `b'nope'`).
+    pub fn set_ecdh_curve(&self, name: impl AsPathArg) -> Result<()> {
+        let name = name.as_path_arg();
+        let nid = crate::ffi::obj::sn2nid(&name.c_path()?);
         if nid == 0 {
             return Err(Error::value(format!(
                 "unknown elliptic curve name {}",
-                crate::pyrepr::PyStr(name).py_repr()
+                name.py_repr()
             )));
         }
         let _guard = self.write();
@@ -832,17 +747,16 @@ impl SSLContext {
     ///
     /// As CPython: the file is read by OpenSSL's PEM reader, which stops at the first block (or
     /// at once when there is none: `[PEM: NO_START_LINE] no start line`); a file that cannot be
-    /// opened or read is the `OSError` of its errno, with the file name.
-    pub fn load_dh_params(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
-        let path = path.as_ref();
+    /// opened or read is the `OSError` of its errno, whose `filename` is `path` as given
+    /// (`'dh.pem'`, `b'dh.pem'`, `PosixPath('dh.pem')`). `path` is any [`AsPathArg`].
+    pub fn load_dh_params(&self, path: impl AsPathArg) -> Result<()> {
+        let path = path.as_path_arg();
         // `c_path` is also CPython's NUL check ('embedded null byte'), made before the open.
         let os_error = |errno| {
             crate::ffi::err::clear_error();
-            Error::OSError(
-                crate::error::OSError::from_errno(errno).with_filename(path.to_string_lossy()),
-            )
+            Error::OSError(crate::error::OSError::from_errno(errno).with_filename(path))
         };
-        let dh = match crate::ffi::dh::read_dh_params(&trust::c_path(path)?) {
+        let dh = match crate::ffi::dh::read_dh_params(&path.c_path()?) {
             Ok(dh) => dh,
             Err(DhReadError::Open(errno)) => return Err(os_error(errno)),
             Err(DhReadError::Read(0)) => return Err(errors::from_queue()),
@@ -889,7 +803,7 @@ impl SSLContext {
     /// Python:  ctx.keylog_filename
     /// Rust:    ctx.keylog_filename()
     /// ```
-    pub fn keylog_filename(&self) -> Option<String> {
+    pub fn keylog_filename(&self) -> Option<PathArgBuf> {
         let slot = self.inner.keylog.lock().unwrap_or_else(|p| p.into_inner());
         slot.as_ref().map(|k| k.filename.clone())
     }
@@ -900,15 +814,19 @@ impl SSLContext {
     ///
     /// ```text
     /// Python:  ctx.keylog_filename = 'keys.log'
-    /// Rust:    ctx.set_keylog_filename(Some("keys.log"))?;
+    /// Rust:    ctx.set_keylog_filename("keys.log")?;
+    /// Python:  ctx.keylog_filename = None
+    /// Rust:    ctx.set_keylog_filename(None)?;
     /// ```
     ///
+    /// `filename` is a path in any form Python takes (`str`, `bytes`, a path: any
+    /// [`AsPathArg`]), or `None`; `keylog_filename()` then returns it in that form.
     /// As CPython: the previous file is closed first, so a file that cannot be opened leaves
     /// `keylog_filename` at `None`; a file that cannot be written (`/dev/full`) is accepted and
     /// its failing writes are ignored.
-    pub fn set_keylog_filename(&self, filename: Option<&str>) -> Result<()> {
+    pub fn set_keylog_filename(&self, filename: impl OptionalPathArg) -> Result<()> {
         *self.inner.keylog.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        let opened = filename.map(keylog::open).transpose()?;
+        let opened = filename.optional_path_arg().map(keylog::open).transpose()?;
         let installed = opened.is_some();
         *self.inner.keylog.lock().unwrap_or_else(|p| p.into_inner()) = opened;
         if installed {
@@ -972,19 +890,24 @@ impl SSLContext {
     ///
     /// ```text
     /// Python:  ctx.set_psk_client_callback(lambda hint: ('id', key))
-    /// Rust:    ctx.set_psk_client_callback(Some(move |_: Option<&str>| Ok((Some("id".into()), key.clone()))))?;
+    /// Rust:    ctx.set_psk_client_callback(move |_: Option<&str>| Ok((Some("id".into()), key.clone())))?;
+    /// Python:  ctx.set_psk_client_callback(None)
+    /// Rust:    ctx.set_psk_client_callback(None)?;
     /// ```
-    pub fn set_psk_client_callback<F>(&self, callback: Option<F>) -> Result<()>
-    where
-        F: Fn(Option<&str>) -> Result<(Option<String>, Vec<u8>)> + Send + Sync + 'static,
-    {
+    ///
+    /// `callback` is any [`IntoCallback`]: a closure (parameter types written out), a `fn`, or
+    /// `None`.
+    pub fn set_psk_client_callback(
+        &self,
+        callback: impl IntoCallback<PskClientCallback>,
+    ) -> Result<()> {
         if self.inner.protocol == SSLMethod::PROTOCOL_TLS_SERVER {
             return Err(errors::fixed(
                 "Cannot add PSK client callback to a PROTOCOL_TLS_SERVER context",
             ));
         }
         psk_supported()?;
-        let callback = callback.map(|f| Arc::new(f) as PskClientCallback);
+        let callback = callback.into_callback();
         let install = callback.is_some();
         // The replaced callback is dropped after the lock is released: its `Drop` is user code.
         let _replaced = std::mem::replace(
@@ -1009,16 +932,18 @@ impl SSLContext {
     ///
     /// ```text
     /// Python:  ctx.set_psk_server_callback(lambda identity: key, 'hint')
-    /// Rust:    ctx.set_psk_server_callback(Some(move |_: Option<&str>| Ok(key.clone())), Some("hint"))?;
+    /// Rust:    ctx.set_psk_server_callback(move |_: Option<&str>| Ok(key.clone()), Some("hint"))?;
+    /// Python:  ctx.set_psk_server_callback(None)
+    /// Rust:    ctx.set_psk_server_callback(None, None)?;
     /// ```
-    pub fn set_psk_server_callback<F>(
+    ///
+    /// `callback` is any [`IntoCallback`]: a closure (parameter types written out), a `fn`, or
+    /// `None`.
+    pub fn set_psk_server_callback(
         &self,
-        callback: Option<F>,
+        callback: impl IntoCallback<PskServerCallback>,
         identity_hint: Option<&str>,
-    ) -> Result<()>
-    where
-        F: Fn(Option<&str>) -> Result<Vec<u8>> + Send + Sync + 'static,
-    {
+    ) -> Result<()> {
         if self.inner.protocol == SSLMethod::PROTOCOL_TLS_CLIENT {
             return Err(errors::fixed(
                 "Cannot add PSK server callback to a PROTOCOL_TLS_CLIENT context",
@@ -1034,7 +959,7 @@ impl SSLContext {
             return Err(Error::value("failed to set identity hint"));
         }
         drop(_guard);
-        let callback = callback.map(|f| Arc::new(f) as PskServerCallback);
+        let callback = callback.into_callback();
         let install = callback.is_some();
         // The replaced callback is dropped after the lock is released: its `Drop` is user code.
         let _replaced = std::mem::replace(
@@ -1088,53 +1013,41 @@ impl SSLContext {
     /// `ctx.sni_callback = callback`: called on the server during each handshake as
     /// `callback(connection, server_name, context)` with the name the client sent (`None` for no
     /// name or an IP address). It may switch the connection to another context
-    /// ([`SNIConnection::set_context`]) and returns `Ok(None)` to go on, `Ok(Some(alert))` to
-    /// refuse with that alert; an `Err` (or a panic) fails the handshake with
+    /// ([`SNIConnection::set_context`](crate::ssl::SNIConnection::set_context)) and returns
+    /// `Ok(None)` to go on, `Ok(Some(alert))` to refuse with that alert; an `Err` (or a panic) fails the handshake with
     /// `HANDSHAKE_FAILURE`, as a Python exception would. It runs with no pyssl lock held, so it
     /// may read or change this context, the connection's, or remove itself, as in Python. Not
     /// allowed on `PROTOCOL_TLS_CLIENT` contexts.
     ///
     /// ```text
+    /// Python:  ctx.sni_callback = pick
+    /// Rust:    ctx.set_sni_callback(pick)?;
     /// Python:  ctx.sni_callback = lambda sock, name, ctx: None
-    /// Rust:    ctx.set_sni_callback(Some(|_: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| Ok(None)))?;
+    /// Rust:    ctx.set_sni_callback(|_: &mut ssl::SNIConnection, _: Option<&str>, _: &ssl::SSLContext| Ok(None))?;
+    /// Python:  ctx.sni_callback = None
+    /// Rust:    ctx.set_sni_callback(None)?;
     /// ```
-    pub fn set_sni_callback<F>(&self, callback: Option<F>) -> Result<()>
-    where
-        F: Fn(
-                &mut SNIConnection<'_>,
-                Option<&str>,
-                &SSLContext,
-            ) -> Result<Option<AlertDescription>>
-            + Send
-            + Sync
-            + 'static,
-    {
-        self.set_sni_callback_arc(callback.map(|f| Arc::new(f) as SNICallback))
+    ///
+    /// `callback` is any [`IntoCallback`]: a `fn` item, a closure (parameter types written
+    /// out), `None`, or `Some` of a shared [`SNICallback`] (such as another context's
+    /// [`sni_callback`](SSLContext::sni_callback)).
+    pub fn set_sni_callback(&self, callback: impl IntoCallback<SNICallback>) -> Result<()> {
+        self.install_sni_callback(callback.into_callback())
     }
 
     /// `ctx.set_servername_callback(callback)`: the older spelling of `sni_callback`.
     ///
     /// ```text
     /// Python:  ctx.set_servername_callback(cb)
-    /// Rust:    ctx.set_servername_callback(Some(cb))?;
+    /// Rust:    ctx.set_servername_callback(cb)?;
+    /// Python:  ctx.set_servername_callback(None)
+    /// Rust:    ctx.set_servername_callback(None)?;
     /// ```
-    pub fn set_servername_callback<F>(&self, callback: Option<F>) -> Result<()>
-    where
-        F: Fn(
-                &mut SNIConnection<'_>,
-                Option<&str>,
-                &SSLContext,
-            ) -> Result<Option<AlertDescription>>
-            + Send
-            + Sync
-            + 'static,
-    {
+    pub fn set_servername_callback(&self, callback: impl IntoCallback<SNICallback>) -> Result<()> {
         self.set_sni_callback(callback)
     }
 
-    /// Installs (or clears) an already shared callback, e.g. one read from another context's
-    /// [`sni_callback`](SSLContext::sni_callback).
-    pub fn set_sni_callback_arc(&self, callback: Option<SNICallback>) -> Result<()> {
+    fn install_sni_callback(&self, callback: Option<SNICallback>) -> Result<()> {
         if self.inner.protocol == SSLMethod::PROTOCOL_TLS_CLIENT {
             return Err(sni::client_context_error());
         }
@@ -1209,14 +1122,6 @@ fn psk_supported() -> Result<()> {
     }
     Ok(())
 }
-
-/// Option bits whose setting CPython warns about. (`SSL_OP_*` are `c_ulong` before OpenSSL 3.)
-#[allow(clippy::unnecessary_cast)]
-const NO_VERSION_BITS: u64 = (openssl_sys::SSL_OP_NO_SSLv3
-    | openssl_sys::SSL_OP_NO_TLSv1
-    | openssl_sys::SSL_OP_NO_TLSv1_1
-    | openssl_sys::SSL_OP_NO_TLSv1_2
-    | openssl_sys::SSL_OP_NO_TLSv1_3) as u64;
 
 fn openssl_verify_mode(mode: VerifyMode) -> SslVerifyMode {
     match mode {

@@ -8,13 +8,12 @@
 //! Rust:    ctx.load_cert_chain("server.pem", "server.key")?; ctx.load_verify_locations("ca.pem")?;
 //! ```
 
-use std::ffi::{CStr, CString};
-use std::path::Path;
+use std::ffi::CStr;
 
 use super::super::certificates::{decode_certificate, PeerCert};
 use super::super::constants::Purpose;
 use super::super::errors;
-use super::{config_error, Cadata, LoadCertChainWith, LoadVerifyLocations, Password, SSLContext};
+use super::{config_error, Cadata, LoadCertChainArg, LoadVerifyLocationsArg, Password, SSLContext};
 use crate::error::{Error, Result};
 use crate::ffi::err as ffi_err;
 use crate::ffi::ssl as ffi_ssl;
@@ -33,10 +32,16 @@ impl SSLContext {
     /// Python:  ctx.load_cert_chain('combined.pem')
     /// Rust:    ctx.load_cert_chain("combined.pem", ssl::LoadCertChain::default())?;
     /// Python:  ctx.load_cert_chain('cert.pem', 'key.pem', password='secret')
-    /// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChain { keyfile: Some("key.pem"), password: Some("secret") })?;
+    /// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChain { keyfile: Some("key.pem"), password: Some("secret"), ..Default::default() })?;
     /// Python:  ctx.load_cert_chain('cert.pem', 'key.pem', password=get_password)
-    /// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChainWith { keyfile: Some("key.pem"), password: Some(ssl::Password::Callback(&get_password)) })?;
+    /// Rust:    ctx.load_cert_chain("cert.pem", ssl::LoadCertChain::default().keyfile("key.pem").password(&get_password))?;
+    /// Python:  ctx.load_cert_chain(pathlib.Path('cert.pem'), b'key.pem')
+    /// Rust:    ctx.load_cert_chain(Path::new("cert.pem"), b"key.pem")?;
     /// ```
+    ///
+    /// `certfile` and `keyfile` are file names in any form Python takes (`str`, `bytes`, a
+    /// path: any [`AsPathArg`](crate::ssl::AsPathArg)); the second argument is the keyword
+    /// struct or the bare `keyfile`.
     ///
     /// ```
     /// # fn main() -> Result<(), pyssl::Error> {
@@ -47,15 +52,18 @@ impl SSLContext {
     /// // Python: ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     /// //         ctx.load_cert_chain(cert, key)
     /// let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER)?;
-    /// ctx.load_cert_chain(&cert, key.as_str())?;
+    /// ctx.load_cert_chain(&cert, &key)?;
     ///
     /// // Python: ctx.load_cert_chain(cert, 'server-encrypted.key', password='pyssl-password')
     /// let encrypted = format!("{fixtures}/server-encrypted.key");
-    /// ctx.load_cert_chain(&cert, ssl::LoadCertChain { keyfile: Some(&encrypted), password: Some("pyssl-password") })?;
+    /// ctx.load_cert_chain(&cert, ssl::LoadCertChain { keyfile: Some(&encrypted), password: Some("pyssl-password"), ..Default::default() })?;
+    /// // Python: ctx.load_cert_chain(cert, encrypted.encode(), password=lambda: b'pyssl-password')
+    /// let kw = ssl::LoadCertChain::default().keyfile(encrypted.as_bytes());
+    /// ctx.load_cert_chain(&cert, kw.password(&|| Ok(b"pyssl-password".to_vec())))?;
     ///
     /// // Python: except ssl.SSLError as e: print(e.library, e.reason)   # wrong key for the cert
-    /// let other_key = format!("{fixtures}/client.key");
-    /// match ctx.load_cert_chain(&cert, other_key.as_str()) {
+    /// let other_key = std::path::PathBuf::from(fixtures).join("client.key");
+    /// match ctx.load_cert_chain(&cert, other_key) {
     ///     Err(pyssl::Error::SSLError(e)) => {
     ///         assert_eq!((e.library, e.reason), (Some("X509"), Some("KEY_VALUES_MISMATCH")));
     ///         assert_eq!(e.to_string(), "[X509: KEY_VALUES_MISMATCH] key values mismatch");
@@ -72,19 +80,19 @@ impl SSLContext {
     /// is the `OSError` of its errno (no filename), anything else OpenSSL's error (`[SSL] PEM
     /// lib`, `[X509: KEY_VALUES_MISMATCH] key values mismatch`). The context's previous password
     /// callback is restored afterwards.
-    pub fn load_cert_chain<'a>(
+    pub fn load_cert_chain(
         &self,
-        certfile: impl AsRef<Path>,
-        kw: impl Into<LoadCertChainWith<'a>>,
+        certfile: impl crate::ssl::AsPathArg,
+        kw: impl LoadCertChainArg,
     ) -> Result<()> {
-        let kw = kw.into();
-        let certfile = c_path(certfile.as_ref())?;
-        let keyfile = match kw.keyfile {
-            Some(k) => c_path(Path::new(k))?,
+        let kw = kw.load_cert_chain_kw();
+        let certfile = certfile.as_path_arg().c_path()?;
+        let keyfile = match kw.keyfile_arg() {
+            Some(k) => k.c_path()?,
             None => certfile.clone(),
         };
         let attempt = |source| self.load_cert_chain_attempt(&certfile, &keyfile, source);
-        let callback = match kw.password {
+        let callback = match kw.password_arg() {
             None => return password_error_wins(attempt(None)),
             Some(Password::Text(text)) => {
                 return password_error_wins(attempt(Some(PasswordSource::Fixed(text.as_bytes()))))
@@ -163,8 +171,14 @@ impl SSLContext {
     /// Python:  context.load_verify_locations('path/to/ca_cert.pem')
     /// Rust:    context.load_verify_locations("path/to/ca_cert.pem")?;
     /// Python:  context.load_verify_locations(cadata=pem_text)
-    /// Rust:    context.load_verify_locations(ssl::LoadVerifyLocations { cadata: Some(ssl::Cadata::Pem(&pem_text)), ..Default::default() })?;
+    /// Rust:    context.load_verify_locations(ssl::LoadVerifyLocations::default().cadata(&pem_text))?;
+    /// Python:  context.load_verify_locations(capath=b'certs/')
+    /// Rust:    context.load_verify_locations(ssl::LoadVerifyLocations::default().capath(b"certs/"))?;
     /// ```
+    ///
+    /// The argument is the keyword struct or a bare `cafile`; `cafile` and `capath` take file
+    /// names in any form Python takes (`str`, `bytes`, a path: any
+    /// [`AsPathArg`](crate::ssl::AsPathArg)).
     ///
     /// ```
     /// # fn main() -> Result<(), pyssl::Error> {
@@ -173,7 +187,7 @@ impl SSLContext {
     ///
     /// let context = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT)?;
     /// // Python: context.load_verify_locations(f'{fixtures}/ca.pem')
-    /// context.load_verify_locations(format!("{fixtures}/ca.pem").as_str())?;
+    /// context.load_verify_locations(format!("{fixtures}/ca.pem"))?;
     /// // Python: context.load_verify_locations(cadata=open(f'{fixtures}/otherca.pem').read())
     /// let pem_text = std::fs::read_to_string(format!("{fixtures}/otherca.pem"))?;
     /// context.load_verify_locations(ssl::LoadVerifyLocations {
@@ -194,15 +208,16 @@ impl SSLContext {
     /// certificates, each added as it is parsed), then `cafile`/`capath`. A missing `capath` is
     /// no error (OpenSSL looks into it only during verification); a missing `cafile` is
     /// `FileNotFoundError` without a filename.
-    pub fn load_verify_locations<'a>(&self, kw: impl Into<LoadVerifyLocations<'a>>) -> Result<()> {
-        let kw = kw.into();
-        if kw.cafile.is_none() && kw.capath.is_none() && kw.cadata.is_none() {
+    pub fn load_verify_locations(&self, kw: impl LoadVerifyLocationsArg) -> Result<()> {
+        let kw = kw.load_verify_locations_kw();
+        let (cafile, capath) = (kw.cafile_arg(), kw.capath_arg());
+        if cafile.is_none() && capath.is_none() && kw.cadata.is_none() {
             return Err(Error::type_error(
                 "cafile, capath and cadata cannot be all omitted",
             ));
         }
-        let cafile = kw.cafile.map(|p| c_path(Path::new(p))).transpose()?;
-        let capath = kw.capath.map(|p| c_path(Path::new(p))).transpose()?;
+        let cafile = cafile.map(|p| p.c_path()).transpose()?;
+        let capath = capath.map(|p| p.c_path()).transpose()?;
         match kw.cadata {
             Some(Cadata::Pem(text)) => {
                 if !text.is_ascii() {
@@ -338,11 +353,4 @@ fn password_error_wins((result, outcome): (Result<()>, PasswordOutcome)) -> Resu
         }
         (result, _) => result,
     }
-}
-
-/// A path as the C string OpenSSL opens (its bytes as given, UTF-8 or not); a NUL inside is
-/// `PyUnicode_FSConverter`'s ValueError, not a panic.
-pub(super) fn c_path(p: &Path) -> Result<CString> {
-    use std::os::unix::ffi::OsStrExt;
-    CString::new(p.as_os_str().as_bytes()).map_err(|_| Error::value("embedded null byte"))
 }

@@ -29,7 +29,9 @@ mod datagram;
 mod inherited;
 mod io;
 mod sock_arg;
+use super::kw_values::{pick_str_or_bytes, KwValues};
 use crate::error::{Error, Result, SSLError, SSLErrorKind};
+use crate::path_arg::StrOrBytes;
 use crate::socket::{self, ToAddress};
 pub use any::AnySocket;
 pub use chain::_SSLSocket;
@@ -41,6 +43,8 @@ pub use sock_arg::SockArg;
 /// ```text
 /// Python:  context.wrap_socket(sock, server_hostname='example.com')
 /// Rust:    context.wrap_socket(sock, ssl::WrapSocket { server_hostname: Some("example.com"), ..Default::default() })?;
+/// Python:  context.wrap_socket(sock, server_hostname=b'example.com')
+/// Rust:    context.wrap_socket(sock, ssl::WrapSocket::default().server_hostname(b"example.com"))?;
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct WrapSocket<'a> {
@@ -50,10 +54,14 @@ pub struct WrapSocket<'a> {
     pub do_handshake_on_connect: bool,
     /// `suppress_ragged_eofs`: a peer closing without close_notify reads as end of stream.
     pub suppress_ragged_eofs: bool,
-    /// `server_hostname`: the name sent as SNI and checked against the certificate.
+    /// `server_hostname`: the name sent as SNI and checked against the certificate. (As
+    /// `bytes`: [`WrapSocket::server_hostname`].)
     pub server_hostname: Option<&'a str>,
     /// `session`: a session of an earlier connection to resume (clients only).
     pub session: Option<&'a SSLSession>,
+    /// Values given by the methods; `..Default::default()` fills it.
+    #[doc(hidden)]
+    pub _set_by_methods: KwValues<'a>,
 }
 
 impl Default for WrapSocket<'_> {
@@ -64,7 +72,29 @@ impl Default for WrapSocket<'_> {
             suppress_ragged_eofs: true,
             server_hostname: None,
             session: None,
+            _set_by_methods: KwValues::default(),
         }
+    }
+}
+
+impl<'a> WrapSocket<'a> {
+    /// `server_hostname=` as Python's `str` or `bytes` ([`StrOrBytes`]). As CPython's
+    /// `_encode_hostname`: a `str` goes through the IDNA codec, `bytes` are decoded as ASCII
+    /// (`UnicodeDecodeError` past 0x7f) and taken as they are.
+    ///
+    /// ```text
+    /// Python:  ctx.wrap_socket(sock, server_hostname=b'localhost')
+    /// Rust:    ctx.wrap_socket(sock, ssl::WrapSocket::default().server_hostname(b"localhost"))?;
+    /// ```
+    pub fn server_hostname(mut self, server_hostname: impl Into<StrOrBytes<'a>>) -> Self {
+        self.server_hostname = None;
+        self._set_by_methods.server_hostname = Some(server_hostname.into());
+        self
+    }
+
+    /// The `server_hostname` Python would see.
+    pub(crate) fn server_hostname_arg(&self) -> Option<StrOrBytes<'a>> {
+        pick_str_or_bytes(self.server_hostname, self._set_by_methods.server_hostname)
     }
 }
 
@@ -246,7 +276,10 @@ impl SSLContext {
 impl SSLSocket {
     fn create(sock: socket::socket, context: SSLContext, kw: WrapSocket<'_>) -> Result<SSLSocket> {
         SSLSocket::check_arguments(&sock, &context, &kw)?;
-        let server_hostname = kw.server_hostname.map(idna::encode_hostname).transpose()?;
+        let server_hostname = kw
+            .server_hostname_arg()
+            .map(idna::encode_hostname_arg)
+            .transpose()?;
         let mut this = SSLSocket {
             ssl: None,
             sock,
@@ -294,7 +327,8 @@ impl SSLSocket {
                 "only stream sockets are supported".into(),
             ));
         }
-        if kw.server_side && kw.server_hostname.is_some_and(|h| !h.is_empty()) {
+        let server_hostname = kw.server_hostname_arg();
+        if kw.server_side && server_hostname.is_some_and(StrOrBytes::is_truthy) {
             return Err(Error::value(
                 "server_hostname can only be specified in client mode",
             ));
@@ -302,7 +336,7 @@ impl SSLSocket {
         if kw.server_side && kw.session.is_some() {
             return Err(Error::value("session can only be specified in client mode"));
         }
-        if context.check_hostname() && kw.server_hostname.map_or(true, str::is_empty) {
+        if context.check_hostname() && !server_hostname.is_some_and(StrOrBytes::is_truthy) {
             return Err(Error::value("check_hostname requires server_hostname"));
         }
         Ok(())

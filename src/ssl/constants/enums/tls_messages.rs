@@ -276,7 +276,6 @@ impl fmt::Display for MsgType {
 /// content type, `-1` otherwise. CPython reads the bytes as C `char` (signed on x86-64), so
 /// a byte above 127 gives a negative number there; so it does here. A buffer too short for
 /// the byte read (OpenSSL never hands one) gives `-1` and keeps `version`.
-#[allow(dead_code)] // the `_msg_callback` hook's building block; used by its tests until it lands
 pub(crate) fn msg_callback_ints(version: i32, content_type: i32, buf: &[u8]) -> (i32, i32) {
     // `as c_char` is C's implicit conversion: a wrap to i8 where `char` is signed.
     let byte = |i: usize| buf.get(i).map(|&b| i32::from(b as c_char));
@@ -299,7 +298,6 @@ pub(crate) fn msg_callback_ints(version: i32, content_type: i32, buf: &[u8]) -> 
 /// connection, the direction and the data, from OpenSSL's `SSL_CTX_set_msg_callback` arguments:
 /// CPython's C reading ([`msg_callback_ints`]) then ssl.py's conversions (`TLSVersion(version)`,
 /// `_TLSContentType(content_type)`, [`MsgType::new`]).
-#[allow(dead_code)] // the `_msg_callback` hook's building block; used by its tests until it lands
 pub(crate) fn msg_callback_values(
     version: i32,
     content_type: i32,
