@@ -462,7 +462,7 @@ fn ssl_members_works() -> Vec<&'static str> {
         "SSLError.library" => |e: &ssl::SSLError| e.library;
         "SSLError.reason" => |e: &ssl::SSLError| e.reason;
         "SSLError.errno" => |e: &ssl::Error| (e.errno(), match e { ssl::Error::SSLError(s) => s.errno, _ => None });
-        "SSLError.strerror" => ssl::SSLError::strerror;
+        "SSLError.strerror" => (ssl::SSLError::strerror, ssl::Error::strerror);
         "SSLCertVerificationError.verify_code" => |e: &ssl::SSLError| e.verify_code;
         "SSLCertVerificationError.verify_message" => |e: ssl::SSLError| e.verify_message;
         "_ASN1Object.fromname" => ssl::_ASN1Object::fromname;
