@@ -653,6 +653,14 @@ fn ssl_members_extensions() -> Vec<&'static str> {
         "_ssl.Certificate.as_openssl" => ssl::Certificate::as_openssl;
         "AnySocket.wrap_socket" => ssl::AnySocket::wrap_socket;
         "AnySocket.unwrap" => ssl::AnySocket::unwrap;
+        "AnySocket.version" => ssl::AnySocket::version;
+        "AnySocket.cipher" => ssl::AnySocket::cipher;
+        "AnySocket.shared_ciphers" => ssl::AnySocket::shared_ciphers;
+        "AnySocket.compression" => ssl::AnySocket::compression;
+        "AnySocket.getpeercert" => ssl::AnySocket::getpeercert;
+        "AnySocket.selected_alpn_protocol" => ssl::AnySocket::selected_alpn_protocol;
+        "AnySocket.get_channel_binding" => ssl::AnySocket::get_channel_binding;
+        "AnySocket.session_reused" => ssl::AnySocket::session_reused;
     }
 }
 
