@@ -8,7 +8,7 @@
 //! usage: check_certs [--cafile FILE] [--timeout SECONDS] HOST:PORT [HOST:PORT ...]
 //!
 //! The line-for-line port of `examples/check_certs.py` (its markers are explained in
-//! `examples/smtp_starttls.rs`; `docs/porting.md` counts them). `tests/example_programs.rs`
+//! `examples/smtp_starttls.rs`; `docs/porting.md` counts them). `tests/example_programs/`
 //! runs both against the same loopback servers and compares their output and exit status.
 use pyssl::exceptions::*; // +: Python's builtin exceptions need no import
 

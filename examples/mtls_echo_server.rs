@@ -8,7 +8,7 @@
 //! usage: mtls_echo_server CERTFILE KEYFILE CLIENT_CA [--port PORT] [--max-connections N]
 //!
 //! The line-for-line port of `examples/mtls_echo_server.py` (its markers are explained in
-//! `examples/smtp_starttls.rs`; `docs/porting.md` counts them). `tests/example_programs.rs`
+//! `examples/smtp_starttls.rs`; `docs/porting.md` counts them). `tests/example_programs/`
 //! runs both with the same loopback clients and compares their output and exit status.
 use pyssl::exceptions::*; // +: Python's builtin exceptions need no import
 use pyssl::pyrepr::PyRepr; // +: repr() is a builtin

@@ -13,7 +13,7 @@
 //! here), `pyssl:` another shape because of pyssl, `+:`/`+std:` a line Rust needs in addition;
 //! a `// -: ...` line stands for a Python line that needs no statement of its own.
 //! `scripts/port_lines.py examples/smtp_starttls` shows the pairs side by side and counts them
-//! for `docs/porting.md`; `tests/example_programs.rs` runs both programs against the same
+//! for `docs/porting.md`; `tests/example_programs/` runs both programs against the same
 //! loopback SMTP server and compares their output and exit status.
 use pyssl::exceptions::*; // +: Python's builtin exceptions need no import
 use pyssl::socket::{self, SocketLike};

@@ -18,7 +18,7 @@ comment on a Rust line says how it ports its Python line:
 
 and a comment line `// -: <python>` (or `// -std: <python>`) stands for a Python line whose work
 needs no Rust statement of its own (`try:` of a single statement, `global x`, `thread.start()`).
-tests/example_programs.rs checks that the pairing adds up and that docs/porting.md states these
+tests/example_programs/ checks that the pairing adds up and that docs/porting.md states these
 counts.
 """
 import re
