@@ -24,7 +24,8 @@ pub(crate) fn manifest(path: &str) -> String {
     format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The port: `target/<profile>/examples/<name>` (`cargo test` builds the examples).
+/// The port: `target/<profile>/examples/<name>`. `cargo test` builds the examples;
+/// `cargo test --test example_programs` alone does not rebuild them (`cargo build --examples`).
 pub(crate) fn port(name: &str) -> Command {
     let mut dir = std::env::current_exe().unwrap();
     dir.pop();
