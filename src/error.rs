@@ -189,6 +189,22 @@ impl Error {
         }
     }
 
+    /// `e.strerror`: the message of an `OSError`, `gaierror` or two-argument `SSLError` raised
+    /// with an errno (`'Connection refused'`), else `None` (as for Python's one-argument
+    /// exceptions, whose `strerror` is `None`, and for the classes that have no `strerror`).
+    ///
+    /// ```text
+    /// Python:  except OSError as e: print(e.strerror)
+    /// Rust:    Err(e) if e.isinstance(OSError) => println!("{}", e.strerror().unwrap_or("None")),
+    /// ```
+    pub fn strerror(&self) -> Option<&str> {
+        match self {
+            Error::SSLError(e) => e.strerror(),
+            Error::OSError(e) | Error::gaierror(e) => e.errno.and(e.strerror.as_deref()),
+            _ => None,
+        }
+    }
+
     /// `type(e).__name__`: `'SSLCertVerificationError'`, `'ConnectionRefusedError'`,
     /// `'TimeoutError'`, ...
     pub fn type_name(&self) -> &'static str {

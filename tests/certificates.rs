@@ -162,6 +162,44 @@ fn each_field_prints_as_cpython_prints_it() {
     assert_eq!(rust, python);
 }
 
+/// Name and subjectAltName values in f-strings and `print()`: Python's `str(value)`, the text
+/// itself (a `DirName`'s tuple, a `bytes` value's repr), as a port's `format!("{value}")` prints.
+#[test]
+fn name_and_san_values_print_as_python_str() {
+    let mut paths = Vec::new();
+    let mut rust = Vec::new();
+    for path in certdata_files() {
+        let Ok(cert) = ssl::_test_decode_cert(&path) else {
+            continue;
+        };
+        paths.push(path.display().to_string());
+        let names: Vec<String> = cert
+            .subject
+            .iter()
+            .chain(cert.issuer.iter())
+            .flat_map(|rdn| rdn.iter())
+            .map(|(key, value)| format!("{key}={value}"))
+            .collect();
+        let sans: Vec<String> = cert
+            .subjectAltName
+            .iter()
+            .flatten()
+            .map(|(kind, value)| format!("{kind}:{value}"))
+            .collect();
+        rust.push(format!("{}\n{}", names.join("|"), sans.join("|")));
+    }
+    let args: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let python = py_lines(
+        "import _ssl\nfor p in sys.argv[1:]:\n    c = _ssl._test_decode_cert(p)\n    \
+         print('|'.join(f'{k}={v}' for rdn in c['subject'] + c['issuer'] for k, v in rdn))\n    \
+         print('|'.join(f'{kind}:{value}' for kind, value in c.get('subjectAltName', ())))",
+        &args,
+    );
+    let rust: Vec<String> = rust.join("\n").lines().map(str::to_string).collect();
+    assert!(rust.iter().any(|l| l.contains("DirName:((")), "{rust:#?}");
+    assert_eq!(rust, python);
+}
+
 #[test]
 fn missing_and_odd_paths_fail_as_cpython() {
     let paths: Vec<String> = [

@@ -477,6 +477,26 @@ fn real_failures_are_instances_of_the_classes_cpython_says() {
 }
 
 #[test]
+fn strerror_is_cpythons_for_every_failure() {
+    // The same cases; for each, `e.strerror` (`None` where the class has no such attribute, as
+    // `Error::strerror()` answers for those), without CPython's `(_ssl.c:NNN)` location.
+    let (cases, _) = PY_FAILURES.split_once("for case in cases:").unwrap();
+    let code = format!(
+        "import re, sys\n{cases}\nfor case in cases:\n    try:\n        case()\n    except Exception as e:\n        s = getattr(e, 'strerror', None)\n        print(case.__name__, repr(s if s is None else re.sub(r' \\(_ssl\\.c:\\d+\\)', '', s)))\n"
+    );
+    let theirs = common::py313(&code, &[common::fixture_str("").trim_end_matches('/')]);
+    let ours: Vec<String> = pyssl_failures()
+        .iter()
+        .map(|(name, e)| format!("{name} {}", e.strerror().py_repr()))
+        .collect();
+    common::assert_outcomes_eq("strerror", &ours, &theirs);
+    // Python's examples of each kind, as the table holds them.
+    assert!(theirs.contains("refused 'Connection refused'"), "{theirs}");
+    assert!(theirs.contains("recv_timeout None"), "{theirs}");
+    assert!(theirs.contains("check_hostname None"), "{theirs}");
+}
+
+#[test]
 fn the_is_predicates_agree_with_isinstance() {
     for (name, e) in pyssl_failures() {
         assert_eq!(e.is_os_error(), e.isinstance(OSError), "{name}");

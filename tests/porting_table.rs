@@ -469,7 +469,7 @@ fn ssl_members_works() -> Vec<&'static str> {
         "SSLError.library" => |e: &ssl::SSLError| e.library;
         "SSLError.reason" => |e: &ssl::SSLError| e.reason;
         "SSLError.errno" => |e: &ssl::Error| (e.errno(), match e { ssl::Error::SSLError(s) => s.errno, _ => None });
-        "SSLError.strerror" => ssl::SSLError::strerror;
+        "SSLError.strerror" => (ssl::SSLError::strerror, ssl::Error::strerror);
         "SSLCertVerificationError.verify_code" => |e: &ssl::SSLError| e.verify_code;
         "SSLCertVerificationError.verify_message" => |e: ssl::SSLError| e.verify_message;
         "_ASN1Object.fromname" => ssl::_ASN1Object::fromname;
@@ -680,6 +680,14 @@ fn ssl_members_extensions() -> Vec<&'static str> {
         "_ssl.Certificate.as_openssl" => ssl::Certificate::as_openssl;
         "AnySocket.wrap_socket" => ssl::AnySocket::wrap_socket;
         "AnySocket.unwrap" => ssl::AnySocket::unwrap;
+        "AnySocket.version" => ssl::AnySocket::version;
+        "AnySocket.cipher" => ssl::AnySocket::cipher;
+        "AnySocket.shared_ciphers" => ssl::AnySocket::shared_ciphers;
+        "AnySocket.compression" => ssl::AnySocket::compression;
+        "AnySocket.getpeercert" => ssl::AnySocket::getpeercert;
+        "AnySocket.selected_alpn_protocol" => ssl::AnySocket::selected_alpn_protocol;
+        "AnySocket.get_channel_binding" => ssl::AnySocket::get_channel_binding;
+        "AnySocket.session_reused" => ssl::AnySocket::session_reused;
     }
 }
 

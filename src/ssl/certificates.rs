@@ -71,6 +71,22 @@ impl PyRepr for NameValue {
     }
 }
 
+impl fmt::Display for NameValue {
+    /// Python's `str(value)`, as `print()` and f-strings show it: the text itself, or the
+    /// repr of a `bytes` value (`b'\x01'`).
+    ///
+    /// ```text
+    /// Python:  print(f'subject: {subject["commonName"]}')
+    /// Rust:    println!("subject: {}", subject["commonName"]);
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NameValue::Str(s) => f.write_str(s),
+            NameValue::Bytes(b) => f.write_str(&PyBytes(b).py_repr()),
+        }
+    }
+}
+
 /// One relative distinguished name: the inner tuple of `(attribute, value)` pairs, usually just
 /// one pair (`(('commonName', 'localhost'),)`); a multi-valued RDN holds several.
 ///
@@ -182,6 +198,22 @@ impl PyRepr for SanValue {
         match self {
             SanValue::Str(s) => PyStr(s).py_repr(),
             SanValue::Name(n) => name_repr(n),
+        }
+    }
+}
+
+impl fmt::Display for SanValue {
+    /// Python's `str(value)`: the text of `('DNS', 'localhost')`'s value, the tuple of a
+    /// `DirName`.
+    ///
+    /// ```text
+    /// Python:  print(', '.join(f'{kind}:{value}' for kind, value in cert['subjectAltName']))
+    /// Rust:    println!("{}", san.iter().map(|(kind, value)| format!("{kind}:{value}")).collect::<Vec<_>>().join(", "));
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SanValue::Str(s) => f.write_str(s),
+            SanValue::Name(n) => f.write_str(&name_repr(n)),
         }
     }
 }
@@ -354,6 +386,9 @@ mod tests {
             NameValue::Bytes(vec![0, 0x41]),
         )]);
         assert_eq!(bits.py_repr(), "(('x500UniqueIdentifier', b'\\x00A'),)");
+        // str(value), as print() and f-strings show it: bytes print as their repr.
+        assert_eq!(bits[0].1.to_string(), "b'\\x00A'");
+        assert_eq!(NameValue::Str("it's".into()).to_string(), "it's");
         assert_eq!(PeerCert::Empty.to_string(), "{}");
         assert_eq!(PeerCert::Binary(b"0\x82".to_vec()).py_repr(), "b'0\\x82'");
         assert!(PeerCert::Empty.as_dict().is_none());

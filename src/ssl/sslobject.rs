@@ -387,8 +387,8 @@ impl SSLObject {
     /// `sslobj.version()`.
     ///
     /// ```text
-    /// Python:  print(sslobj.version())
-    /// Rust:    println!("{}", sslobj.version().py_repr());
+    /// Python:  print(sslobj.version())                # TLSv1.3
+    /// Rust:    println!("{}", sslobj.version().as_deref().unwrap_or("None"));
     /// ```
     pub fn version(&self) -> Option<String> {
         connection::version(&self.ssl)

@@ -22,7 +22,9 @@ use crate::ssl::SSLContext;
 /// variable holds when a protocol upgrades with STARTTLS (`sock = ctx.wrap_socket(sock, ...)`)
 /// and drops TLS again (`sock = sock.unwrap()`). Its socket methods are those of
 /// [`SocketLike`](crate::socket::SocketLike) (bring the trait into scope), each the method of
-/// the socket it holds, so the same helper code serves both phases; TLS-only calls go through
+/// the socket it holds, so the same helper code serves both phases. The TLS queries a script
+/// makes after STARTTLS (`sock.version()`, `sock.cipher()`, `sock.getpeercert()`, ...) are its
+/// own methods (Python's `AttributeError` while it is plain); other TLS-only calls go through
 /// the [`Tls`](AnySocket::Tls) variant.
 ///
 /// Named for what it stands in for: Python's "any socket" (a `socket.socket`, which an
@@ -61,9 +63,7 @@ use crate::ssl::SSLContext;
 /// // Python: sock = ctx.wrap_socket(sock, server_hostname='localhost')
 /// sock.wrap_socket(&ctx, ssl::WrapSocket { server_hostname: Some("localhost"), ..Default::default() })?;
 /// assert_eq!(command(&mut sock, b"EHLO client")?, b"250 localhost\r\n"); // over TLS
-/// if let ssl::AnySocket::Tls(tls) = &sock {
-///     assert_eq!(tls.version().as_deref(), Some("TLSv1.3")); // Python: sock.version()
-/// }
+/// assert_eq!(sock.version()?.as_deref(), Some("TLSv1.3")); // Python: sock.version()
 /// # server.join().unwrap()?;
 /// # Ok(())
 /// # }

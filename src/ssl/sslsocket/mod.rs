@@ -24,6 +24,7 @@ use super::session::SSLSession;
 use super::sni;
 
 mod any;
+mod any_queries;
 pub(crate) mod chain;
 mod datagram;
 mod inherited;
@@ -534,8 +535,8 @@ impl SSLSocket {
     /// `ssock.version()`: `'TLSv1.3'`, `'TLSv1.2'`, ... once the handshake is done, else `None`.
     ///
     /// ```text
-    /// Python:  print(ssock.version())
-    /// Rust:    println!("{}", ssock.version().py_repr());
+    /// Python:  print(ssock.version())                 # TLSv1.3
+    /// Rust:    println!("{}", ssock.version().as_deref().unwrap_or("None"));
     /// ```
     pub fn version(&self) -> Option<String> {
         connection::version(self.tls()?)
