@@ -11,6 +11,7 @@
 //! `examples/smtp_starttls.rs`; `docs/porting.md` counts them). `tests/example_programs/`
 //! runs both against the same loopback servers and compares their output and exit status.
 use pyssl::exceptions::*; // +: Python's builtin exceptions need no import
+use pyssl::pyrepr::PyRepr; // +: str() and repr() are builtins
 
 use std::env; // std: argparse
 
@@ -70,7 +71,7 @@ fn check(context: &ssl::SSLContext, target: &str, timeout: f64) -> pyssl::Result
     println!("  alt names:  {}", Some(alt_names.join(", ")).filter(|names| !names.is_empty()).unwrap_or("(none)".into()));
     println!("  valid from: {}", cert.notBefore);
     println!("  valid to:   {} ({days_left} days left)", cert.notAfter);
-    println!("  verified:   yes, over {}", version.as_deref().unwrap_or("None"));
+    println!("  verified:   yes, over {}", version.py_str());
     Ok(days_left >= 0)
 }
 

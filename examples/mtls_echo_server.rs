@@ -36,7 +36,7 @@ fn handle(context: &ssl::SSLContext, mut conn: socket::socket, addr: socket::Add
     let peer = format!("{}:{}", addr.host(), addr.port());
     let outcome = (|| -> pyssl::Result<()> { // try:
         let mut tls = context.wrap_socket(&mut conn, ssl::WrapSocket { server_side: true, ..Default::default() })?;
-        println!("{peer}: {}, client certificate {}", tls.version().as_deref().unwrap_or("None"), tls.getpeercert(false)?.py_repr());
+        println!("{peer}: {}, client certificate {}", tls.version().py_str(), tls.getpeercert(false)?.py_repr());
         let mut received = 0;
         loop {
             let data = tls.recv(1024)?;

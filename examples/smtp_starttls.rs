@@ -16,6 +16,7 @@
 //! for `docs/porting.md`; `tests/example_programs/` runs both programs against the same
 //! loopback SMTP server and compares their output and exit status.
 use pyssl::exceptions::*; // +: Python's builtin exceptions need no import
+use pyssl::pyrepr::PyRepr; // +: str() and repr() are builtins
 use pyssl::socket::{self, SocketLike};
 use pyssl::ssl;
 use std::collections::HashMap; // +: dict() is a builtin
@@ -79,7 +80,7 @@ fn run() -> pyssl::Result<()> {
         }
         command(&mut sock, "STARTTLS", "220")?;
         sock.wrap_socket(&context, ssl::WrapSocket { server_hostname: Some(host), ..Default::default() })?;
-        println!("-- TLS established: {}, cipher {}", sock.version()?.as_deref().unwrap_or("None"), sock.cipher()?.unwrap_or_default().0);
+        println!("-- TLS established: {}, cipher {}", sock.version()?.py_str(), sock.cipher()?.unwrap_or_default().0);
         let cert = sock.getpeercert(false)?.and_then(|c| c.as_dict().cloned()).expect("a verified server sent one"); // pyssl: the dict is inside an Option<PeerCert>
         let subject: HashMap<_, _> = cert.subject.iter().map(|rdn| rdn[0].clone()).collect();
         println!("-- server certificate: {}, expires {}", subject["commonName"], cert.notAfter);

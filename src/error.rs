@@ -388,6 +388,11 @@ impl PyRepr for Error {
             Error::UnicodeDecodeError(e) => e.py_repr(),
         }
     }
+
+    /// Python's `str(e)` (`Display`).
+    fn py_str(&self) -> String {
+        self.to_string()
+    }
 }
 
 impl From<UnicodeEncodeError> for Error {
@@ -570,6 +575,11 @@ impl PyRepr for SSLError {
             None => PyStr(&self.message).py_repr(),
         };
         format!("{}({})", self.kind.name(), args)
+    }
+
+    /// Python's `str(e)` (`Display`).
+    fn py_str(&self) -> String {
+        self.to_string()
     }
 }
 

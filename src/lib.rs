@@ -80,7 +80,7 @@
 //! //     with context.wrap_socket(sock, server_hostname='example.com') as ssock:
 //! let mut ssock = context.wrap_socket(sock, ssl::WrapSocket { server_hostname: Some("example.com"), ..Default::default() })?;
 //! //         print(ssock.version())
-//! println!("{}", ssock.version().as_deref().unwrap_or("None"));
+//! println!("{}", ssock.version().py_str());
 //! //         ssock.sendall(b'GET / HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n')
 //! ssock.sendall(b"GET / HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n")?;
 //! //         print(ssock.recv(4096).decode())

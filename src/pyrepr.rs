@@ -10,10 +10,37 @@
 //! `\r`, `\t`, `\\` escaped, other non-printable characters as `\xNN`, `\uNNNN` or
 //! `\UNNNNNNNN`, printable non-ASCII kept, "printable" as `str.isprintable()` decides it.
 
-/// Renders a value as Python's `repr()` would.
+/// Renders a value as Python's `repr()` and `str()` would.
+///
+/// `print(value)` prints `str(value)`, which for most values is the `repr()` (dicts, tuples,
+/// lists, `None`, numbers) but not for a `str` (no quotes) and not for the int-valued enums and
+/// flags (the bare integer):
+///
+/// ```text
+/// Python:  print(ssock.version(), ssock.cipher())      # TLSv1.3 ('TLS_AES_256_GCM_SHA384', 'TLSv1.3', 256)
+/// Rust:    println!("{} {}", ssock.version().py_str(), ssock.cipher().py_str());
+/// Python:  print(repr(ssock.version()))                 # 'TLSv1.3'
+/// Rust:    println!("{}", ssock.version().py_repr());
+/// ```
+///
+/// ```
+/// use pyssl::pyrepr::PyRepr;
+/// use pyssl::ssl;
+/// let version: Option<String> = Some("TLSv1.3".into());
+/// assert_eq!((version.py_str(), version.py_repr()), ("TLSv1.3".into(), "'TLSv1.3'".into()));
+/// assert_eq!(None::<String>.py_str(), "None");
+/// assert_eq!(ssl::CERT_REQUIRED.py_str(), "2");
+/// assert_eq!(Some(("a".to_string(), 1)).py_str(), "('a', 1)");
+/// ```
 pub trait PyRepr {
     /// Python's `repr(value)`.
     fn py_repr(&self) -> String;
+
+    /// Python's `str(value)`, what `print(value)` prints: the `repr()` unless the type says
+    /// otherwise.
+    fn py_str(&self) -> String {
+        self.py_repr()
+    }
 }
 
 /// A Rust string seen as a Python `str` (for `repr`).
@@ -196,11 +223,21 @@ impl PyRepr for str {
     fn py_repr(&self) -> String {
         PyStr(self).py_repr()
     }
+
+    /// The text itself.
+    fn py_str(&self) -> String {
+        self.to_string()
+    }
 }
 
 impl PyRepr for String {
     fn py_repr(&self) -> String {
         PyStr(self).py_repr()
+    }
+
+    /// The text itself.
+    fn py_str(&self) -> String {
+        self.clone()
     }
 }
 
@@ -225,6 +262,10 @@ impl<T: PyRepr + ?Sized> PyRepr for &T {
     fn py_repr(&self) -> String {
         (**self).py_repr()
     }
+
+    fn py_str(&self) -> String {
+        (**self).py_str()
+    }
 }
 
 impl<T: PyRepr> PyRepr for Option<T> {
@@ -232,6 +273,14 @@ impl<T: PyRepr> PyRepr for Option<T> {
     fn py_repr(&self) -> String {
         match self {
             Some(v) => v.py_repr(),
+            None => "None".to_string(),
+        }
+    }
+
+    /// `None` for `None`, the value's `str()` otherwise.
+    fn py_str(&self) -> String {
+        match self {
+            Some(v) => v.py_str(),
             None => "None".to_string(),
         }
     }

@@ -69,6 +69,11 @@ impl PyRepr for NameValue {
             NameValue::Bytes(b) => PyBytes(b).py_repr(),
         }
     }
+
+    /// Python's `str()`: the text itself, or the repr of a `bytes` value.
+    fn py_str(&self) -> String {
+        self.to_string()
+    }
 }
 
 impl fmt::Display for NameValue {
@@ -199,6 +204,11 @@ impl PyRepr for SanValue {
             SanValue::Str(s) => PyStr(s).py_repr(),
             SanValue::Name(n) => name_repr(n),
         }
+    }
+
+    /// Python's `str()` (see `Display`).
+    fn py_str(&self) -> String {
+        self.to_string()
     }
 }
 

@@ -388,7 +388,7 @@ impl SSLObject {
     ///
     /// ```text
     /// Python:  print(sslobj.version())                # TLSv1.3
-    /// Rust:    println!("{}", sslobj.version().as_deref().unwrap_or("None"));
+    /// Rust:    println!("{}", sslobj.version().py_str());
     /// ```
     pub fn version(&self) -> Option<String> {
         connection::version(&self.ssl)

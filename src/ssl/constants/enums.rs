@@ -110,6 +110,11 @@ macro_rules! int_enum {
             fn py_repr(&self) -> String {
                 format!("<{}.{}: {}>", $pyname, self.name(), self.value())
             }
+
+            /// Python's `str()`: the bare integer.
+            fn py_str(&self) -> String {
+                self.value().to_string()
+            }
         }
 
         impl ::std::fmt::Display for $ty {

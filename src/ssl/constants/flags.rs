@@ -222,6 +222,11 @@ macro_rules! int_flag {
             fn py_repr(&self) -> String {
                 Self::class().repr(self.0)
             }
+
+            /// Python's `str()`: the bare integer.
+            fn py_str(&self) -> String {
+                self.value().to_string()
+            }
         }
 
         impl fmt::Display for $ty {

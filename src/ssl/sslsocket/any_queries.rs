@@ -30,7 +30,7 @@ impl AnySocket {
     ///
     /// ```text
     /// Python:  print(sock.version())
-    /// Rust:    println!("{}", sock.version()?.as_deref().unwrap_or("None"));
+    /// Rust:    println!("{}", sock.version()?.py_str());
     /// ```
     pub fn version(&self) -> Result<Option<String>> {
         Ok(self.tls_only("version")?.version())

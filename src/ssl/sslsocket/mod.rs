@@ -536,7 +536,7 @@ impl SSLSocket {
     ///
     /// ```text
     /// Python:  print(ssock.version())                 # TLSv1.3
-    /// Rust:    println!("{}", ssock.version().as_deref().unwrap_or("None"));
+    /// Rust:    println!("{}", ssock.version().py_str());
     /// ```
     pub fn version(&self) -> Option<String> {
         connection::version(self.tls()?)

@@ -182,6 +182,11 @@ impl<E: IntEnum + PyRepr> PyRepr for EnumOrInt<E> {
             EnumOrInt::Int(v) => v.to_string(),
         }
     }
+
+    /// Python's `str()`: the bare integer.
+    fn py_str(&self) -> String {
+        self.to_string()
+    }
 }
 
 impl<E: IntEnum> fmt::Display for EnumOrInt<E> {
@@ -259,6 +264,11 @@ impl PyRepr for MsgType {
             MsgType::Message(m) => m.py_repr(),
             MsgType::Int(v) => v.to_string(),
         }
+    }
+
+    /// Python's `str()`: the bare integer.
+    fn py_str(&self) -> String {
+        self.to_string()
     }
 }
 
