@@ -353,35 +353,45 @@ pub enum StrOrBytes<'a> {
     Bytes(&'a [u8]),
 }
 
-impl<'a> From<&'a str> for StrOrBytes<'a> {
-    fn from(s: &'a str) -> StrOrBytes<'a> {
-        StrOrBytes::Str(s)
-    }
-}
+/// `From` the Rust forms of a Python `str` (`&str`, `&String`) and of a `bytes` (`&[u8]`,
+/// `b"..."`, `&Vec<u8>`) for an enum with one variant for each, as the arguments that take
+/// either (`server_hostname`, `password`, `cadata`) have.
+macro_rules! from_str_or_bytes {
+    ($ty:ident, $text:ident, $bytes:ident) => {
+        impl<'a> From<&'a str> for $ty<'a> {
+            fn from(s: &'a str) -> $ty<'a> {
+                $ty::$text(s)
+            }
+        }
 
-impl<'a> From<&'a String> for StrOrBytes<'a> {
-    fn from(s: &'a String) -> StrOrBytes<'a> {
-        StrOrBytes::Str(s)
-    }
-}
+        impl<'a> From<&'a String> for $ty<'a> {
+            fn from(s: &'a String) -> $ty<'a> {
+                $ty::$text(s)
+            }
+        }
 
-impl<'a> From<&'a [u8]> for StrOrBytes<'a> {
-    fn from(b: &'a [u8]) -> StrOrBytes<'a> {
-        StrOrBytes::Bytes(b)
-    }
-}
+        impl<'a> From<&'a [u8]> for $ty<'a> {
+            fn from(b: &'a [u8]) -> $ty<'a> {
+                $ty::$bytes(b)
+            }
+        }
 
-impl<'a, const N: usize> From<&'a [u8; N]> for StrOrBytes<'a> {
-    fn from(b: &'a [u8; N]) -> StrOrBytes<'a> {
-        StrOrBytes::Bytes(b)
-    }
-}
+        impl<'a, const N: usize> From<&'a [u8; N]> for $ty<'a> {
+            fn from(b: &'a [u8; N]) -> $ty<'a> {
+                $ty::$bytes(b)
+            }
+        }
 
-impl<'a> From<&'a Vec<u8>> for StrOrBytes<'a> {
-    fn from(b: &'a Vec<u8>) -> StrOrBytes<'a> {
-        StrOrBytes::Bytes(b)
-    }
+        impl<'a> From<&'a Vec<u8>> for $ty<'a> {
+            fn from(b: &'a Vec<u8>) -> $ty<'a> {
+                $ty::$bytes(b)
+            }
+        }
+    };
 }
+pub(crate) use from_str_or_bytes;
+
+from_str_or_bytes!(StrOrBytes, Str, Bytes);
 
 impl StrOrBytes<'_> {
     /// Python's `bool(value)`.

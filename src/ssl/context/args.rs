@@ -17,7 +17,7 @@
 
 use super::super::constants::{Purpose, SSLMethod, VerifyMode};
 use super::super::kw_values::{cadata_keyword, path_keywords, pick, KwValues};
-use crate::path_arg::{AsPathArg, PathArg};
+use crate::path_arg::{from_str_or_bytes, AsPathArg, PathArg};
 
 /// Keyword arguments of `SSLContext.load_cert_chain(certfile, keyfile=None, password=None)`.
 ///
@@ -152,35 +152,7 @@ impl std::fmt::Debug for Password<'_> {
     }
 }
 
-impl<'a> From<&'a str> for Password<'a> {
-    fn from(password: &'a str) -> Password<'a> {
-        Password::Text(password)
-    }
-}
-
-impl<'a> From<&'a String> for Password<'a> {
-    fn from(password: &'a String) -> Password<'a> {
-        Password::Text(password)
-    }
-}
-
-impl<'a> From<&'a [u8]> for Password<'a> {
-    fn from(password: &'a [u8]) -> Password<'a> {
-        Password::Bytes(password)
-    }
-}
-
-impl<'a, const N: usize> From<&'a [u8; N]> for Password<'a> {
-    fn from(password: &'a [u8; N]) -> Password<'a> {
-        Password::Bytes(password)
-    }
-}
-
-impl<'a> From<&'a Vec<u8>> for Password<'a> {
-    fn from(password: &'a Vec<u8>) -> Password<'a> {
-        Password::Bytes(password)
-    }
-}
+from_str_or_bytes!(Password, Text, Bytes);
 
 impl<'a, F> From<&'a F> for Password<'a>
 where
@@ -203,35 +175,7 @@ pub enum Cadata<'a> {
     Der(&'a [u8]),
 }
 
-impl<'a> From<&'a str> for Cadata<'a> {
-    fn from(pem: &'a str) -> Cadata<'a> {
-        Cadata::Pem(pem)
-    }
-}
-
-impl<'a> From<&'a String> for Cadata<'a> {
-    fn from(pem: &'a String) -> Cadata<'a> {
-        Cadata::Pem(pem)
-    }
-}
-
-impl<'a> From<&'a [u8]> for Cadata<'a> {
-    fn from(der: &'a [u8]) -> Cadata<'a> {
-        Cadata::Der(der)
-    }
-}
-
-impl<'a, const N: usize> From<&'a [u8; N]> for Cadata<'a> {
-    fn from(der: &'a [u8; N]) -> Cadata<'a> {
-        Cadata::Der(der)
-    }
-}
-
-impl<'a> From<&'a Vec<u8>> for Cadata<'a> {
-    fn from(der: &'a Vec<u8>) -> Cadata<'a> {
-        Cadata::Der(der)
-    }
-}
+from_str_or_bytes!(Cadata, Pem, Der);
 
 impl Cadata<'_> {
     /// Python's `bool(cadata)`.
