@@ -128,12 +128,11 @@ fn theirs(legacy: bool) -> String {
         if legacy { "legacy" } else { "context" }.to_string(),
     ];
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = if legacy {
+    if legacy {
         common::run_python(common::python311(), &code, &args)
     } else {
         common::py313(&code, &args)
-    };
-    common::oracle_as_linked(&out)
+    }
 }
 
 /// The socket of a case and its peer (`None` when the socket talks to itself).
@@ -289,7 +288,11 @@ fn a_failed_wrap_leaves_the_socket_as_cpython_leaves_it() {
         theirs.contains("handshake fails: SSLError|1|'SSL'|'WRONG_VERSION_NUMBER'|None|None|[SSL: WRONG_VERSION_NUMBER] wrong version number\n  fileno: -1\n"),
         "{theirs}"
     );
-    assert_eq!(ours(false), theirs);
+    // Both through the same rewrite: off OpenSSL 3.0 only the wording may differ.
+    assert_eq!(
+        common::oracle_as_linked(&ours(false)),
+        common::oracle_as_linked(&theirs)
+    );
 }
 
 #[test]
@@ -299,7 +302,10 @@ fn a_failed_module_level_wrap_socket_leaves_the_socket_as_cpython_311_leaves_it(
         theirs.contains("certfile missing: FileNotFoundError|2|"),
         "{theirs}"
     );
-    assert_eq!(ours(true), theirs);
+    assert_eq!(
+        common::oracle_as_linked(&ours(true)),
+        common::oracle_as_linked(&theirs)
+    );
 }
 
 #[test]
