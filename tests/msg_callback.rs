@@ -253,7 +253,15 @@ fn message_sequences_match_cpython_313() {
             over_sockets(case)
         });
     }
-    common::assert_outcomes_eq("_msg_callback sequences", &ours, &theirs);
+    if common::oracle_differs(
+        "_msg_callback sequences (their messages follow the linked OpenSSL's handshake)",
+    ) {
+        // Another OpenSSL sends other messages (3.5: hybrid key shares, other record versions),
+        // so the sequences are compared only on the oracle's OpenSSL; the checks below still run.
+        eprintln!("ours: {ours:#?}");
+    } else {
+        common::assert_outcomes_eq("_msg_callback sequences", &ours, &theirs);
+    }
     // The sequences hold what test_ssl looks for, so the comparison compares something.
     let tls12 = ours.iter().skip_while(|l| *l != "== tls12");
     let tls12: Vec<&String> = tls12.take_while(|l| *l != "== unknown_ca").collect();
