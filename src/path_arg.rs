@@ -406,8 +406,11 @@ impl StrOrBytes<'_> {
 /// `bytes.decode('ascii')`: the text, or Python's error at the first byte past 0x7f (the
 /// ASCII codec reports bad bytes one at a time).
 pub(crate) fn decode_ascii(bytes: &[u8]) -> std::result::Result<&str, UnicodeDecodeError> {
+    // All-ASCII bytes are valid UTF-8, so the first arm never errs; no `expect` on user data.
     match bytes.iter().position(|b| !b.is_ascii()) {
-        None => Ok(std::str::from_utf8(bytes).expect("ASCII is UTF-8")),
+        None => std::str::from_utf8(bytes).map_err(|_| {
+            UnicodeDecodeError::new("ascii", bytes, 0, 1, "ordinal not in range(128)")
+        }),
         Some(start) => Err(UnicodeDecodeError::new(
             "ascii",
             bytes,

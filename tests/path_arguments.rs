@@ -529,18 +529,8 @@ fn compare(python: std::process::Command, rows: &[(&'static str, &'static str, C
     let port = env.port.to_string();
     let theirs = common::run_python(python, &code, &[&env.fixtures, &env.scratch, &port]);
     let _ = std::fs::remove_dir_all(&scratch);
-    let theirs: Vec<&str> = theirs.lines().collect();
-    assert_eq!(theirs.len(), rows.len());
-    let mismatches: Vec<String> = rows
-        .iter()
-        .zip(&ours)
-        .zip(&theirs)
-        .filter(|((_, ours), theirs)| ours != *theirs)
-        .map(|(((name, _, _), ours), theirs)| {
-            format!("{name}:\n  pyssl:   {ours}\n  CPython: {theirs}")
-        })
-        .collect();
-    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    let names: Vec<&str> = rows.iter().map(|(name, _, _)| *name).collect();
+    common::assert_rows_match(&names, &ours, &theirs);
 }
 
 #[test]

@@ -435,3 +435,24 @@ pub fn assert_outcomes_eq(what: &str, ours: &[String], theirs: &str) {
         }
     }
 }
+
+/// A table of named calls: pyssl's answer for each row beside CPython's (`theirs`, one line a
+/// row, in order); every row that differs is reported, by name, in one failure.
+pub fn assert_rows_match(names: &[&str], ours: &[String], theirs: &str) {
+    let theirs: Vec<&str> = theirs.lines().collect();
+    assert_eq!(
+        theirs.len(),
+        names.len(),
+        "CPython answered {} rows",
+        theirs.len()
+    );
+    assert_eq!(ours.len(), names.len());
+    let mismatches: Vec<String> = names
+        .iter()
+        .zip(ours)
+        .zip(&theirs)
+        .filter(|((_, ours), theirs)| ours != *theirs)
+        .map(|((name, ours), theirs)| format!("{name}:\n  pyssl:   {ours}\n  CPython: {theirs}"))
+        .collect();
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
