@@ -94,6 +94,10 @@ pub enum Error {
     /// `AttributeError`, where CPython's own `ssl` raises it for a call that has a Rust twin, e.g.
     /// `set_npn_protocols` (whose C half CPython 3.13 no longer has).
     AttributeError(String),
+    /// `KeyError`, holding its argument (the missing key): `str(e)` is the argument's repr, as
+    /// Python prints `KeyError: 'subject'`. Raised by [`crate::ssl::PeerCertDict::dict`] for
+    /// the `{}` of an unverified connection.
+    KeyError(String),
     /// `OverflowError`, e.g. `byte string is too large` for a size no buffer can have.
     OverflowError(String),
     /// `MemoryError`: an allocation the caller asked for failed (`str(e)` is usually empty,
@@ -237,6 +241,7 @@ impl Error {
             Error::TypeError(_) => ExceptionType::TypeError,
             Error::NotImplementedError(_) => ExceptionType::NotImplementedError,
             Error::AttributeError(_) => ExceptionType::AttributeError,
+            Error::KeyError(_) => ExceptionType::KeyError,
             Error::OverflowError(_) => ExceptionType::OverflowError,
             Error::MemoryError(_) => ExceptionType::MemoryError,
             Error::UnicodeError(_) => ExceptionType::UnicodeError,
@@ -355,6 +360,8 @@ impl fmt::Display for Error {
             | Error::UnicodeError(m)
             | Error::DeprecationWarning(m)
             | Error::RuntimeWarning(m) => f.write_str(m),
+            // `str(KeyError(k))` is `repr(k)`.
+            Error::KeyError(key) => f.write_str(&PyStr(key).py_repr()),
             Error::UnicodeEncodeError(e) => e.fmt(f),
             Error::UnicodeDecodeError(e) => e.fmt(f),
         }
@@ -384,6 +391,7 @@ impl PyRepr for Error {
             | Error::UnicodeError(m)
             | Error::DeprecationWarning(m)
             | Error::RuntimeWarning(m) => format!("{}({})", self.type_name(), PyStr(m).py_repr()),
+            Error::KeyError(key) => format!("KeyError({})", PyStr(key).py_repr()),
             Error::UnicodeEncodeError(e) => e.py_repr(),
             Error::UnicodeDecodeError(e) => e.py_repr(),
         }

@@ -117,6 +117,10 @@ pub enum ExceptionType {
     NotImplementedError,
     /// `AttributeError`.
     AttributeError,
+    /// `LookupError`: the base of `KeyError` (and `IndexError`).
+    LookupError,
+    /// `KeyError`.
+    KeyError,
     /// `ArithmeticError`.
     ArithmeticError,
     /// `OverflowError`.
@@ -179,6 +183,8 @@ impl ExceptionType {
         T::RuntimeError,
         T::NotImplementedError,
         T::AttributeError,
+        T::LookupError,
+        T::KeyError,
         T::ArithmeticError,
         T::OverflowError,
         T::MemoryError,
@@ -230,6 +236,8 @@ impl ExceptionType {
             T::RuntimeError => "RuntimeError",
             T::NotImplementedError => "NotImplementedError",
             T::AttributeError => "AttributeError",
+            T::LookupError => "LookupError",
+            T::KeyError => "KeyError",
             T::ArithmeticError => "ArithmeticError",
             T::OverflowError => "OverflowError",
             T::MemoryError => "MemoryError",
@@ -282,7 +290,9 @@ impl ExceptionType {
             | T::ArithmeticError
             | T::MemoryError
             | T::AttributeError
+            | T::LookupError
             | T::Warning => &[T::Exception],
+            T::KeyError => &[T::LookupError],
             T::BlockingIOError
             | T::ChildProcessError
             | T::ConnectionError
