@@ -111,6 +111,12 @@ pub enum ExceptionType {
     UnicodeDecodeError,
     /// `TypeError`.
     TypeError,
+    /// `EOFError`.
+    EOFError,
+    /// `asyncio.IncompleteReadError` (an `EOFError`).
+    IncompleteReadError,
+    /// `asyncio.LimitOverrunError`.
+    LimitOverrunError,
     /// `RuntimeError`.
     RuntimeError,
     /// `NotImplementedError`.
@@ -176,6 +182,9 @@ impl ExceptionType {
         T::UnicodeEncodeError,
         T::UnicodeDecodeError,
         T::TypeError,
+        T::EOFError,
+        T::IncompleteReadError,
+        T::LimitOverrunError,
         T::RuntimeError,
         T::NotImplementedError,
         T::AttributeError,
@@ -227,6 +236,9 @@ impl ExceptionType {
             T::UnicodeEncodeError => "UnicodeEncodeError",
             T::UnicodeDecodeError => "UnicodeDecodeError",
             T::TypeError => "TypeError",
+            T::EOFError => "EOFError",
+            T::IncompleteReadError => "IncompleteReadError",
+            T::LimitOverrunError => "LimitOverrunError",
             T::RuntimeError => "RuntimeError",
             T::NotImplementedError => "NotImplementedError",
             T::AttributeError => "AttributeError",
@@ -244,7 +256,7 @@ impl ExceptionType {
     }
 
     /// `cls.__module__`: `'ssl'` for the `SSLError` family, `'socket'` for `gaierror` and
-    /// `herror`, `'builtins'` for the rest.
+    /// `herror`, `'asyncio.exceptions'` for asyncio's stream errors, `'builtins'` for the rest.
     #[allow(non_snake_case)]
     pub fn __module__(self) -> &'static str {
         match self {
@@ -256,12 +268,14 @@ impl ExceptionType {
             | T::SSLEOFError
             | T::SSLCertVerificationError => "ssl",
             T::gaierror | T::herror => "socket",
+            T::IncompleteReadError | T::LimitOverrunError => "asyncio.exceptions",
             _ => "builtins",
         }
     }
 
     /// The class as a traceback's last line names it: `ssl.SSLCertVerificationError`,
-    /// `socket.gaierror`, and builtins bare (`ConnectionRefusedError`).
+    /// `socket.gaierror`, `asyncio.exceptions.IncompleteReadError`, and builtins bare
+    /// (`ConnectionRefusedError`).
     pub fn qualified_name(self) -> String {
         match self.__module__() {
             "builtins" => self.__name__().to_string(),
@@ -282,7 +296,10 @@ impl ExceptionType {
             | T::ArithmeticError
             | T::MemoryError
             | T::AttributeError
+            | T::EOFError
+            | T::LimitOverrunError
             | T::Warning => &[T::Exception],
+            T::IncompleteReadError => &[T::EOFError],
             T::BlockingIOError
             | T::ChildProcessError
             | T::ConnectionError
