@@ -16,7 +16,7 @@ use openssl::ssl::{
 use openssl::x509::verify::{X509CheckFlags, X509VerifyFlags};
 use pyssl::ssl;
 
-pub type Res<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+pub type Res<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// CPython's `PY_SSL_DEFAULT_CIPHER_STRING`, as pyssl's `_DEFAULT_CIPHERS`.
 pub const DEFAULT_CIPHERS: &str = ssl::_DEFAULT_CIPHERS;
