@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::time::{Duration, Instant};
 
 use super::protocol::StreamProtocol;
-use super::transport::SocketTransport;
+use super::transport::{with_scratch, SocketTransport};
 use crate::error::{Error, Result, SSLErrorKind};
 use crate::ssl::{self, MemoryBIO, PeerCert, SSLContext, SSLObject};
 
@@ -33,6 +33,11 @@ pub(crate) const OUTGOING_HIGH_WATER: usize = 512 * 1024;
 const LOG_THRESHOLD_FOR_CONNLOST_WRITES: u32 = 5;
 /// Plaintext read per `SSLObject.read` call: one TLS record's worth.
 const READ_CHUNK: usize = 16 * 1024;
+
+thread_local! {
+    /// `_do_read__copied`'s decrypted chunk, one per runtime thread (see `with_scratch`).
+    static READ_SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum State {
@@ -589,11 +594,21 @@ impl SslProtocol {
         sock: &mut SocketTransport,
         app: &mut StreamProtocol,
     ) -> Result<()> {
-        let mut chunk = [0u8; READ_CHUNK];
+        with_scratch(&READ_SCRATCH, READ_CHUNK, |chunk| {
+            self.do_read_into(sock, app, chunk)
+        })
+    }
+
+    fn do_read_into(
+        &mut self,
+        sock: &mut SocketTransport,
+        app: &mut StreamProtocol,
+        chunk: &mut [u8],
+    ) -> Result<()> {
         let mut close_notify = false;
         let mut got = false;
         loop {
-            let result = lock_sslobj(&self.sslobj).read_into(&mut chunk);
+            let result = lock_sslobj(&self.sslobj).read_into(chunk);
             match result {
                 Ok(0) => {
                     close_notify = true;
