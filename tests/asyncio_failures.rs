@@ -364,17 +364,18 @@ asyncio.run(main())
 "#,
         &[&port.to_string()],
     );
+    let expected: Vec<&str> = cases.iter().map(|c| c.1).collect();
     let ours: Vec<String> = cases
         .into_iter()
         .map(|(kw, _)| {
             let e = runtime
                 .block_on(asyncio::open_connection("127.0.0.1", port, kw))
-                .err()
-                .expect("refused");
+                .expect_err("refused");
             format!("{}: {e}", e.type_name())
         })
         .collect();
     assert_eq!(ours, theirs.lines().collect::<Vec<_>>());
+    assert_eq!(ours, expected);
     assert_eq!(
         ours[4],
         "ValueError: ssl_handshake_timeout should be a positive number, got 0.0"
