@@ -467,7 +467,10 @@ pub struct PyPeer {
 impl PyPeer {
     /// Starts `python3.13 -c code args...`.
     pub fn start(code: &str, args: &[&str]) -> PyPeer {
-        py313("pass", &[]);
+        static CHECKED: std::sync::Once = std::sync::Once::new();
+        CHECKED.call_once(|| {
+            py313("pass", &[]);
+        });
         let mut child = python313()
             .arg("-c")
             .arg(code)
