@@ -275,16 +275,17 @@ impl StreamReader {
         let mut first = true;
         poll_fn(|cx| {
             let mut conn = self.shared.lock();
+            // Waiting while paused would wait forever (readexactly(n) with n > limit); resuming
+            // may deliver data at once, which the checks below then see.
+            if std::mem::take(&mut first) && conn.app.reader_paused {
+                conn.app.reader_paused = false;
+                conn.resume_app_reading();
+            }
             if let Some(e) = &conn.app.exception {
                 return Poll::Ready(Err(e.clone()));
             }
             if conn.app.eof || conn.app.buffer.len() != seen {
                 return Poll::Ready(Ok(()));
-            }
-            // Waiting while paused would wait forever (readexactly(n) with n > limit).
-            if std::mem::take(&mut first) && conn.app.reader_paused {
-                conn.app.reader_paused = false;
-                conn.resume_app_reading();
             }
             conn.app.register(cx.waker());
             Poll::Pending
