@@ -64,6 +64,31 @@ async def main():
     async with server:
         print('in async with', server.is_serving())
     print('after async with', server.is_serving(), server.sockets)
+    server = await asyncio.start_server(handle, '127.0.0.1', 0)
+    port = server.sockets[0].getsockname()[1]
+    for how in ['close_clients', 'abort_clients']:
+        reader, writer = await asyncio.open_connection('127.0.0.1', port)
+        transport = writer.transport
+        print('transport', transport.get_write_buffer_limits(), transport.is_reading(),
+              transport.get_write_buffer_size(), transport.is_closing())
+        writer.write(b'ping\n')
+        await writer.drain()
+        await reader.readline()
+        getattr(server, how)()
+        print(how, await reader.read())
+        writer.close()
+        await writer.wait_closed()
+    reader, writer = await asyncio.open_connection('127.0.0.1', port)
+    writer.transport.abort()
+    print('abort', writer.is_closing(), writer.transport.is_reading())
+    try:
+        await writer.wait_closed()
+        print('closed')
+    except Exception as e:
+        print('closed', repr(e))
+    server.close()
+    await asyncio.wait_for(server.wait_closed(), 5)
+    print('all closed')
 asyncio.run(main())
 "#;
 
@@ -178,6 +203,48 @@ async fn server_api() -> pyssl::Result<Vec<String>> {
         server.is_serving().py_str(),
         sockets(&server)
     ));
+    let server = asyncio::start_server(handle, "127.0.0.1", 0, Default::default()).await?;
+    let port = server.sockets()[0].getsockname()?.port();
+    for how in ["close_clients", "abort_clients"] {
+        let (mut reader, writer) =
+            asyncio::open_connection("127.0.0.1", port, Default::default()).await?;
+        let transport = writer.transport();
+        out.push(format!(
+            "transport {} {} {} {}",
+            transport.get_write_buffer_limits().py_repr(),
+            transport.is_reading().py_str(),
+            transport.get_write_buffer_size(),
+            transport.is_closing().py_str()
+        ));
+        writer.write(b"ping\n")?;
+        writer.drain().await?;
+        reader.readline().await?;
+        if how == "close_clients" {
+            server.close_clients();
+        } else {
+            server.abort_clients();
+        }
+        out.push(format!(
+            "{how} {}",
+            PyBytes(&reader.read(-1).await?).py_repr()
+        ));
+        writer.close();
+        writer.wait_closed().await?;
+    }
+    let (_reader, writer) = asyncio::open_connection("127.0.0.1", port, Default::default()).await?;
+    writer.transport().abort();
+    out.push(format!(
+        "abort {} {}",
+        writer.is_closing().py_str(),
+        writer.transport().is_reading().py_str()
+    ));
+    match writer.wait_closed().await {
+        Ok(()) => out.push("closed".into()),
+        Err(e) => out.push(format!("closed {}", e.py_repr())),
+    }
+    server.close();
+    asyncio::wait_for(server.wait_closed(), 5.0).await?;
+    out.push("all closed".into());
     Ok(out)
 }
 

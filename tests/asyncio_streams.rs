@@ -82,6 +82,9 @@ async def main():
     for key in KEYS:
         say('client', key, repr(writer.get_extra_info(key)))
     say('client can_write_eof', writer.can_write_eof())
+    transport = writer.transport
+    say('client transport', transport.get_write_buffer_limits(), transport.is_reading(),
+        transport.get_write_buffer_size())
     try:
         writer.write_eof()
     except Exception as e:
@@ -210,6 +213,13 @@ async fn pyssl_echo_client(port: u16) -> pyssl::Result<Vec<String>> {
         "client can_write_eof {}",
         writer.can_write_eof().py_str()
     ));
+    let transport = writer.transport();
+    out.push(format!(
+        "client transport {} {} {}",
+        transport.get_write_buffer_limits().py_repr(),
+        transport.is_reading().py_str(),
+        transport.get_write_buffer_size()
+    ));
     if let Err(e) = writer.write_eof() {
         out.push(format!("client write_eof {}", e.py_repr()));
     }
@@ -329,6 +339,7 @@ fn the_echo_exchange_prints_what_cpython_prints_from_both_ends() {
         "{client_ref:#?}"
     );
     assert!(client_ref.contains(&"client write_eof NotImplementedError()".to_string()));
+    assert!(client_ref.contains(&"client transport (131072, 524288) True 0".to_string()));
     assert!(client_ref
         .contains(&"client cipher ('TLS_AES_256_GCM_SHA384', 'TLSv1.3', 256)".to_string()));
     assert!(server_ref.contains(&"server peername ('127.0.0.1', PORT)".to_string()));

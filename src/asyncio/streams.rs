@@ -589,6 +589,17 @@ impl StreamWriter {
         Ok(())
     }
 
+    /// `writer.transport`: the connection's [`Transport`](super::Transport) (`abort()`,
+    /// `get_write_buffer_size()`, `pause_reading()`, ...).
+    ///
+    /// ```text
+    /// Python:  writer.transport.abort()
+    /// Rust:    writer.transport().abort();
+    /// ```
+    pub fn transport(&self) -> super::Transport {
+        super::Transport::new(self.shared.clone())
+    }
+
     /// `writer.can_write_eof()`: `True` on plain TCP, `False` over TLS.
     pub fn can_write_eof(&self) -> bool {
         self.shared.lock().tls.is_none()
