@@ -1180,9 +1180,7 @@ fn asyncio_members_works() -> Vec<&'static str> {
         "Server.sockets" => Server::sockets;
         "Server.is_serving" => Server::is_serving;
         "Server.start_serving" => Server::start_serving;
-        "Server.__aenter__" => |s: &Server| {
-            let _ = s.async_with(|_server| async {});
-        };
+        "Server.__aenter__" => |s: &Server| drop(s.async_with(|_server| async {}));
         "Transport.get_extra_info" => Transport::get_extra_info;
         "Transport.is_closing" => Transport::is_closing;
         "Transport.close" => Transport::close;
