@@ -214,8 +214,8 @@ impl std::fmt::Debug for StreamReader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let conn = self.shared.lock();
         let mut info = vec!["StreamReader".to_string()];
-        if !conn.app.buffer.is_empty() {
-            info.push(format!("{} bytes", conn.app.buffer.len()));
+        if !conn.app.buffer().is_empty() {
+            info.push(format!("{} bytes", conn.app.buffer().len()));
         }
         if conn.app.eof {
             info.push("eof".into());
@@ -259,7 +259,7 @@ impl StreamReader {
     /// ```
     pub fn at_eof(&self) -> bool {
         let conn = self.shared.lock();
-        conn.app.eof && conn.app.buffer.is_empty()
+        conn.app.eof && conn.app.buffer().is_empty()
     }
 
     /// `_maybe_resume_transport`.
@@ -284,7 +284,7 @@ impl StreamReader {
             if let Some(e) = &conn.app.exception {
                 return Poll::Ready(Err(e.clone()));
             }
-            if conn.app.eof || conn.app.buffer.len() != seen {
+            if conn.app.eof || conn.app.buffer().len() != seen {
                 return Poll::Ready(Ok(()));
             }
             conn.app.register(cx.waker());
@@ -329,7 +329,7 @@ impl StreamReader {
         };
         let must_wait = {
             let conn = self.shared.lock();
-            conn.app.buffer.is_empty() && !conn.app.eof
+            conn.app.buffer().is_empty() && !conn.app.eof
         };
         if must_wait {
             self.wait_for_data(0).await?;
@@ -356,7 +356,7 @@ impl StreamReader {
         loop {
             let seen = {
                 let mut conn = self.shared.lock();
-                if conn.app.buffer.len() >= n {
+                if conn.app.buffer().len() >= n {
                     let data = conn.app.take(n);
                     Self::maybe_resume(&mut conn);
                     return Ok(data);
@@ -368,7 +368,7 @@ impl StreamReader {
                         expected: Some(n),
                     });
                 }
-                conn.app.buffer.len()
+                conn.app.buffer().len()
             };
             self.wait_for_data(seen).await?;
         }
@@ -388,7 +388,7 @@ impl StreamReader {
             Err(Error::IncompleteReadError { partial, .. }) => Ok(partial),
             Err(Error::LimitOverrunError { message, consumed }) => {
                 let mut conn = self.shared.lock();
-                if conn.app.buffer.get(consumed) == Some(&b'\n') {
+                if conn.app.buffer().get(consumed) == Some(&b'\n') {
                     conn.app.take(consumed + 1);
                 } else {
                     conn.app.take(usize::MAX);
@@ -438,7 +438,7 @@ impl StreamReader {
             let seen = {
                 let mut conn = self.shared.lock();
                 let limit = conn.app.limit;
-                let buffer = &conn.app.buffer;
+                let buffer = conn.app.buffer();
                 if buffer.len() - offset.min(buffer.len()) >= min_seplen {
                     let found = separators
                         .iter()
@@ -471,7 +471,7 @@ impl StreamReader {
                         expected: None,
                     });
                 }
-                conn.app.buffer.len()
+                conn.app.buffer().len()
             };
             self.wait_for_data(seen).await?;
         }
