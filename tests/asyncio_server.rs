@@ -410,3 +410,13 @@ fn the_blocking_api_works_beside_the_asyncio_one() {
         })
         .unwrap();
 }
+
+#[test]
+fn the_stream_types_can_move_between_threads() {
+    fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<asyncio::StreamReader>();
+    send_and_sync::<asyncio::StreamWriter>();
+    send_and_sync::<asyncio::Server>();
+    send_and_sync::<asyncio::Transport>();
+    send_and_sync::<asyncio::ExtraInfo>();
+}
