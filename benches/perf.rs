@@ -20,74 +20,20 @@
 //! inside a function named `callgrind_measured`, so `valgrind --tool=callgrind
 //! --toggle-collect='*callgrind_measured*'` counts exactly the server's per-connection work.
 
-use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+mod shared;
+
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
-use openssl::ssl::{
-    ShutdownState, Ssl, SslContext, SslContextBuilder, SslFiletype, SslMethod, SslMode, SslOptions,
-    SslSession, SslStream, SslVerifyMode, SslVersion,
-};
-use openssl::x509::verify::{X509CheckFlags, X509VerifyFlags};
+use openssl::ssl::{ShutdownState, Ssl, SslContext, SslSession, SslStream};
 use openssl::x509::X509Ref;
 use pyssl::{socket, ssl};
+use shared::{
+    pyssl_context, raw_context, rss_bytes, spawn_server, Args, Clock, Res, DEFAULT_CIPHERS, HOST,
+};
 
-type Res<T> = std::result::Result<T, Box<dyn std::error::Error>>;
-
-/// CPython's `PY_SSL_DEFAULT_CIPHER_STRING`, as pyssl's `_DEFAULT_CIPHERS`.
-const DEFAULT_CIPHERS: &str = ssl::_DEFAULT_CIPHERS;
-const HOST: &str = "127.0.0.1";
 const RECV_BUF: usize = 64 * 1024;
-
-fn fixture(name: &str) -> String {
-    let mut p = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    p.push("fixtures");
-    p.push(name);
-    p.to_string_lossy().into_owned()
-}
-
-/// `key=value` arguments.
-struct Args(BTreeMap<String, String>);
-
-impl Args {
-    fn parse(items: &[String]) -> Args {
-        Args(
-            items
-                .iter()
-                .filter_map(|s| s.split_once('='))
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
-    }
-    fn str(&self, k: &str, default: &str) -> String {
-        self.0
-            .get(k)
-            .cloned()
-            .unwrap_or_else(|| default.to_string())
-    }
-    fn num(&self, k: &str, default: u64) -> u64 {
-        self.0
-            .get(k)
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    }
-    fn to_vec(&self) -> Vec<String> {
-        self.0.iter().map(|(k, v)| format!("{k}={v}")).collect()
-    }
-}
-
-/// The TLS-1.2 cipher of a bulk run (Python's `set_ciphers` cannot pick TLS 1.3 suites, so the
-/// bulk runs pin TLS 1.2 with the same AEADs; the record layer costs the same).
-fn bulk_cipher(name: &str) -> &'static str {
-    match name {
-        "aes256" => "ECDHE-RSA-AES256-GCM-SHA384",
-        "chacha" => "ECDHE-RSA-CHACHA20-POLY1305",
-        _ => "ECDHE-RSA-AES128-GCM-SHA256",
-    }
-}
 
 /// What the workloads need of a TLS stream: Python's `recv_into` and `sendall`.
 trait Stream {
@@ -150,39 +96,10 @@ impl Stream for ssl::SSLSocket {
     }
 }
 
-/// A context as `ssl.SSLContext(PROTOCOL_TLS_SERVER/CLIENT)` plus the bench's settings.
-fn pyssl_context(args: &Args, server: bool) -> Res<ssl::SSLContext> {
-    let ctx = if server {
-        let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER)?;
-        let (cert, key) = cert_files(args);
-        ctx.load_cert_chain(fixture(cert), fixture(key).as_str())?;
-        ctx
-    } else {
-        let ctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT)?;
-        ctx.load_verify_locations(fixture("ca.pem").as_str())?;
-        ctx
-    };
-    if args.str("tls", "1.3") == "1.2" || args.0.contains_key("cipher") {
-        ctx.set_maximum_version(ssl::TLSVersion::TLSv1_2)?;
-    }
-    if let Some(c) = args.0.get("cipher") {
-        ctx.set_ciphers(bulk_cipher(c))?;
-    }
-    Ok(ctx)
-}
-
 /// `TCP_NODELAY` on both ends (default on, `nodelay=0` to leave Nagle on): a TLS 1.2
 /// abbreviated handshake otherwise stalls 40 ms on Nagle + delayed ACK in every system alike.
 fn nodelay(args: &Args) -> bool {
     args.num("nodelay", 1) == 1
-}
-
-fn cert_files(args: &Args) -> (&'static str, &'static str) {
-    if args.str("cert", "ecdsa") == "rsa" || args.0.contains_key("cipher") {
-        ("server.pem", "server.key")
-    } else {
-        ("ecdsa.pem", "ecdsa.key")
-    }
 }
 
 impl System for Pyssl {
@@ -249,53 +166,6 @@ struct Raw {
     nodelay: bool,
     ctx: SslContext,
     session: Option<SslSession>,
-}
-
-/// A context set up as CPython 3.13's `_SSLContext` constructor does (the same steps as
-/// `pyssl::ssl::SSLContext::new`), plus CPython's per-connection modes and session id context.
-fn raw_context(args: &Args, server: bool) -> Res<SslContext> {
-    let method = if server {
-        SslMethod::tls_server()
-    } else {
-        SslMethod::tls_client()
-    };
-    let mut b = SslContextBuilder::new(method)?;
-    if server {
-        b.set_verify(SslVerifyMode::NONE);
-    } else {
-        b.set_verify(SslVerifyMode::PEER | SslVerifyMode::FAIL_IF_NO_PEER_CERT);
-    }
-    let all = openssl_sys::SSL_OP_ALL & !openssl_sys::SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS;
-    b.set_options(SslOptions::from_bits_retain(
-        all | openssl_sys::SSL_OP_NO_SSLv3
-            | openssl_sys::SSL_OP_NO_COMPRESSION
-            | openssl_sys::SSL_OP_CIPHER_SERVER_PREFERENCE,
-    ));
-    b.set_cipher_list(DEFAULT_CIPHERS)?;
-    b.set_min_proto_version(Some(SslVersion::TLS1_2))?;
-    b.set_mode(
-        SslMode::RELEASE_BUFFERS | SslMode::ACCEPT_MOVING_WRITE_BUFFER | SslMode::AUTO_RETRY,
-    );
-    b.verify_param_mut()
-        .set_flags(X509VerifyFlags::TRUSTED_FIRST)?;
-    b.verify_param_mut()
-        .set_hostflags(X509CheckFlags::NO_PARTIAL_WILDCARDS);
-    if server {
-        let (cert, key) = cert_files(args);
-        b.set_certificate_chain_file(fixture(cert))?;
-        b.set_private_key_file(fixture(key), SslFiletype::PEM)?;
-        b.check_private_key()?;
-        b.set_session_id_context(b"Python\0")?;
-    } else {
-        b.set_ca_file(fixture("ca.pem"))?;
-    }
-    if args.str("tls", "1.3") == "1.2" || args.0.contains_key("cipher") {
-        b.set_max_proto_version(Some(SslVersion::TLS1_2))?;
-    }
-    if let Some(c) = args.0.get("cipher") {
-        b.set_cipher_list(bulk_cipher(c))?;
-    }
-    Ok(b.build())
 }
 
 impl Stream for SslStream<TcpStream> {
@@ -463,15 +333,6 @@ fn callgrind_measured<R>(work: impl FnOnce() -> R) -> R {
     work()
 }
 
-fn rss_bytes() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
-}
-
 fn server<Y: System>(mode: &str, args: &Args) -> Res<()> {
     let sys = Y::new(args, true)?;
     let (l, port) = sys.listen()?;
@@ -538,99 +399,6 @@ fn server<Y: System>(mode: &str, args: &Args) -> Res<()> {
         _ => return Err(format!("unknown mode {mode}").into()),
     }
     Ok(())
-}
-
-/// The server: a child process of the same implementation (or `port=` of one already running).
-struct Peer {
-    child: Option<Child>,
-    port: u16,
-    lines: Option<std::io::Lines<BufReader<std::process::ChildStdout>>>,
-}
-
-fn spawn_server(imp: &str, mode: &str, args: &Args) -> Res<Peer> {
-    if let Some(p) = args.0.get("port") {
-        return Ok(Peer {
-            child: None,
-            port: p.parse()?,
-            lines: None,
-        });
-    }
-    let mut child = Command::new(std::env::current_exe()?)
-        .args([imp, "server", mode])
-        .args(args.to_vec())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()?;
-    let mut lines = BufReader::new(child.stdout.take().ok_or("no stdout")?).lines();
-    let first = lines.next().ok_or("server said nothing")??;
-    let port = first
-        .strip_prefix("PORT ")
-        .ok_or("bad server line")?
-        .parse()?;
-    Ok(Peer {
-        child: Some(child),
-        port,
-        lines: Some(lines),
-    })
-}
-
-impl Peer {
-    fn result(&mut self) -> Res<String> {
-        let lines = self.lines.as_mut().ok_or("no server output")?;
-        for line in lines {
-            let line = line?;
-            if let Some(r) = line.strip_prefix("RESULT ") {
-                return Ok(r.to_string());
-            }
-        }
-        Err("server gave no result".into())
-    }
-    fn finish(mut self) -> Res<()> {
-        if let Some(mut c) = self.child.take() {
-            drop(c.stdin.take());
-            let st = c.wait()?;
-            if !st.success() {
-                return Err(format!("server failed: {st}").into());
-            }
-        }
-        Ok(())
-    }
-}
-
-/// On-CPU nanoseconds of a (single-threaded) process, from `/proc/<pid>/schedstat`.
-fn cpu_ns(pid: Option<u32>) -> u64 {
-    let path = match pid {
-        Some(p) => format!("/proc/{p}/schedstat"),
-        None => "/proc/self/schedstat".to_string(),
-    };
-    std::fs::read_to_string(path)
-        .ok()
-        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
-        .unwrap_or(0)
-}
-
-/// Wall time and the CPU time of both processes (client and its server) over a window: the CPU
-/// figure is what a shared, loaded machine distorts least.
-struct Clock {
-    wall: Instant,
-    cpu: u64,
-    server: Option<u32>,
-}
-
-impl Clock {
-    fn start(server: Option<u32>) -> Clock {
-        Clock {
-            wall: Instant::now(),
-            cpu: cpu_ns(None) + server.map_or(0, |p| cpu_ns(Some(p))),
-            server,
-        }
-    }
-    /// (seconds, CPU microseconds of both processes).
-    fn stop(&self) -> (f64, f64) {
-        let secs = self.wall.elapsed().as_secs_f64();
-        let cpu = cpu_ns(None) + self.server.map_or(0, |p| cpu_ns(Some(p)));
-        (secs, cpu.saturating_sub(self.cpu) as f64 / 1e3)
-    }
 }
 
 fn client<Y: System>(imp: &str, mode: &str, args: &Args) -> Res<()> {

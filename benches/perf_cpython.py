@@ -95,12 +95,21 @@ def serve_rtt(s):
 
 
 def cpu_ns(pid=None):
-    """On-CPU nanoseconds of a single-threaded process (/proc/<pid>/schedstat)."""
+    """On-CPU nanoseconds of a process: every live thread's /proc/<pid>/task/*/schedstat (the
+    blocking benchmark's processes have one; asyncio's executor may add some)."""
+    task_dir = f"/proc/{pid or 'self'}/task"
+    total = 0
     try:
-        with open(f"/proc/{pid or 'self'}/schedstat") as f:
-            return int(f.read().split()[0])
+        tasks = os.listdir(task_dir)
     except OSError:
         return 0
+    for task in tasks:
+        try:
+            with open(os.path.join(task_dir, task, "schedstat")) as f:
+                total += int(f.read().split()[0])
+        except OSError:
+            pass
+    return total
 
 
 class Clock:

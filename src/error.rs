@@ -118,6 +118,31 @@ pub enum Error {
     DeprecationWarning(String),
     /// `RuntimeWarning` raised as an exception by an `"error"` filter of [`crate::warnings`].
     RuntimeWarning(String),
+    /// `RuntimeError`, e.g. asyncio's `Cannot call write() after write_eof()`.
+    RuntimeError(String),
+    /// `ConnectionResetError` raised with a message and no errno, as asyncio raises it
+    /// (`ConnectionResetError('Connection lost')`; an empty message is the bare
+    /// `ConnectionResetError()`). One raised by the OS is an [`Error::OSError`] with errno 104.
+    ConnectionResetError(String),
+    /// `ConnectionAbortedError` raised with a message and no errno, as asyncio raises it: `SSL
+    /// handshake is taking longer than 60.0 seconds: aborting the connection`.
+    ConnectionAbortedError(String),
+    /// `asyncio.IncompleteReadError` (an `EOFError`): the stream ended before `readexactly(n)`
+    /// or `readuntil(sep)` could complete. `str(e)`: `5 bytes read on a total of 10 expected
+    /// bytes` (`undefined` when `expected` is `None`).
+    IncompleteReadError {
+        /// `e.partial`: the bytes read before the end of the stream.
+        partial: Vec<u8>,
+        /// `e.expected`: the count asked for, `None` for `readuntil`.
+        expected: Option<usize>,
+    },
+    /// `asyncio.LimitOverrunError`: `readuntil` reached the stream's limit before the separator.
+    LimitOverrunError {
+        /// `e.args[0]`: `Separator is not found, and chunk exceed the limit`, ...
+        message: String,
+        /// `e.consumed`: how many bytes are to be consumed.
+        consumed: usize,
+    },
 }
 
 impl Error {
@@ -249,6 +274,11 @@ impl Error {
             Error::UnicodeDecodeError(_) => ExceptionType::UnicodeDecodeError,
             Error::DeprecationWarning(_) => ExceptionType::DeprecationWarning,
             Error::RuntimeWarning(_) => ExceptionType::RuntimeWarning,
+            Error::RuntimeError(_) => ExceptionType::RuntimeError,
+            Error::ConnectionResetError(_) => ExceptionType::ConnectionResetError,
+            Error::ConnectionAbortedError(_) => ExceptionType::ConnectionAbortedError,
+            Error::IncompleteReadError { .. } => ExceptionType::IncompleteReadError,
+            Error::LimitOverrunError { .. } => ExceptionType::LimitOverrunError,
         }
     }
 
@@ -359,11 +389,23 @@ impl fmt::Display for Error {
             | Error::MemoryError(m)
             | Error::UnicodeError(m)
             | Error::DeprecationWarning(m)
-            | Error::RuntimeWarning(m) => f.write_str(m),
+            | Error::RuntimeWarning(m)
+            | Error::RuntimeError(m)
+            | Error::ConnectionResetError(m)
+            | Error::ConnectionAbortedError(m) => f.write_str(m),
             // `str(KeyError(k))` is `repr(k)`.
             Error::KeyError(key) => f.write_str(&PyStr(key).py_repr()),
             Error::UnicodeEncodeError(e) => e.fmt(f),
             Error::UnicodeDecodeError(e) => e.fmt(f),
+            Error::IncompleteReadError { partial, expected } => {
+                let expected = expected.map_or("undefined".to_string(), |n| n.to_string());
+                write!(
+                    f,
+                    "{} bytes read on a total of {expected} expected bytes",
+                    partial.len()
+                )
+            }
+            Error::LimitOverrunError { message, .. } => f.write_str(message),
         }
     }
 }
@@ -379,8 +421,15 @@ impl PyRepr for Error {
             Error::OSError(e) | Error::gaierror(e) => {
                 format!("{}({})", self.type_name(), e.args_repr())
             }
-            // A bare exception prints no arguments: `MemoryError()`.
-            Error::MemoryError(m) if m.is_empty() => "MemoryError()".to_string(),
+            // A bare exception prints no arguments: `MemoryError()`, `NotImplementedError()`.
+            Error::MemoryError(m)
+            | Error::NotImplementedError(m)
+            | Error::TimeoutError(m)
+            | Error::ConnectionResetError(m)
+                if m.is_empty() =>
+            {
+                format!("{}()", self.type_name())
+            }
             Error::TimeoutError(m)
             | Error::ValueError(m)
             | Error::TypeError(m)
@@ -390,8 +439,20 @@ impl PyRepr for Error {
             | Error::MemoryError(m)
             | Error::UnicodeError(m)
             | Error::DeprecationWarning(m)
-            | Error::RuntimeWarning(m) => format!("{}({})", self.type_name(), PyStr(m).py_repr()),
+            | Error::RuntimeWarning(m)
+            | Error::RuntimeError(m)
+            | Error::ConnectionResetError(m)
+            | Error::ConnectionAbortedError(m) => {
+                format!("{}({})", self.type_name(), PyStr(m).py_repr())
+            }
             Error::KeyError(key) => format!("KeyError({})", PyStr(key).py_repr()),
+            // Their one argument is the message (`partial`, `expected`, `consumed` are
+            // attributes).
+            Error::IncompleteReadError { .. } | Error::LimitOverrunError { .. } => format!(
+                "{}({})",
+                self.type_name(),
+                PyStr(&self.to_string()).py_repr()
+            ),
             Error::UnicodeEncodeError(e) => e.py_repr(),
             Error::UnicodeDecodeError(e) => e.py_repr(),
         }

@@ -71,6 +71,8 @@ pub const UnicodeEncodeError: ExceptionType = ExceptionType::UnicodeEncodeError;
 pub const UnicodeDecodeError: ExceptionType = ExceptionType::UnicodeDecodeError;
 /// `TypeError`.
 pub const TypeError: ExceptionType = ExceptionType::TypeError;
+/// `EOFError`: the base of `asyncio.IncompleteReadError`.
+pub const EOFError: ExceptionType = ExceptionType::EOFError;
 /// `RuntimeError`.
 pub const RuntimeError: ExceptionType = ExceptionType::RuntimeError;
 /// `NotImplementedError`.

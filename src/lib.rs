@@ -20,6 +20,8 @@
 //!   exception ends the script.
 //! * [`warnings`] is Python's `warnings` module for the deprecation warnings pyssl emits.
 //! * [`pyrepr::PyRepr`] renders returned values exactly as Python's `repr()`.
+//! * `asyncio` (cargo feature `asyncio`) is Python's asyncio TLS streams
+//!   (`open_connection`, `start_server`, `start_tls`) on tokio.
 //!
 //! A TLS server and a verifying client on loopback, as the Python would write them:
 //!
@@ -92,6 +94,8 @@
 #![deny(unsafe_code)]
 #![warn(unsafe_op_in_unsafe_fn)]
 
+#[cfg(feature = "asyncio")]
+pub mod asyncio;
 mod encodings;
 mod error;
 pub mod exceptions;

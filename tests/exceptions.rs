@@ -17,10 +17,11 @@ fn qualified(cls: ExceptionType) -> String {
 }
 
 const PY_CLASSES: &str = r#"
-import builtins, socket, ssl, sys
-modules = {'builtins': builtins, 'ssl': ssl, 'socket': socket}
+import asyncio.exceptions, builtins, socket, ssl, sys
+modules = {'builtins': builtins, 'ssl': ssl, 'socket': socket,
+           'asyncio.exceptions': asyncio.exceptions}
 def resolve(q):
-    module, name = q.split('.')
+    module, name = q.rsplit('.', 1)
     return getattr(modules[module], name)
 classes = [resolve(q) for q in sys.argv[1:]]
 "#;

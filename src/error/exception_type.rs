@@ -111,6 +111,12 @@ pub enum ExceptionType {
     UnicodeDecodeError,
     /// `TypeError`.
     TypeError,
+    /// `EOFError`.
+    EOFError,
+    /// `asyncio.IncompleteReadError` (an `EOFError`).
+    IncompleteReadError,
+    /// `asyncio.LimitOverrunError`.
+    LimitOverrunError,
     /// `RuntimeError`.
     RuntimeError,
     /// `NotImplementedError`.
@@ -180,6 +186,9 @@ impl ExceptionType {
         T::UnicodeEncodeError,
         T::UnicodeDecodeError,
         T::TypeError,
+        T::EOFError,
+        T::IncompleteReadError,
+        T::LimitOverrunError,
         T::RuntimeError,
         T::NotImplementedError,
         T::AttributeError,
@@ -233,6 +242,9 @@ impl ExceptionType {
             T::UnicodeEncodeError => "UnicodeEncodeError",
             T::UnicodeDecodeError => "UnicodeDecodeError",
             T::TypeError => "TypeError",
+            T::EOFError => "EOFError",
+            T::IncompleteReadError => "IncompleteReadError",
+            T::LimitOverrunError => "LimitOverrunError",
             T::RuntimeError => "RuntimeError",
             T::NotImplementedError => "NotImplementedError",
             T::AttributeError => "AttributeError",
@@ -252,7 +264,7 @@ impl ExceptionType {
     }
 
     /// `cls.__module__`: `'ssl'` for the `SSLError` family, `'socket'` for `gaierror` and
-    /// `herror`, `'builtins'` for the rest.
+    /// `herror`, `'asyncio.exceptions'` for asyncio's stream errors, `'builtins'` for the rest.
     #[allow(non_snake_case)]
     pub fn __module__(self) -> &'static str {
         match self {
@@ -264,12 +276,14 @@ impl ExceptionType {
             | T::SSLEOFError
             | T::SSLCertVerificationError => "ssl",
             T::gaierror | T::herror => "socket",
+            T::IncompleteReadError | T::LimitOverrunError => "asyncio.exceptions",
             _ => "builtins",
         }
     }
 
     /// The class as a traceback's last line names it: `ssl.SSLCertVerificationError`,
-    /// `socket.gaierror`, and builtins bare (`ConnectionRefusedError`).
+    /// `socket.gaierror`, `asyncio.exceptions.IncompleteReadError`, and builtins bare
+    /// (`ConnectionRefusedError`).
     pub fn qualified_name(self) -> String {
         match self.__module__() {
             "builtins" => self.__name__().to_string(),
@@ -291,8 +305,11 @@ impl ExceptionType {
             | T::MemoryError
             | T::AttributeError
             | T::LookupError
+            | T::EOFError
+            | T::LimitOverrunError
             | T::Warning => &[T::Exception],
             T::KeyError => &[T::LookupError],
+            T::IncompleteReadError => &[T::EOFError],
             T::BlockingIOError
             | T::ChildProcessError
             | T::ConnectionError

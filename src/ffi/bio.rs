@@ -132,8 +132,17 @@ pub(crate) fn attach(ssl: &mut SslRef, incoming: &MemBio, outgoing: &MemBio) {
 /// may use the buffers (or wait for a thread that does) as CPython allows.
 pub(crate) struct SharedBio {
     bio: UnsafeCell<MemBio>,
-    busy: Mutex<bool>,
+    busy: Mutex<BioLock>,
     freed: Condvar,
+}
+
+/// Whether a thread holds the BIO, and how many wait for it: a release wakes a waiter only if
+/// there is one (`Condvar::notify_one` is a `futex` system call even with no waiter, which made
+/// every asyncio read and write pay several).
+#[derive(Default)]
+struct BioLock {
+    held: bool,
+    waiting: usize,
 }
 
 // SAFETY: `bio` is touched only by the one thread that holds the `busy` flag: through a
@@ -146,7 +155,7 @@ impl SharedBio {
     pub(crate) fn new() -> Option<SharedBio> {
         Some(SharedBio {
             bio: UnsafeCell::new(MemBio::new()?),
-            busy: Mutex::new(false),
+            busy: Mutex::new(BioLock::default()),
             freed: Condvar::new(),
         })
     }
@@ -158,16 +167,24 @@ impl SharedBio {
     }
 
     fn acquire(&self) {
-        let mut busy = self.busy.lock().unwrap_or_else(|p| p.into_inner());
-        while *busy {
-            busy = self.freed.wait(busy).unwrap_or_else(|p| p.into_inner());
+        let mut lock = self.busy.lock().unwrap_or_else(|p| p.into_inner());
+        while lock.held {
+            lock.waiting += 1;
+            lock = self.freed.wait(lock).unwrap_or_else(|p| p.into_inner());
+            lock.waiting -= 1;
         }
-        *busy = true;
+        lock.held = true;
     }
 
     fn release(&self) {
-        *self.busy.lock().unwrap_or_else(|p| p.into_inner()) = false;
-        self.freed.notify_one();
+        let waiting = {
+            let mut lock = self.busy.lock().unwrap_or_else(|p| p.into_inner());
+            lock.held = false;
+            lock.waiting
+        };
+        if waiting > 0 {
+            self.freed.notify_one();
+        }
     }
 }
 
@@ -276,7 +293,7 @@ mod tests {
     use super::*;
 
     fn busy(b: &SharedBio) -> bool {
-        *b.busy.lock().unwrap()
+        b.busy.lock().unwrap().held
     }
 
     #[test]
@@ -296,5 +313,39 @@ mod tests {
             assert!(busy(&a) && busy(&b));
         });
         assert!(!busy(&a) && !busy(&b));
+    }
+
+    /// Threads that queue for one BIO are all let in: a release skips the wake-up only when
+    /// nobody waits, and none is lost.
+    #[test]
+    fn contended_bio_wakes_every_waiter() {
+        let bio = std::sync::Arc::new(SharedBio::new().unwrap());
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        let first = bio.lock();
+        for _ in 0..4 {
+            let (bio, done_tx) = (bio.clone(), done_tx.clone());
+            std::thread::spawn(move || {
+                for _ in 0..2000 {
+                    let guard = bio.lock();
+                    std::thread::yield_now();
+                    drop(guard);
+                }
+                let _ = done_tx.send(());
+            });
+        }
+        // Let the four queue behind `first` before it goes.
+        while bio.busy.lock().unwrap().waiting < 4 {
+            std::thread::yield_now();
+        }
+        drop(first);
+        for _ in 0..4 {
+            let finished = done_rx.recv_timeout(std::time::Duration::from_secs(60));
+            assert!(
+                finished.is_ok(),
+                "a thread waiting for the BIO was never woken"
+            );
+        }
+        let lock = bio.busy.lock().unwrap();
+        assert!(!lock.held && lock.waiting == 0);
     }
 }

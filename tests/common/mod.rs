@@ -460,3 +460,68 @@ pub fn assert_rows_match(names: &[&str], ours: &[String], theirs: &str) {
         .collect();
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
+
+/// A CPython 3.13 program running beside the test (an asyncio server or client peer): its
+/// first line on stdout is `port N` when it listens, and it is killed if the test fails first.
+pub struct PyPeer {
+    child: std::process::Child,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl PyPeer {
+    /// Starts `python3.13 -c code args...`.
+    pub fn start(code: &str, args: &[&str]) -> PyPeer {
+        static CHECKED: std::sync::Once = std::sync::Once::new();
+        CHECKED.call_once(|| {
+            py313("pass", &[]);
+        });
+        let mut child = python313()
+            .arg("-c")
+            .arg(code)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 must be installed: it is the oracle");
+        let stdout = std::io::BufReader::new(child.stdout.take().expect("piped stdout"));
+        PyPeer { child, stdout }
+    }
+
+    /// The next line it prints (without its newline); panics at its end.
+    pub fn line(&mut self) -> String {
+        use std::io::BufRead;
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).expect("the peer's stdout");
+        assert!(!line.is_empty(), "the peer ended early");
+        line.trim_end_matches('\n').to_string()
+    }
+
+    /// Reads its `port N` line.
+    pub fn port(&mut self) -> u16 {
+        let line = self.line();
+        line.strip_prefix("port ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("expected `port N`, got {line:?}"))
+    }
+
+    /// Waits for it to exit successfully; the lines it printed since.
+    pub fn finish(mut self) -> Vec<String> {
+        use std::io::Read;
+        let mut rest = String::new();
+        self.stdout
+            .read_to_string(&mut rest)
+            .expect("the peer's stdout");
+        let status = self.child.wait().expect("the peer runs");
+        assert!(status.success(), "the Python peer failed: {status}\n{rest}");
+        rest.lines().map(str::to_string).collect()
+    }
+}
+
+impl Drop for PyPeer {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! The application end of a connection: what CPython splits between `StreamReaderProtocol`,
+//! its `FlowControlMixin` and the `StreamReader`'s buffer (`Lib/asyncio/streams.py`). The
+//! transport below (plain, or TLS through `sslproto`) calls these methods; the
+//! [`StreamReader`](super::StreamReader) and [`StreamWriter`](super::StreamWriter) read the state
+//! they leave, each under the connection's lock.
+
+use std::task::Waker;
+
+use crate::error::Error;
+
+/// asyncio's `streams._DEFAULT_LIMIT`: 64 KiB.
+pub(crate) const DEFAULT_LIMIT: usize = 64 * 1024;
+
+/// The future `create_connection`, `start_tls` and the server's accept wait on: the TLS
+/// handshake's outcome (a plain connection is established at once).
+#[derive(Debug)]
+pub(crate) enum Waiter {
+    /// Nobody waits (or the outcome was taken).
+    Idle,
+    /// The handshake runs.
+    Waiting,
+    /// Its outcome.
+    Done(Result<(), Error>),
+}
+
+pub(crate) struct StreamProtocol {
+    /// `StreamReader._limit`.
+    pub(crate) limit: usize,
+    /// `StreamReader._buffer`: the bytes from `start` on (consumed ones are dropped in bulk,
+    /// so that many small reads of a large buffer stay linear, as `del buffer[:n]` is).
+    buf: Vec<u8>,
+    start: usize,
+    /// `StreamReader._eof`.
+    pub(crate) eof: bool,
+    /// `StreamReader._exception`.
+    pub(crate) exception: Option<Error>,
+    /// `StreamReader._paused`: the reader asked the transport to stop reading.
+    pub(crate) reader_paused: bool,
+    /// Whether a `StreamReader` still exists (CPython holds it weakly: once it is gone, data
+    /// is dropped and never pauses the transport).
+    pub(crate) reader_alive: bool,
+    /// `FlowControlMixin._paused`: `drain()` waits while it is set.
+    pub(crate) writing_paused: bool,
+    /// `FlowControlMixin._connection_lost`, with the exception it was lost with.
+    pub(crate) connection_lost: Option<Option<Error>>,
+    /// `StreamReaderProtocol._closed`: what `wait_closed()` returns.
+    pub(crate) closed: Option<Result<(), Error>>,
+    /// `StreamReaderProtocol._over_ssl`.
+    pub(crate) over_ssl: bool,
+    /// The connection's waiter (handshake outcome).
+    pub(crate) waiter: Waiter,
+    /// Tasks waiting on any of the above (reads, `drain`, `wait_closed`, the waiter).
+    wakers: Vec<Waker>,
+}
+
+impl StreamProtocol {
+    pub(crate) fn new(limit: usize) -> StreamProtocol {
+        StreamProtocol {
+            limit,
+            buf: Vec::new(),
+            start: 0,
+            eof: false,
+            exception: None,
+            reader_paused: false,
+            reader_alive: true,
+            writing_paused: false,
+            connection_lost: None,
+            closed: None,
+            over_ssl: false,
+            waiter: Waiter::Idle,
+            wakers: Vec::new(),
+        }
+    }
+
+    /// Registers a task to wake at the next change.
+    pub(crate) fn register(&mut self, waker: &std::task::Waker) {
+        if !self.wakers.iter().any(|w| w.will_wake(waker)) {
+            self.wakers.push(waker.clone());
+        }
+    }
+
+    /// Wakes every waiting task (each re-checks what it waits for).
+    pub(crate) fn notify(&mut self) {
+        for waker in self.wakers.drain(..) {
+            waker.wake();
+        }
+    }
+
+    /// `StreamReader.feed_data` without the pause check (TLS feeds several records, then
+    /// checks once, as `SSLProtocol._do_read__copied` delivers them in one call).
+    pub(crate) fn feed_data(&mut self, data: &[u8]) {
+        if !self.reader_alive || data.is_empty() {
+            return;
+        }
+        self.buf.extend_from_slice(data);
+        self.notify();
+    }
+
+    /// The end of `feed_data`: `true` when the buffer is over `2 * limit` and the transport
+    /// must pause reading (`transport.pause_reading()`).
+    pub(crate) fn should_pause(&mut self) -> bool {
+        if self.reader_alive && !self.reader_paused && self.buffer().len() > 2 * self.limit {
+            self.reader_paused = true;
+            return true;
+        }
+        false
+    }
+
+    /// `protocol.data_received(data)`; `true` asks the transport to pause reading.
+    pub(crate) fn data_received(&mut self, data: &[u8]) -> bool {
+        self.feed_data(data);
+        self.should_pause()
+    }
+
+    /// `StreamReader.feed_eof()`.
+    pub(crate) fn feed_eof(&mut self) {
+        self.eof = true;
+        self.notify();
+    }
+
+    /// `protocol.eof_received()`: the stream ends; `true` (keep the transport open for
+    /// writing) except over TLS.
+    pub(crate) fn eof_received(&mut self) -> bool {
+        self.feed_eof();
+        !self.over_ssl
+    }
+
+    /// `protocol.connection_lost(exc)`.
+    pub(crate) fn connection_lost(&mut self, exc: Option<Error>) {
+        match &exc {
+            None => self.eof = true,
+            Some(e) => self.exception = Some(e.clone()),
+        }
+        if self.closed.is_none() {
+            self.closed = Some(exc.clone().map_or(Ok(()), Err));
+        }
+        self.connection_lost = Some(exc);
+        self.notify();
+    }
+
+    /// `protocol.pause_writing()`: the transport's buffer is over its high-water mark.
+    pub(crate) fn pause_writing(&mut self) {
+        self.writing_paused = true;
+    }
+
+    /// `protocol.resume_writing()`: it fell to its low-water mark; `drain()` returns.
+    pub(crate) fn resume_writing(&mut self) {
+        self.writing_paused = false;
+        self.notify();
+    }
+
+    /// Sets the waiter's outcome if someone waits (`_wakeup_waiter`).
+    pub(crate) fn wakeup_waiter(&mut self, outcome: Result<(), Error>) {
+        if matches!(self.waiter, Waiter::Waiting) {
+            self.waiter = Waiter::Done(outcome);
+            self.notify();
+        }
+    }
+
+    /// `StreamReader._maybe_resume_transport`: `true` when the reader consumed enough for the
+    /// paused transport to read again.
+    pub(crate) fn maybe_resume(&mut self) -> bool {
+        if self.reader_paused && self.buffer().len() <= self.limit {
+            self.reader_paused = false;
+            return true;
+        }
+        false
+    }
+
+    /// The unread bytes.
+    pub(crate) fn buffer(&self) -> &[u8] {
+        &self.buf[self.start..]
+    }
+
+    /// Takes the first `n` unread bytes (all with `usize::MAX`), releasing the buffer's memory
+    /// once it is empty (an idle connection keeps none).
+    pub(crate) fn take(&mut self, n: usize) -> Vec<u8> {
+        let available = self.buf.len() - self.start;
+        let n = n.min(available);
+        if n == available {
+            let start = std::mem::take(&mut self.start);
+            let mut all = std::mem::take(&mut self.buf);
+            if start > 0 {
+                all.drain(..start);
+            }
+            return all;
+        }
+        let out = self.buf[self.start..self.start + n].to_vec();
+        self.start += n;
+        if self.start > self.buf.len() / 2 {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+        out
+    }
+
+    /// The reader is gone: what arrives from now on is dropped.
+    pub(crate) fn drop_reader(&mut self) -> bool {
+        self.reader_alive = false;
+        self.buf = Vec::new();
+        self.start = 0;
+        std::mem::take(&mut self.reader_paused)
+    }
+}
