@@ -86,6 +86,7 @@
 //! ```
 
 mod base_events;
+mod exceptions;
 mod extra_info;
 mod protocol;
 mod server;
@@ -95,25 +96,9 @@ mod timeouts;
 mod transport;
 mod transports;
 
+pub use exceptions::{IncompleteReadError, LimitOverrunError, TimeoutError};
 pub use extra_info::{ExtraInfo, TransportSSLObject, TransportSocket};
 pub use server::{start_server, ClientConnectedResult, Server, StartServer};
 pub use streams::{open_connection, OpenConnection, SslArg, StartTls, StreamReader, StreamWriter};
 pub use timeouts::{timeout, wait_for};
 pub use transports::Transport;
-
-use crate::error::ExceptionType;
-
-/// `asyncio.IncompleteReadError` (`asyncio.exceptions.IncompleteReadError`), the class:
-/// `except asyncio.IncompleteReadError as e:` is
-/// `Err(Error::IncompleteReadError { partial, expected }) =>` or
-/// `Err(e) if e.isinstance(asyncio::IncompleteReadError) =>`.
-#[allow(non_upper_case_globals)]
-pub const IncompleteReadError: ExceptionType = ExceptionType::IncompleteReadError;
-
-/// `asyncio.LimitOverrunError`, the class.
-#[allow(non_upper_case_globals)]
-pub const LimitOverrunError: ExceptionType = ExceptionType::LimitOverrunError;
-
-/// `asyncio.TimeoutError`: since Python 3.11 the builtin `TimeoutError`.
-#[allow(non_upper_case_globals)]
-pub const TimeoutError: ExceptionType = ExceptionType::TimeoutError;

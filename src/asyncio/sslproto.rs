@@ -204,6 +204,13 @@ impl SslProtocol {
         self.established.as_ref()
     }
 
+    /// The connection goes idle: free the memory BIOs' buffers if they are empty (the next
+    /// record allocates again), so that an idle connection keeps no buffer.
+    pub(crate) fn release_buffers(&self) {
+        self.incoming.release_if_empty();
+        self.outgoing.release_if_empty();
+    }
+
     /// When the driver must call [`SslProtocol::on_timer`].
     pub(crate) fn deadline(&self) -> Option<Instant> {
         self.deadline.map(|(at, _)| at)

@@ -494,6 +494,9 @@ impl Conn {
                 }
             }
             if !progress && self.sock.lost.is_none() {
+                if let Some(tls) = &self.tls {
+                    tls.release_buffers();
+                }
                 if !self
                     .driver
                     .as_ref()
