@@ -403,6 +403,39 @@ asyncio.run(main())
         ours[4],
         "ValueError: ssl_handshake_timeout should be a positive number, got 0.0"
     );
+    // Nobody listening, and a name that does not resolve.
+    let closed = {
+        let sock = pyssl::socket::create_server(("127.0.0.1", 0), Default::default()).unwrap();
+        sock.getsockname().unwrap().port()
+    };
+    let theirs = common::py313(
+        r#"
+import asyncio, sys
+async def main():
+    for host in ['127.0.0.1', 'nonexistent.invalid']:
+        try:
+            await asyncio.open_connection(host, int(sys.argv[1]))
+        except Exception as e:
+            print(f'{type(e).__name__}: {e} / {e!r}')
+asyncio.run(main())
+"#,
+        &[&closed.to_string()],
+    );
+    let ours: Vec<String> = ["127.0.0.1", "nonexistent.invalid"]
+        .iter()
+        .map(|host| {
+            let e = runtime
+                .block_on(asyncio::open_connection(host, closed, Default::default()))
+                .expect_err("nobody listens");
+            exc(&e)
+        })
+        .collect();
+    assert_eq!(ours, theirs.lines().collect::<Vec<_>>());
+    assert!(
+        ours[0]
+            .starts_with("ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', "),
+        "{ours:?}"
+    );
     // Outside a runtime: asyncio's RuntimeError, not a panic.
     let e = poll_once(asyncio::open_connection(
         "127.0.0.1",
