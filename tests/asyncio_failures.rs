@@ -21,6 +21,7 @@ ctx.load_cert_chain(cert + '.pem', cert + '.key')
 lsock = socket.create_server(('127.0.0.1', 0))
 print('port', lsock.getsockname()[1], flush=True)
 conn, _ = lsock.accept()
+conn.settimeout(5)
 linger0 = struct.pack('ii', 1, 0)
 if mode == 'no_handshake':
     time.sleep(1.5)
@@ -50,14 +51,14 @@ elif mode == 'close_notify':
     s.unwrap().close()
 elif mode == 'silent':
     time.sleep(1.5)
-elif mode == 'client_closes':
+elif mode in ('client_closes', 'drop'):
     print('peer recv', s.recv(100), flush=True)
     s.unwrap().close()
 "#;
 
 /// The client script; `silent` closes first and waits for the peer's close_notify.
 const PY_CLIENT: &str = r#"
-import asyncio, ssl, sys
+import asyncio, gc, ssl, sys
 fixtures, mode, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 def say(*a): print(*a, flush=True)
 def exc(e): return f'{type(e).__name__}: {e} / {e!r}'
@@ -74,6 +75,12 @@ async def main():
     say('read', repr(await reader.read(100)))
     writer.write(b'ack')
     await writer.drain()
+    if mode == 'drop':
+        del reader, writer
+        gc.collect()
+        await asyncio.sleep(0.5)
+        say('dropped')
+        return
     if mode in ('silent', 'client_closes'):
         writer.close()
         say('is_closing', writer.is_closing())
@@ -150,6 +157,13 @@ async fn pyssl_client(mode: &str, port: u16) -> Vec<String> {
     out.push(format!("read {}", PyBytes(&read).py_repr()));
     writer.write(b"ack").unwrap();
     writer.drain().await.unwrap();
+    if mode == "drop" {
+        drop(reader);
+        drop(writer);
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        out.push("dropped".into());
+        return out;
+    }
     if mode == "silent" || mode == "client_closes" {
         writer.close();
         out.push(format!("is_closing {}", writer.is_closing().py_str()));
@@ -277,6 +291,11 @@ fn close_sends_close_notify_and_waits_for_the_peers() {
     let theirs = compare("client_closes");
     assert_eq!(theirs.last().unwrap(), "read b''");
     assert!(theirs.contains(&"closed".to_string()), "{theirs:#?}");
+}
+
+#[test]
+fn dropping_the_streams_closes_with_close_notify() {
+    assert_eq!(compare("drop"), ["read b'partial data'", "dropped"]);
 }
 
 #[test]
