@@ -89,6 +89,7 @@ mod base_events;
 mod exceptions;
 mod extra_info;
 mod protocol;
+mod scratch;
 mod server;
 mod sslproto;
 mod streams;

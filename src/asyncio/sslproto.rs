@@ -31,8 +31,6 @@ const INCOMING_HIGH_WATER: usize = 256 * 1024;
 pub(crate) const OUTGOING_HIGH_WATER: usize = 512 * 1024;
 /// `constants.LOG_THRESHOLD_FOR_CONNLOST_WRITES`.
 const LOG_THRESHOLD_FOR_CONNLOST_WRITES: u32 = 5;
-/// Plaintext read per `SSLObject.read` call: one TLS record's worth.
-const READ_CHUNK: usize = 16 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum State {
@@ -602,32 +600,28 @@ impl SslProtocol {
         sock: &mut SocketTransport,
         app: &mut StreamProtocol,
     ) -> Result<()> {
-        let mut chunk = [0u8; READ_CHUNK];
         let mut close_notify = false;
         let mut got = false;
-        loop {
-            let result = lock_sslobj(&self.sslobj).read_into(&mut chunk);
+        let sslobj = &self.sslobj;
+        let outcome = super::scratch::plaintext_buffer(|chunk| loop {
+            let result = lock_sslobj(sslobj).read_into(chunk);
             match result {
                 Ok(0) => {
                     close_notify = true;
-                    break;
+                    return Ok(());
                 }
                 Ok(n) => {
                     got = true;
                     app.feed_data(&chunk[..n]);
                 }
-                Err(e) if is_again(&e) => break,
-                Err(e) => {
-                    if got && app.should_pause() {
-                        self.pause_reading();
-                    }
-                    return Err(e);
-                }
+                Err(e) if is_again(&e) => return Ok(()),
+                Err(e) => return Err(e),
             }
-        }
+        });
         if got && app.should_pause() {
             self.pause_reading();
         }
+        outcome?;
         if close_notify {
             self.call_eof_received(app);
             self.start_shutdown(sock, app);

@@ -27,8 +27,6 @@ use crate::socket::Address;
 
 /// `transports._FlowControlMixin`'s default high-water mark (64 KiB); low is a quarter.
 pub(crate) const HIGH_WATER: usize = 64 * 1024;
-/// Bytes read from the socket per `recv` (CPython: `max_size`, 256 KiB).
-const READ_SIZE: usize = 64 * 1024;
 /// Socket events handled before the driver yields to the runtime's other tasks.
 const BUDGET: usize = 32;
 /// `constants.LOG_THRESHOLD_FOR_CONNLOST_WRITES`.
@@ -440,7 +438,6 @@ impl Conn {
         cx: &mut Context<'_>,
         timer: &mut Option<Pin<Box<Sleep>>>,
     ) -> Poll<()> {
-        let mut buf = [0u8; READ_SIZE];
         for _ in 0..BUDGET {
             if let Some(exc) = self.sock.lost.take() {
                 self.connection_lost(exc);
@@ -450,15 +447,18 @@ impl Conn {
             }
             let mut progress = false;
             if self.sock.wants_read() {
-                if let Some(result) = self.try_read(cx, &mut buf) {
-                    progress = true;
+                progress |= super::scratch::socket_buffer(|buf| {
+                    let Some(result) = self.try_read(cx, buf) else {
+                        return false;
+                    };
                     match result {
                         Ok(0) => self.eof_received(),
                         Ok(n) => self.data_received(&buf[..n]),
                         Err(e) if is_retry(&e) => {}
                         Err(e) => self.sock.fatal_error(e.into()),
                     }
-                }
+                    true
+                });
             }
             if self.sock.wants_write() {
                 let ready = match &self.sock.stream {
