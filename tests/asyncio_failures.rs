@@ -122,6 +122,10 @@ async def main():
 asyncio.run(main())
 "#;
 
+fn exc_line(e: &pyssl::Error) -> String {
+    format!("{}: {e}", e.type_name())
+}
+
 fn exc(e: &pyssl::Error) -> String {
     format!("{}: {e} / {}", e.type_name(), e.py_repr())
 }
@@ -455,6 +459,23 @@ asyncio.run(main())
             .starts_with("ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', "),
         "{ours:?}"
     );
+    // asyncio.run() inside a running loop: CPython's RuntimeError, not tokio's panic.
+    let theirs = common::py313(
+        r#"
+import asyncio
+async def main():
+    coro = asyncio.sleep(0)
+    try:
+        asyncio.run(coro)
+    except RuntimeError as e:
+        print(f'{type(e).__name__}: {e}')
+    coro.close()
+asyncio.run(main())
+"#,
+        &[],
+    );
+    let nested = runtime.block_on(async { asyncio::run(async { Ok(()) }) });
+    assert_eq!(format!("{}\n", exc_line(&nested.unwrap_err())), theirs);
     // Outside a runtime: asyncio's RuntimeError, not a panic.
     let e = poll_once(asyncio::open_connection(
         "127.0.0.1",

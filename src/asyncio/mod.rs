@@ -24,12 +24,12 @@
 //!              writer.close();
 //!              writer.wait_closed().await
 //!          }
-//!          tokio::runtime::Runtime::new()?.block_on(main_())    // asyncio.run(main())
+//!          asyncio::run(main_())?;
 //! ```
 //!
-//! The event loop is tokio's: `asyncio.run(main())` is a runtime's `block_on` (any tokio
-//! runtime, current-thread or multi-thread, built with `enable_all()`), a task is
-//! `tokio::spawn`. Each connection is driven by a task of its own, as asyncio's loop drives a
+//! The event loop is tokio's: `asyncio.run(main())` is [`run`] (a current-thread runtime) or
+//! any tokio runtime's `block_on` (current-thread or multi-thread, built with `enable_all()`),
+//! a task is `tokio::spawn`. Each connection is driven by a task of its own, as asyncio's loop drives a
 //! transport whether or not the application reads: the handshake, the peer's close_notify, the
 //! timers and reading up to the reader's limit happen without the application. Nothing blocks
 //! the runtime (names are resolved on tokio's blocking pool, as CPython resolves them in its
@@ -81,7 +81,7 @@
 //!
 //! # fn main() -> pyssl::Result<()> {
 //! // Python: asyncio.run(main())
-//! tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(main_())
+//! asyncio::run(main_())
 //! # }
 //! ```
 
@@ -89,6 +89,7 @@ mod base_events;
 mod exceptions;
 mod extra_info;
 mod protocol;
+mod runners;
 mod scratch;
 mod server;
 mod sslproto;
@@ -99,6 +100,7 @@ mod transports;
 
 pub use exceptions::{IncompleteReadError, LimitOverrunError, TimeoutError};
 pub use extra_info::{ExtraInfo, TransportSSLObject, TransportSocket};
+pub use runners::run;
 pub use server::{start_server, ClientConnectedResult, Server, StartServer};
 pub use streams::{open_connection, OpenConnection, SslArg, StartTls, StreamReader, StreamWriter};
 pub use timeouts::{timeout, wait_for};
