@@ -22,13 +22,17 @@ pub fn fixture_str(name: &str) -> String {
 /// The CPython the tests compare against: 3.13, the version pyssl follows. `python3.13` on the
 /// PATH if there is one, else pyenv's 3.13.0 (`PYENV_VERSION=3.13.0 python3`).
 pub fn python313() -> Command {
-    let on_path = Command::new("python3.13")
-        .arg("-c")
-        .arg("pass")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
+    // Asked once per test binary: a pyenv shim answers `python3.13` slowly when it fails.
+    static ON_PATH: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let on_path = *ON_PATH.get_or_init(|| {
+        Command::new("python3.13")
+            .arg("-c")
+            .arg("pass")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    });
     if on_path {
         return Command::new("python3.13");
     }
