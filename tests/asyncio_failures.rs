@@ -21,6 +21,7 @@ ctx.load_cert_chain(cert + '.pem', cert + '.key')
 lsock = socket.create_server(('127.0.0.1', 0))
 print('port', lsock.getsockname()[1], flush=True)
 conn, _ = lsock.accept()
+conn.settimeout(5)
 linger0 = struct.pack('ii', 1, 0)
 if mode == 'no_handshake':
     time.sleep(1.5)
@@ -50,14 +51,14 @@ elif mode == 'close_notify':
     s.unwrap().close()
 elif mode == 'silent':
     time.sleep(1.5)
-elif mode == 'client_closes':
+elif mode in ('client_closes', 'drop'):
     print('peer recv', s.recv(100), flush=True)
     s.unwrap().close()
 "#;
 
 /// The client script; `silent` closes first and waits for the peer's close_notify.
 const PY_CLIENT: &str = r#"
-import asyncio, ssl, sys
+import asyncio, gc, ssl, sys
 fixtures, mode, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 def say(*a): print(*a, flush=True)
 def exc(e): return f'{type(e).__name__}: {e} / {e!r}'
@@ -74,6 +75,12 @@ async def main():
     say('read', repr(await reader.read(100)))
     writer.write(b'ack')
     await writer.drain()
+    if mode == 'drop':
+        del reader, writer
+        gc.collect()
+        await asyncio.sleep(0.5)
+        say('dropped')
+        return
     if mode in ('silent', 'client_closes'):
         writer.close()
         say('is_closing', writer.is_closing())
@@ -115,6 +122,10 @@ async def main():
 asyncio.run(main())
 "#;
 
+fn exc_line(e: &pyssl::Error) -> String {
+    format!("{}: {e}", e.type_name())
+}
+
 fn exc(e: &pyssl::Error) -> String {
     format!("{}: {e} / {}", e.type_name(), e.py_repr())
 }
@@ -150,6 +161,13 @@ async fn pyssl_client(mode: &str, port: u16) -> Vec<String> {
     out.push(format!("read {}", PyBytes(&read).py_repr()));
     writer.write(b"ack").unwrap();
     writer.drain().await.unwrap();
+    if mode == "drop" {
+        drop(reader);
+        drop(writer);
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        out.push("dropped".into());
+        return out;
+    }
     if mode == "silent" || mode == "client_closes" {
         writer.close();
         out.push(format!("is_closing {}", writer.is_closing().py_str()));
@@ -280,6 +298,11 @@ fn close_sends_close_notify_and_waits_for_the_peers() {
 }
 
 #[test]
+fn dropping_the_streams_closes_with_close_notify() {
+    assert_eq!(compare("drop"), ["read b'partial data'", "dropped"]);
+}
+
+#[test]
 fn ssl_true_is_create_default_context() {
     let theirs = compare("ssl_true");
     assert!(
@@ -403,6 +426,56 @@ asyncio.run(main())
         ours[4],
         "ValueError: ssl_handshake_timeout should be a positive number, got 0.0"
     );
+    // Nobody listening, and a name that does not resolve.
+    let closed = {
+        let sock = pyssl::socket::create_server(("127.0.0.1", 0), Default::default()).unwrap();
+        sock.getsockname().unwrap().port()
+    };
+    let theirs = common::py313(
+        r#"
+import asyncio, sys
+async def main():
+    for host in ['127.0.0.1', 'nonexistent.invalid']:
+        try:
+            await asyncio.open_connection(host, int(sys.argv[1]))
+        except Exception as e:
+            print(f'{type(e).__name__}: {e} / {e!r}')
+asyncio.run(main())
+"#,
+        &[&closed.to_string()],
+    );
+    let ours: Vec<String> = ["127.0.0.1", "nonexistent.invalid"]
+        .iter()
+        .map(|host| {
+            let e = runtime
+                .block_on(asyncio::open_connection(host, closed, Default::default()))
+                .expect_err("nobody listens");
+            exc(&e)
+        })
+        .collect();
+    assert_eq!(ours, theirs.lines().collect::<Vec<_>>());
+    assert!(
+        ours[0]
+            .starts_with("ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', "),
+        "{ours:?}"
+    );
+    // asyncio.run() inside a running loop: CPython's RuntimeError, not tokio's panic.
+    let theirs = common::py313(
+        r#"
+import asyncio
+async def main():
+    coro = asyncio.sleep(0)
+    try:
+        asyncio.run(coro)
+    except RuntimeError as e:
+        print(f'{type(e).__name__}: {e}')
+    coro.close()
+asyncio.run(main())
+"#,
+        &[],
+    );
+    let nested = runtime.block_on(async { asyncio::run(async { Ok(()) }) });
+    assert_eq!(format!("{}\n", exc_line(&nested.unwrap_err())), theirs);
     // Outside a runtime: asyncio's RuntimeError, not a panic.
     let e = poll_once(asyncio::open_connection(
         "127.0.0.1",

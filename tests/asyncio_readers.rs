@@ -308,3 +308,68 @@ for e in [asyncio.IncompleteReadError(b'abc', 10), asyncio.IncompleteReadError(b
     ));
     assert_eq!(asyncio::IncompleteReadError.__bases__(), [EOFError]);
 }
+
+#[test]
+fn wait_for_and_timeout_raise_a_bare_timeout_error() {
+    let theirs = common::py313(
+        r#"
+import asyncio
+async def main():
+    try:
+        await asyncio.wait_for(asyncio.sleep(5), 0.05)
+    except TimeoutError as e:
+        print(repr(e), repr(str(e)))
+    try:
+        async with asyncio.timeout(0.05):
+            await asyncio.sleep(5)
+    except TimeoutError as e:
+        print(repr(e), repr(str(e)))
+    print(await asyncio.wait_for(asyncio.sleep(0, 'done'), None))
+    try:
+        print(await asyncio.wait_for(asyncio.sleep(0, 'done'), 0))
+    except TimeoutError as e:
+        print(repr(e))
+    async with asyncio.timeout(0):
+        print('a body that does not wait finishes')
+asyncio.run(main())
+"#,
+        &[],
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let ours = runtime.block_on(async {
+        let sleep = || tokio::time::sleep(std::time::Duration::from_secs(5));
+        let mut out = Vec::new();
+        let e = asyncio::wait_for(sleep(), 0.05).await.unwrap_err();
+        out.push(format!(
+            "{} {}",
+            e.py_repr(),
+            pyssl::pyrepr::PyStr(&e.to_string()).py_repr()
+        ));
+        let e = asyncio::timeout(0.05, sleep()).await.unwrap_err();
+        out.push(format!(
+            "{} {}",
+            e.py_repr(),
+            pyssl::pyrepr::PyStr(&e.to_string()).py_repr()
+        ));
+        out.push(
+            asyncio::wait_for(async { "done" }, None)
+                .await
+                .unwrap()
+                .to_string(),
+        );
+        out.push(
+            asyncio::wait_for(async { "done" }, 0.0)
+                .await
+                .unwrap_err()
+                .py_repr(),
+        );
+        let body = async { "a body that does not wait finishes".to_string() };
+        out.push(asyncio::timeout(0.0, body).await.unwrap());
+        out
+    });
+    assert_eq!(ours, theirs.lines().collect::<Vec<_>>());
+    assert_eq!(ours[0], "TimeoutError() ''");
+}

@@ -420,3 +420,79 @@ fn the_stream_types_can_move_between_threads() {
     send_and_sync::<asyncio::Transport>();
     send_and_sync::<asyncio::ExtraInfo>();
 }
+
+/// Full duplex on a multi-thread runtime: each side writes 8 MiB from one task while another
+/// task reads what the other side writes, so the reader, the writer and the connection's task
+/// run on different threads at once (lost wake-ups would hang, lost bytes would differ).
+#[test]
+fn both_ends_read_and_write_at_once_from_different_tasks() {
+    const SIZE: usize = 8 * 1024 * 1024;
+    fn pattern(seed: u8) -> Vec<u8> {
+        (0..SIZE)
+            .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+            .collect()
+    }
+    async fn duplex(
+        mut reader: asyncio::StreamReader,
+        writer: asyncio::StreamWriter,
+        send: u8,
+        expect: u8,
+    ) -> pyssl::Result<bool> {
+        let receiving = tokio::spawn(async move {
+            let data = reader.readexactly(SIZE).await?;
+            pyssl::Result::Ok(data == pattern(expect))
+        });
+        for chunk in pattern(send).chunks(100_000) {
+            writer.write(chunk)?;
+            writer.drain().await?;
+        }
+        let ok = receiving.await.expect("the reading task")?;
+        writer.close();
+        writer.wait_closed().await?;
+        Ok(ok)
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (client_ok, server_ok) = runtime
+        .block_on(async {
+            let (done_tx, done_rx) = std::sync::mpsc::channel();
+            let done_tx = std::sync::Mutex::new(done_tx);
+            let ctx = common::server_context();
+            let server = asyncio::start_server(
+                move |r, w| {
+                    let done = done_tx.lock().unwrap().clone();
+                    async move {
+                        let ok = duplex(r, w, 2, 1).await;
+                        done.send(ok).unwrap();
+                    }
+                },
+                "127.0.0.1",
+                0,
+                asyncio::StartServer {
+                    ssl: Some(&ctx),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            let port = server.sockets()[0].getsockname()?.port();
+            let ctx = common::client_context();
+            let (reader, writer) = asyncio::open_connection(
+                "localhost",
+                port,
+                asyncio::OpenConnection::default().ssl(&ctx),
+            )
+            .await?;
+            let client_ok = asyncio::wait_for(duplex(reader, writer, 1, 2), 30.0).await??;
+            let server_ok = tokio::task::spawn_blocking(move || done_rx.recv().unwrap())
+                .await
+                .unwrap()?;
+            server.close();
+            server.wait_closed().await;
+            pyssl::Result::Ok((client_ok, server_ok))
+        })
+        .unwrap();
+    assert!(client_ok && server_ok);
+}

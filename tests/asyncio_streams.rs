@@ -97,6 +97,8 @@ async def main():
     say('client is_closing', writer.is_closing())
     await writer.wait_closed()
     say('client closed')
+    for key in ['cipher', 'peername', 'socket', 'nonexistent']:
+        say('client after close', key, repr(writer.get_extra_info(key)))
     say('client read', repr(await reader.read()))
     say('client at_eof', reader.at_eof())
 asyncio.run(asyncio.wait_for(main(), 20))
@@ -238,6 +240,12 @@ async fn pyssl_echo_client(port: u16) -> pyssl::Result<Vec<String>> {
     ));
     writer.wait_closed().await?;
     out.push("client closed".into());
+    for key in ["cipher", "peername", "socket", "nonexistent"] {
+        out.push(format!(
+            "client after close {key} {}",
+            writer.get_extra_info(key).py_repr()
+        ));
+    }
     out.push(format!(
         "client read {}",
         PyBytes(&reader.read(-1).await?).py_repr()

@@ -1139,6 +1139,7 @@ fn asyncio_rows_name_what_cpython_313_has_and_cover_the_stream_classes() {
 #[cfg(feature = "asyncio")]
 fn asyncio_module_works() -> Vec<(&'static str, String)> {
     module_items! {
+        "run" => asyncio::run;
         "open_connection" => asyncio::open_connection;
         "start_server" => asyncio::start_server;
         "StreamReader" => asyncio::StreamReader;

@@ -24,12 +24,12 @@
 //!              writer.close();
 //!              writer.wait_closed().await
 //!          }
-//!          tokio::runtime::Runtime::new()?.block_on(main_())    // asyncio.run(main())
+//!          asyncio::run(main_())?;
 //! ```
 //!
-//! The event loop is tokio's: `asyncio.run(main())` is a runtime's `block_on` (any tokio
-//! runtime, current-thread or multi-thread, built with `enable_all()`), a task is
-//! `tokio::spawn`. Each connection is driven by a task of its own, as asyncio's loop drives a
+//! The event loop is tokio's: `asyncio.run(main())` is [`run`] (a current-thread runtime) or
+//! any tokio runtime's `block_on` (current-thread or multi-thread, built with `enable_all()`),
+//! a task is `tokio::spawn`. Each connection is driven by a task of its own, as asyncio's loop drives a
 //! transport whether or not the application reads: the handshake, the peer's close_notify, the
 //! timers and reading up to the reader's limit happen without the application. Nothing blocks
 //! the runtime (names are resolved on tokio's blocking pool, as CPython resolves them in its
@@ -81,13 +81,16 @@
 //!
 //! # fn main() -> pyssl::Result<()> {
 //! // Python: asyncio.run(main())
-//! tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(main_())
+//! asyncio::run(main_())
 //! # }
 //! ```
 
 mod base_events;
+mod exceptions;
 mod extra_info;
 mod protocol;
+mod runners;
+mod scratch;
 mod server;
 mod sslproto;
 mod streams;
@@ -95,25 +98,10 @@ mod timeouts;
 mod transport;
 mod transports;
 
+pub use exceptions::{IncompleteReadError, LimitOverrunError, TimeoutError};
 pub use extra_info::{ExtraInfo, TransportSSLObject, TransportSocket};
+pub use runners::run;
 pub use server::{start_server, ClientConnectedResult, Server, StartServer};
 pub use streams::{open_connection, OpenConnection, SslArg, StartTls, StreamReader, StreamWriter};
 pub use timeouts::{timeout, wait_for};
 pub use transports::Transport;
-
-use crate::error::ExceptionType;
-
-/// `asyncio.IncompleteReadError` (`asyncio.exceptions.IncompleteReadError`), the class:
-/// `except asyncio.IncompleteReadError as e:` is
-/// `Err(Error::IncompleteReadError { partial, expected }) =>` or
-/// `Err(e) if e.isinstance(asyncio::IncompleteReadError) =>`.
-#[allow(non_upper_case_globals)]
-pub const IncompleteReadError: ExceptionType = ExceptionType::IncompleteReadError;
-
-/// `asyncio.LimitOverrunError`, the class.
-#[allow(non_upper_case_globals)]
-pub const LimitOverrunError: ExceptionType = ExceptionType::LimitOverrunError;
-
-/// `asyncio.TimeoutError`: since Python 3.11 the builtin `TimeoutError`.
-#[allow(non_upper_case_globals)]
-pub const TimeoutError: ExceptionType = ExceptionType::TimeoutError;

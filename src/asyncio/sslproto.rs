@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::time::{Duration, Instant};
 
 use super::protocol::StreamProtocol;
-use super::transport::{with_scratch, SocketTransport};
+use super::transport::SocketTransport;
 use crate::error::{Error, Result, SSLErrorKind};
 use crate::ssl::{self, MemoryBIO, PeerCert, SSLContext, SSLObject};
 
@@ -31,13 +31,6 @@ const INCOMING_HIGH_WATER: usize = 256 * 1024;
 pub(crate) const OUTGOING_HIGH_WATER: usize = 512 * 1024;
 /// `constants.LOG_THRESHOLD_FOR_CONNLOST_WRITES`.
 const LOG_THRESHOLD_FOR_CONNLOST_WRITES: u32 = 5;
-/// Plaintext read per `SSLObject.read` call: one TLS record's worth.
-const READ_CHUNK: usize = 16 * 1024;
-
-thread_local! {
-    /// `_do_read__copied`'s decrypted chunk, one per runtime thread (see `with_scratch`).
-    static READ_SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum State {
@@ -207,6 +200,13 @@ impl SslProtocol {
 
     pub(crate) fn established(&self) -> Option<&Established> {
         self.established.as_ref()
+    }
+
+    /// The connection goes idle: free the memory BIOs' buffers if they are empty (the next
+    /// record allocates again), so that an idle connection keeps no buffer.
+    pub(crate) fn release_buffers(&self) {
+        self.incoming.release_if_empty();
+        self.outgoing.release_if_empty();
     }
 
     /// When the driver must call [`SslProtocol::on_timer`].
@@ -600,42 +600,28 @@ impl SslProtocol {
         sock: &mut SocketTransport,
         app: &mut StreamProtocol,
     ) -> Result<()> {
-        with_scratch(&READ_SCRATCH, READ_CHUNK, |chunk| {
-            self.do_read_into(sock, app, chunk)
-        })
-    }
-
-    fn do_read_into(
-        &mut self,
-        sock: &mut SocketTransport,
-        app: &mut StreamProtocol,
-        chunk: &mut [u8],
-    ) -> Result<()> {
         let mut close_notify = false;
         let mut got = false;
-        loop {
-            let result = lock_sslobj(&self.sslobj).read_into(chunk);
+        let sslobj = &self.sslobj;
+        let outcome = super::scratch::plaintext_buffer(|chunk| loop {
+            let result = lock_sslobj(sslobj).read_into(chunk);
             match result {
                 Ok(0) => {
                     close_notify = true;
-                    break;
+                    return Ok(());
                 }
                 Ok(n) => {
                     got = true;
                     app.feed_data(&chunk[..n]);
                 }
-                Err(e) if is_again(&e) => break,
-                Err(e) => {
-                    if got && app.should_pause() {
-                        self.pause_reading();
-                    }
-                    return Err(e);
-                }
+                Err(e) if is_again(&e) => return Ok(()),
+                Err(e) => return Err(e),
             }
-        }
+        });
         if got && app.should_pause() {
             self.pause_reading();
         }
+        outcome?;
         if close_notify {
             self.call_eof_received(app);
             self.start_shutdown(sock, app);

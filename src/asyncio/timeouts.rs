@@ -10,8 +10,8 @@ use tokio::time::Duration;
 
 use crate::error::{Error, Result};
 
-/// `None` waits for ever; a delay of zero or less (or NaN) still lets the future finish if it
-/// can without waiting, as CPython's does.
+/// `None` waits for ever; a delay of zero or less (or NaN) lets the body run until it first
+/// waits, as CPython's `timeout()` does.
 fn duration(delay: Option<f64>) -> Option<Duration> {
     delay.map(|d| {
         Duration::try_from_secs_f64(d).unwrap_or(if d > 0.0 {
@@ -23,7 +23,8 @@ fn duration(delay: Option<f64>) -> Option<Duration> {
 }
 
 /// `await asyncio.wait_for(aw, timeout)`: `aw`'s output, or `TimeoutError()` (whose
-/// `str()` is empty) after `timeout` seconds. The outer `Result` is the timeout; `aw`'s own
+/// `str()` is empty) after `timeout` seconds (at once for a timeout of zero or less: CPython
+/// cancels the coroutine before it starts). The outer `Result` is the timeout; `aw`'s own
 /// `Result` is inside it, so a port writes `??`.
 ///
 /// ```text
@@ -31,7 +32,17 @@ fn duration(delay: Option<f64>) -> Option<Duration> {
 /// Rust:    let (reader, writer) = asyncio::wait_for(asyncio::open_connection(host, port, kw), 10.0).await??;
 /// ```
 pub async fn wait_for<F: Future>(aw: F, timeout: impl Into<Option<f64>>) -> Result<F::Output> {
-    match duration(timeout.into()) {
+    let timeout = timeout.into();
+    // CPython cancels a coroutine given no time before it runs its first step.
+    if timeout.is_some_and(|t| t <= 0.0) {
+        return Err(Error::TimeoutError(String::new()));
+    }
+    within(aw, timeout).await
+}
+
+/// Runs `aw` for at most `delay` seconds.
+async fn within<F: Future>(aw: F, delay: Option<f64>) -> Result<F::Output> {
+    match duration(delay) {
         None => Ok(aw.await),
         Some(delay) => tokio::time::timeout(delay, aw)
             .await
@@ -52,5 +63,5 @@ pub async fn wait_for<F: Future>(aw: F, timeout: impl Into<Option<f64>>) -> Resu
 ///          }).await??;
 /// ```
 pub async fn timeout<F: Future>(delay: impl Into<Option<f64>>, body: F) -> Result<F::Output> {
-    wait_for(body, delay).await
+    within(body, delay.into()).await
 }

@@ -11,7 +11,6 @@
 //! buffers the rest; past 64 KiB buffered the protocol is paused (`drain()` waits), at 16 KiB
 //! it resumes.
 
-use std::cell::RefCell;
 use std::future::poll_fn;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -28,37 +27,10 @@ use crate::socket::Address;
 
 /// `transports._FlowControlMixin`'s default high-water mark (64 KiB); low is a quarter.
 pub(crate) const HIGH_WATER: usize = 64 * 1024;
-/// Bytes read from the socket per `recv` (CPython: `max_size`, 256 KiB).
-const READ_SIZE: usize = 64 * 1024;
 /// Socket events handled before the driver yields to the runtime's other tasks.
 const BUDGET: usize = 32;
 /// `constants.LOG_THRESHOLD_FOR_CONNLOST_WRITES`.
 const LOG_THRESHOLD_FOR_CONNLOST_WRITES: u32 = 5;
-
-thread_local! {
-    /// The driver's receive buffer, one per runtime thread (see [`with_scratch`]).
-    static RECV_SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Runs `f` on a `len`-byte buffer kept per thread in `slot`. A fresh `[0u8; len]` on each
-/// wake-up cost more (zeroing 64 KiB) than the TLS work of a small record: callgrind counted
-/// ten times tokio-openssl's instructions per 64-byte round trip. The contents are whatever the
-/// previous call left; callers use only the bytes they wrote. A nested call gets its own.
-pub(crate) fn with_scratch<R>(
-    slot: &'static std::thread::LocalKey<RefCell<Vec<u8>>>,
-    len: usize,
-    f: impl FnOnce(&mut [u8]) -> R,
-) -> R {
-    slot.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut buf) => {
-            if buf.len() < len {
-                buf.resize(len, 0);
-            }
-            f(&mut buf[..len])
-        }
-        Err(_) => f(&mut vec![0u8; len]),
-    })
-}
 
 /// `_SelectorSocketTransport`'s state.
 pub(crate) struct SocketTransport {
@@ -466,17 +438,6 @@ impl Conn {
         cx: &mut Context<'_>,
         timer: &mut Option<Pin<Box<Sleep>>>,
     ) -> Poll<()> {
-        with_scratch(&RECV_SCRATCH, READ_SIZE, |buf| {
-            self.poll_drive_into(cx, timer, buf)
-        })
-    }
-
-    fn poll_drive_into(
-        &mut self,
-        cx: &mut Context<'_>,
-        timer: &mut Option<Pin<Box<Sleep>>>,
-        buf: &mut [u8],
-    ) -> Poll<()> {
         for _ in 0..BUDGET {
             if let Some(exc) = self.sock.lost.take() {
                 self.connection_lost(exc);
@@ -486,15 +447,18 @@ impl Conn {
             }
             let mut progress = false;
             if self.sock.wants_read() {
-                if let Some(result) = self.try_read(cx, buf) {
-                    progress = true;
+                progress |= super::scratch::socket_buffer(|buf| {
+                    let Some(result) = self.try_read(cx, buf) else {
+                        return false;
+                    };
                     match result {
                         Ok(0) => self.eof_received(),
                         Ok(n) => self.data_received(&buf[..n]),
                         Err(e) if is_retry(&e) => {}
                         Err(e) => self.sock.fatal_error(e.into()),
                     }
-                }
+                    true
+                });
             }
             if self.sock.wants_write() {
                 let ready = match &self.sock.stream {
@@ -530,6 +494,9 @@ impl Conn {
                 }
             }
             if !progress && self.sock.lost.is_none() {
+                if let Some(tls) = &self.tls {
+                    tls.release_buffers();
+                }
                 if !self
                     .driver
                     .as_ref()

@@ -304,9 +304,9 @@ impl ExceptionType {
             | T::ArithmeticError
             | T::MemoryError
             | T::AttributeError
-            | T::LookupError
             | T::EOFError
             | T::LimitOverrunError
+            | T::LookupError
             | T::Warning => &[T::Exception],
             T::KeyError => &[T::LookupError],
             T::IncompleteReadError => &[T::EOFError],

@@ -20,6 +20,8 @@ extern "C" {
     fn BIO_up_ref(b: *mut sys::BIO) -> c_int;
     fn BIO_free(b: *mut sys::BIO) -> c_int;
     fn SSL_set_bio(ssl: *mut sys::SSL, rbio: *mut sys::BIO, wbio: *mut sys::BIO);
+    #[cfg(feature = "asyncio")]
+    fn BUF_MEM_new() -> *mut c_void;
 }
 
 const BIO_FLAGS_READ: c_int = 0x01;
@@ -27,6 +29,10 @@ const BIO_FLAGS_WRITE: c_int = 0x02;
 const BIO_FLAGS_IO_SPECIAL: c_int = 0x04;
 const BIO_FLAGS_SHOULD_RETRY: c_int = 0x08;
 const BIO_C_SET_BUF_MEM_EOF_RETURN: c_int = 130;
+#[cfg(feature = "asyncio")]
+const BIO_C_SET_BUF_MEM: c_int = 114;
+#[cfg(feature = "asyncio")]
+const BIO_CLOSE: c_long = 1;
 
 /// One owned reference to a memory BIO.
 pub(crate) struct MemBio(*mut sys::BIO);
@@ -102,6 +108,27 @@ impl MemBio {
                 0,
                 std::ptr::null_mut(),
             );
+        }
+    }
+
+    /// Gives the buffer's memory back when it holds nothing: a memory BIO keeps the largest
+    /// size it ever grew to (a 64 KiB read from a socket, a certificate flight), which an idle
+    /// connection has no use for. `BIO_set_mem_buf` installs a fresh empty `BUF_MEM`, freeing
+    /// the old one; the BIO's flags and EOF behaviour are the BIO's, not the buffer's, and stay.
+    #[cfg(feature = "asyncio")]
+    pub(crate) fn release_if_empty(&mut self) {
+        if self.pending() != 0 {
+            return;
+        }
+        // SAFETY: `self.0` is a live memory BIO (exclusive access per the owner's lock) that owns
+        // its buffer (BIO_CLOSE, the default); BIO_C_SET_BUF_MEM frees that buffer and takes
+        // ownership of `fresh`, a new BUF_MEM (NULL on allocation failure: nothing is changed).
+        unsafe {
+            let fresh = BUF_MEM_new();
+            if fresh.is_null() {
+                return;
+            }
+            sys::BIO_ctrl(self.0, BIO_C_SET_BUF_MEM, BIO_CLOSE, fresh);
         }
     }
 

@@ -84,6 +84,13 @@ impl MemoryBIO {
         &self.shared.bio
     }
 
+    /// Frees the buffer's memory if it is empty (for idle connections; see
+    /// `ffi::bio::MemBio::release_if_empty`).
+    #[cfg(feature = "asyncio")]
+    pub(crate) fn release_if_empty(&self) {
+        self.lock().release_if_empty();
+    }
+
     /// Whether two handles share one buffer.
     pub(crate) fn same_as(&self, other: &MemoryBIO) -> bool {
         Arc::ptr_eq(&self.shared, &other.shared)
@@ -166,5 +173,27 @@ impl MemoryBIO {
     pub fn write_eof(&self) {
         self.shared.eof_written.store(true, Ordering::SeqCst);
         self.lock().set_eof();
+    }
+}
+
+#[cfg(all(test, feature = "asyncio"))]
+mod tests {
+    use super::MemoryBIO;
+
+    #[test]
+    fn a_released_buffer_keeps_working_and_keeps_its_eof_mode() {
+        let bio = MemoryBIO::new().unwrap();
+        bio.write(&vec![7u8; 100_000]).unwrap();
+        bio.release_if_empty(); // not empty: kept
+        assert_eq!(bio.pending(), 100_000);
+        assert_eq!(bio.read(-1).unwrap().len(), 100_000);
+        bio.release_if_empty();
+        assert!(!bio.eof());
+        bio.write(b"abc").unwrap();
+        assert_eq!(bio.read(-1).unwrap(), b"abc");
+        bio.write_eof();
+        bio.release_if_empty();
+        assert!(bio.eof());
+        assert!(bio.write(b"x").is_err());
     }
 }
