@@ -16,7 +16,7 @@ use pyssl::pyrepr::PyRepr; // +: str() and repr() are builtins
 use std::env; // std: argparse
 
 use pyssl::socket;
-use pyssl::ssl;
+use pyssl::ssl::{self, PeerCertDict};
 
 use std::process; // std: sys
 use std::time::{SystemTime, UNIX_EPOCH}; // std: time
@@ -35,7 +35,7 @@ fn format_name(name: &ssl::Name) -> String {
 fn fetch_certificate(context: &ssl::SSLContext, host: &str, port: u16, timeout: f64) -> pyssl::Result<(ssl::CertDict, Option<String>)> {
     let sock = socket::create_connection((host, port), socket::CreateConnection { timeout: timeout.into(), ..Default::default() })?;
     let tls = context.wrap_socket(sock, ssl::WrapSocket { server_hostname: Some(host), ..Default::default() })?;
-    Ok((tls.getpeercert(false)?.and_then(|c| c.as_dict().cloned()).expect("a verified server sent one"), tls.version())) // pyssl: the dict is inside an Option<PeerCert>
+    Ok((tls.getpeercert(false)?.dict()?, tls.version()))
 }
 
 #[rustfmt::skip]

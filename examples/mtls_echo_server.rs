@@ -126,7 +126,7 @@ fn run() -> pyssl::Result<()> {
 
     let listener = Arc::new(socket::create_server(("127.0.0.1", args.port), Default::default())?); // std: threads share it through an Arc
     listener.settimeout(Some(1.0))?;
-    let address = listener.getsockname()?; let (host, port) = (address.host(), address.port()); // pyssl: an Address is not a tuple
+    let (host, port) = listener.getsockname()?.unpack()?;
     println!("listening on {host}:{port}, serving {} connections", args.max_connections);
     let accept_thread = thread::spawn({ let (listener, context) = (listener.clone(), context.clone()); move || serve(&listener, &context, args.max_connections) }); // std: threading.Thread
     // -std: accept_thread.start() (spawn starts it)

@@ -94,6 +94,10 @@ pub enum Error {
     /// `AttributeError`, where CPython's own `ssl` raises it for a call that has a Rust twin, e.g.
     /// `set_npn_protocols` (whose C half CPython 3.13 no longer has).
     AttributeError(String),
+    /// `KeyError`, holding its argument (the missing key): `str(e)` is the argument's repr, as
+    /// Python prints `KeyError: 'subject'`. Raised by [`crate::ssl::PeerCertDict::dict`] for
+    /// the `{}` of an unverified connection.
+    KeyError(String),
     /// `OverflowError`, e.g. `byte string is too large` for a size no buffer can have.
     OverflowError(String),
     /// `MemoryError`: an allocation the caller asked for failed (`str(e)` is usually empty,
@@ -262,6 +266,7 @@ impl Error {
             Error::TypeError(_) => ExceptionType::TypeError,
             Error::NotImplementedError(_) => ExceptionType::NotImplementedError,
             Error::AttributeError(_) => ExceptionType::AttributeError,
+            Error::KeyError(_) => ExceptionType::KeyError,
             Error::OverflowError(_) => ExceptionType::OverflowError,
             Error::MemoryError(_) => ExceptionType::MemoryError,
             Error::UnicodeError(_) => ExceptionType::UnicodeError,
@@ -388,6 +393,8 @@ impl fmt::Display for Error {
             | Error::RuntimeError(m)
             | Error::ConnectionResetError(m)
             | Error::ConnectionAbortedError(m) => f.write_str(m),
+            // `str(KeyError(k))` is `repr(k)`.
+            Error::KeyError(key) => f.write_str(&PyStr(key).py_repr()),
             Error::UnicodeEncodeError(e) => e.fmt(f),
             Error::UnicodeDecodeError(e) => e.fmt(f),
             Error::IncompleteReadError { partial, expected } => {
@@ -445,6 +452,7 @@ impl PyRepr for Error {
                 self.type_name(),
                 PyStr(&self.to_string()).py_repr()
             ),
+            Error::KeyError(key) => format!("KeyError({})", PyStr(key).py_repr()),
             Error::UnicodeEncodeError(e) => e.py_repr(),
             Error::UnicodeDecodeError(e) => e.py_repr(),
         }

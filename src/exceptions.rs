@@ -79,6 +79,10 @@ pub const RuntimeError: ExceptionType = ExceptionType::RuntimeError;
 pub const NotImplementedError: ExceptionType = ExceptionType::NotImplementedError;
 /// `AttributeError`.
 pub const AttributeError: ExceptionType = ExceptionType::AttributeError;
+/// `LookupError`.
+pub const LookupError: ExceptionType = ExceptionType::LookupError;
+/// `KeyError`.
+pub const KeyError: ExceptionType = ExceptionType::KeyError;
 /// `ArithmeticError`.
 pub const ArithmeticError: ExceptionType = ExceptionType::ArithmeticError;
 /// `OverflowError`.

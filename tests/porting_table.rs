@@ -459,6 +459,7 @@ fn ssl_module_extensions() -> Vec<(&'static str, String)> {
         "create_default_context_with" => ssl::create_default_context_with;
         "_decode_der_cert" => ssl::_decode_der_cert;
         "AnySocket" => ssl::AnySocket;
+        "PeerCertDict" => ssl::PeerCertDict;
     }
 }
 
@@ -769,6 +770,7 @@ fn socket_module_works() -> Vec<(&'static str, String)> {
 fn socket_module_extensions() -> Vec<(&'static str, String)> {
     module_items! {
         "SocketLike" => socket::SocketLike;
+        "AddressTuple" => socket::AddressTuple;
     }
 }
 

@@ -123,6 +123,10 @@ pub enum ExceptionType {
     NotImplementedError,
     /// `AttributeError`.
     AttributeError,
+    /// `LookupError`: the base of `KeyError` (and `IndexError`).
+    LookupError,
+    /// `KeyError`.
+    KeyError,
     /// `ArithmeticError`.
     ArithmeticError,
     /// `OverflowError`.
@@ -188,6 +192,8 @@ impl ExceptionType {
         T::RuntimeError,
         T::NotImplementedError,
         T::AttributeError,
+        T::LookupError,
+        T::KeyError,
         T::ArithmeticError,
         T::OverflowError,
         T::MemoryError,
@@ -242,6 +248,8 @@ impl ExceptionType {
             T::RuntimeError => "RuntimeError",
             T::NotImplementedError => "NotImplementedError",
             T::AttributeError => "AttributeError",
+            T::LookupError => "LookupError",
+            T::KeyError => "KeyError",
             T::ArithmeticError => "ArithmeticError",
             T::OverflowError => "OverflowError",
             T::MemoryError => "MemoryError",
@@ -298,7 +306,9 @@ impl ExceptionType {
             | T::AttributeError
             | T::EOFError
             | T::LimitOverrunError
+            | T::LookupError
             | T::Warning => &[T::Exception],
+            T::KeyError => &[T::LookupError],
             T::IncompleteReadError => &[T::EOFError],
             T::BlockingIOError
             | T::ChildProcessError

@@ -35,6 +35,7 @@ mod exceptions;
 mod functions;
 mod like;
 mod message;
+mod unpack;
 
 pub use address::{Address, ToAddress};
 pub use constants::*;
@@ -43,6 +44,7 @@ pub use functions::*;
 pub(crate) use like::socket_like_by_inherent_methods;
 pub use like::SocketLike;
 pub use message::{RecvMsg, RecvMsgInto, CMSG_LEN, CMSG_SPACE};
+pub use unpack::AddressTuple;
 
 use std::fmt;
 use std::io;

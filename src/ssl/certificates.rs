@@ -20,6 +20,7 @@ use crate::pyrepr::{dict_repr, PyBytes, PyRepr, PyStr, PyTuple, Tuple};
 
 mod certificate;
 mod decode;
+mod dict_access;
 mod paths;
 mod pem;
 mod server;
@@ -31,6 +32,7 @@ pub use certificate::{
 };
 pub use decode::{_decode_der_cert, _test_decode_cert};
 pub(crate) use decode::{decode_certificate, utf8};
+pub use dict_access::PeerCertDict;
 pub use paths::*;
 pub use pem::*;
 pub use server::*;
