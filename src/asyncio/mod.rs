@@ -88,6 +88,7 @@
 mod base_events;
 mod extra_info;
 mod protocol;
+mod runners;
 mod server;
 mod sslproto;
 mod streams;
@@ -95,6 +96,7 @@ mod timeouts;
 mod transport;
 
 pub use extra_info::{ExtraInfo, TransportSSLObject, TransportSocket};
+pub use runners::run;
 pub use server::{start_server, ClientConnectedResult, Server, StartServer};
 pub use streams::{open_connection, OpenConnection, SslArg, StartTls, StreamReader, StreamWriter};
 pub use timeouts::{timeout, wait_for};

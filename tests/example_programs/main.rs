@@ -12,6 +12,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+#[cfg(feature = "asyncio")]
+mod asyncio_programs;
 mod check_certs;
 mod mtls_echo_server;
 mod peers;
