@@ -50,6 +50,9 @@ elif mode == 'close_notify':
     s.unwrap().close()
 elif mode == 'silent':
     time.sleep(1.5)
+elif mode == 'client_closes':
+    print('peer recv', s.recv(100), flush=True)
+    s.unwrap().close()
 "#;
 
 /// The client script; `silent` closes first and waits for the peer's close_notify.
@@ -63,7 +66,7 @@ async def main():
     hostname = 'wrong.example' if mode == 'wrong_hostname' else None
     try:
         reader, writer = await asyncio.open_connection(
-            'localhost', port, ssl=ctx, server_hostname=hostname,
+            'localhost', port, ssl=True if mode == 'ssl_true' else ctx, server_hostname=hostname,
             ssl_handshake_timeout=0.5, ssl_shutdown_timeout=0.5)
     except Exception as e:
         say('open_connection', exc(e))
@@ -71,7 +74,7 @@ async def main():
     say('read', repr(await reader.read(100)))
     writer.write(b'ack')
     await writer.drain()
-    if mode == 'silent':
+    if mode in ('silent', 'client_closes'):
         writer.close()
         say('is_closing', writer.is_closing())
         try:
@@ -124,7 +127,11 @@ async fn pyssl_client(mode: &str, port: u16) -> Vec<String> {
         "localhost",
         port,
         asyncio::OpenConnection {
-            ssl: (&ctx).into(),
+            ssl: if mode == "ssl_true" {
+                true.into()
+            } else {
+                (&ctx).into()
+            },
             server_hostname: (mode == "wrong_hostname").then_some("wrong.example"),
             ssl_handshake_timeout: Some(0.5),
             ssl_shutdown_timeout: Some(0.5),
@@ -143,7 +150,7 @@ async fn pyssl_client(mode: &str, port: u16) -> Vec<String> {
     out.push(format!("read {}", PyBytes(&read).py_repr()));
     writer.write(b"ack").unwrap();
     writer.drain().await.unwrap();
-    if mode == "silent" {
+    if mode == "silent" || mode == "client_closes" {
         writer.close();
         out.push(format!("is_closing {}", writer.is_closing().py_str()));
         match writer.wait_closed().await {
@@ -261,6 +268,22 @@ fn a_peer_silent_through_close_notify_is_the_shutdown_timeout() {
             &"closed TimeoutError: SSL shutdown timed out / TimeoutError('SSL shutdown timed out')"
                 .to_string()
         ),
+        "{theirs:#?}"
+    );
+}
+
+#[test]
+fn close_sends_close_notify_and_waits_for_the_peers() {
+    let theirs = compare("client_closes");
+    assert_eq!(theirs.last().unwrap(), "read b''");
+    assert!(theirs.contains(&"closed".to_string()), "{theirs:#?}");
+}
+
+#[test]
+fn ssl_true_is_create_default_context() {
+    let theirs = compare("ssl_true");
+    assert!(
+        theirs[0].contains("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate"),
         "{theirs:#?}"
     );
 }

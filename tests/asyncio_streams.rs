@@ -82,6 +82,9 @@ async def main():
     for key in KEYS:
         say('client', key, repr(writer.get_extra_info(key)))
     say('client can_write_eof', writer.can_write_eof())
+    transport = writer.transport
+    say('client transport', transport.get_write_buffer_limits(), transport.is_reading(),
+        transport.get_write_buffer_size())
     try:
         writer.write_eof()
     except Exception as e:
@@ -210,6 +213,13 @@ async fn pyssl_echo_client(port: u16) -> pyssl::Result<Vec<String>> {
         "client can_write_eof {}",
         writer.can_write_eof().py_str()
     ));
+    let transport = writer.transport();
+    out.push(format!(
+        "client transport {} {} {}",
+        transport.get_write_buffer_limits().py_repr(),
+        transport.is_reading().py_str(),
+        transport.get_write_buffer_size()
+    ));
     if let Err(e) = writer.write_eof() {
         out.push(format!("client write_eof {}", e.py_repr()));
     }
@@ -329,6 +339,7 @@ fn the_echo_exchange_prints_what_cpython_prints_from_both_ends() {
         "{client_ref:#?}"
     );
     assert!(client_ref.contains(&"client write_eof NotImplementedError()".to_string()));
+    assert!(client_ref.contains(&"client transport (131072, 524288) True 0".to_string()));
     assert!(client_ref
         .contains(&"client cipher ('TLS_AES_256_GCM_SHA384', 'TLSv1.3', 256)".to_string()));
     assert!(server_ref.contains(&"server peername ('127.0.0.1', PORT)".to_string()));
@@ -347,5 +358,226 @@ fn the_echo_exchange_prints_what_cpython_prints_from_both_ends() {
             .unwrap();
         assert_eq!(normalized(client), client_ref);
         assert_eq!(normalized(server), server_ref);
+    }
+}
+
+/// Bytes buffered by a reader, from its `repr` (`<StreamReader 131072 bytes ...>`).
+fn buffered(reader: &asyncio::StreamReader) -> usize {
+    let repr = format!("{reader:?}");
+    repr.split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// 16 MiB each way; the reader of each side sleeps first, so the writer's `drain()` must
+/// wait, and the sleeping side's buffer must stay bounded (the connection stops reading).
+const BULK: usize = 16 * 1024 * 1024;
+
+fn bulk_data() -> Vec<u8> {
+    (0..BULK).map(|i| (i % 251) as u8).collect()
+}
+
+const PY_BULK: &str = r#"
+import time
+N = 16 * 1024 * 1024
+DATA = bytes(i % 251 for i in range(251)) * (N // 251) + bytes(i % 251 for i in range(N % 251))
+def bounded(reader):
+    return len(reader._buffer) <= 1024 * 1024, len(reader._buffer) > 0
+
+async def send(side, writer):
+    waited = False
+    for i in range(0, N, 65536):
+        writer.write(DATA[i:i + 65536])
+        start = time.monotonic()
+        await writer.drain()
+        waited = waited or time.monotonic() - start > 0.1
+    say(side, 'drain waited', waited)
+
+async def handle(reader, writer):
+    await asyncio.sleep(0.5)
+    say('server bounded', *bounded(reader))
+    say('server received', await reader.readexactly(N) == DATA)
+    writer.write(b'ok\n')
+    await send('server', writer)
+    say('server read', repr(await reader.read()))
+    writer.close()
+    await writer.wait_closed()
+    say('server closed')
+    done.set()
+
+async def client(port):
+    reader, writer = await asyncio.open_connection('localhost', port, ssl=client_context())
+    await send('client', writer)
+    say('client got', repr(await reader.readline()))
+    await asyncio.sleep(0.5)
+    say('client bounded', *bounded(reader))
+    say('client received', await reader.readexactly(N) == DATA)
+    writer.close()
+    await writer.wait_closed()
+    say('client closed')
+
+async def main():
+    global done
+    done = asyncio.Event()
+    if sys.argv[2] == 'server':
+        server = await asyncio.start_server(handle, '127.0.0.1', 0, ssl=server_context())
+        say('port', server.sockets[0].getsockname()[1])
+        await asyncio.wait_for(done.wait(), 30)
+        server.close()
+        await server.wait_closed()
+    else:
+        await asyncio.wait_for(client(int(sys.argv[3])), 30)
+asyncio.run(main())
+"#;
+
+/// `send` of `PY_BULK`: 64 KiB writes, each followed by `drain()`; whether any drain waited.
+async fn send(side: &str, writer: &asyncio::StreamWriter, data: &[u8]) -> pyssl::Result<String> {
+    let mut waited = false;
+    for chunk in data.chunks(65536) {
+        writer.write(chunk)?;
+        let start = std::time::Instant::now();
+        writer.drain().await?;
+        waited |= start.elapsed() > std::time::Duration::from_millis(100);
+    }
+    Ok(format!("{side} drain waited {}", waited.py_str()))
+}
+
+fn bounded(reader: &asyncio::StreamReader) -> String {
+    let n = buffered(reader);
+    format!("{} {}", (n <= 1024 * 1024).py_str(), (n > 0).py_str())
+}
+
+async fn pyssl_bulk_client(port: u16) -> pyssl::Result<Vec<String>> {
+    let mut out = Vec::new();
+    let data = bulk_data();
+    let ctx = client_context();
+    let (mut reader, writer) = asyncio::open_connection(
+        "localhost",
+        port,
+        asyncio::OpenConnection::default().ssl(&ctx),
+    )
+    .await?;
+    out.push(send("client", &writer, &data).await?);
+    out.push(format!(
+        "client got {}",
+        PyBytes(&reader.readline().await?).py_repr()
+    ));
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    out.push(format!("client bounded {}", bounded(&reader)));
+    let received = reader.readexactly(BULK).await?;
+    out.push(format!("client received {}", (received == data).py_str()));
+    writer.close();
+    writer.wait_closed().await?;
+    out.push("client closed".into());
+    Ok(out)
+}
+
+async fn pyssl_bulk_handler(
+    mut reader: asyncio::StreamReader,
+    writer: asyncio::StreamWriter,
+    out: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+) -> pyssl::Result<()> {
+    let mut lines = Vec::new();
+    let data = bulk_data();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    lines.push(format!("server bounded {}", bounded(&reader)));
+    let received = reader.readexactly(BULK).await?;
+    lines.push(format!("server received {}", (received == data).py_str()));
+    writer.write(b"ok\n")?;
+    lines.push(send("server", &writer, &data).await?);
+    lines.push(format!(
+        "server read {}",
+        PyBytes(&reader.read(-1).await?).py_repr()
+    ));
+    writer.close();
+    writer.wait_closed().await?;
+    lines.push("server closed".into());
+    lines.push("done".into());
+    *out.lock().unwrap() = lines;
+    Ok(())
+}
+
+#[test]
+fn sixteen_mib_each_way_wait_in_drain_and_stay_bounded_in_the_reader() {
+    let fixtures = fixtures();
+    let mut server = PyPeer::start(&format!("{PY_COMMON}{PY_BULK}"), &[&fixtures, "server"]);
+    let port = server.port().to_string();
+    let client_ref = PyPeer::start(
+        &format!("{PY_COMMON}{PY_BULK}"),
+        &[&fixtures, "client", &port],
+    )
+    .finish();
+    let server_ref = server.finish();
+    assert_eq!(
+        client_ref,
+        [
+            "client drain waited True",
+            "client got b'ok\\n'",
+            "client bounded True True",
+            "client received True",
+            "client closed"
+        ]
+    );
+    assert_eq!(
+        server_ref,
+        [
+            "server bounded True True",
+            "server received True",
+            "server drain waited True",
+            "server read b''",
+            "server closed"
+        ]
+    );
+    for runtime in [current_thread(), multi_thread()] {
+        let mut server = PyPeer::start(&format!("{PY_COMMON}{PY_BULK}"), &[&fixtures, "server"]);
+        let port = server.port();
+        assert_eq!(
+            runtime.block_on(pyssl_bulk_client(port)).unwrap(),
+            client_ref
+        );
+        assert_eq!(server.finish(), server_ref);
+
+        let server_lines = runtime
+            .block_on(async {
+                let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+                let handler_out = out.clone();
+                let ctx = server_context();
+                let server = asyncio::start_server(
+                    move |r, w| pyssl_bulk_handler(r, w, handler_out.clone()),
+                    "127.0.0.1",
+                    0,
+                    asyncio::StartServer {
+                        ssl: Some(&ctx),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                let port = server.sockets()[0].getsockname()?.port().to_string();
+                let client = PyPeer::start(
+                    &format!("{PY_COMMON}{PY_BULK}"),
+                    &[&fixtures, "client", &port],
+                );
+                let client_lines = tokio::task::spawn_blocking(|| client.finish())
+                    .await
+                    .unwrap();
+                assert_eq!(client_lines, client_ref);
+                asyncio::wait_for(
+                    async {
+                        while out.lock().unwrap().last().map(String::as_str) != Some("done") {
+                            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                        }
+                    },
+                    20.0,
+                )
+                .await?;
+                server.close();
+                server.wait_closed().await;
+                let mut lines = out.lock().unwrap().clone();
+                lines.pop();
+                pyssl::Result::Ok(lines)
+            })
+            .unwrap();
+        assert_eq!(server_lines, server_ref);
     }
 }

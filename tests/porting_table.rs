@@ -132,6 +132,7 @@ for n in dir(socket.socket):
 enum Section {
     Ssl,
     Socket,
+    Asyncio,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,6 +205,7 @@ fn rows() -> Vec<Row> {
             section = match heading {
                 "The `ssl` module" => Some(Section::Ssl),
                 "The `socket` module" => Some(Section::Socket),
+                "The `asyncio` module" => Some(Section::Asyncio),
                 _ => None,
             };
             continue;
@@ -918,6 +920,8 @@ fn every_public_name_of_cpython_311_and_313_has_a_row() {
             }
             (Section::Socket, true) => all.socket_module.contains(&row.name),
             (Section::Socket, false) => all.socket_members.contains(&row.name),
+            // Checked against CPython 3.13's asyncio below.
+            (Section::Asyncio, _) => true,
         };
         assert!(
             known,
@@ -1079,4 +1083,132 @@ fn not_yet_rows_are_not_already_public_in_src_ssl() {
             );
         }
     }
+}
+
+/// For each argument, `name True` when CPython 3.13's `asyncio` has it (`Class.member`: the
+/// class has the member), then `M Class.member` for every public member of the stream classes
+/// and `Server`, which must all have rows.
+const ASYNCIO_ORACLE: &str = r#"
+import asyncio, sys
+for name in sys.argv[1:]:
+    obj, found = asyncio, True
+    for attr in name.split('.'):
+        found = found and hasattr(obj, attr)
+        obj = getattr(obj, attr, None)
+    print(name, found)
+for cls in ('StreamReader', 'StreamWriter', 'Server'):
+    for member in dir(getattr(asyncio, cls)):
+        if not member.startswith('_'):
+            print('M', cls + '.' + member)
+"#;
+
+#[test]
+fn asyncio_rows_name_what_cpython_313_has_and_cover_the_stream_classes() {
+    let rows: Vec<Row> = rows()
+        .into_iter()
+        .filter(|r| r.section == Section::Asyncio)
+        .collect();
+    assert!(rows.iter().any(|r| r.name == "StreamWriter.start_tls"));
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    let out = py313(ASYNCIO_ORACLE, &names);
+    let mut required = BTreeSet::new();
+    for line in out.lines() {
+        if let Some(member) = line.strip_prefix("M ") {
+            required.insert(member.to_string());
+        } else {
+            let (name, found) = line.rsplit_once(' ').expect("`name found` lines");
+            let row = rows
+                .iter()
+                .find(|r| r.name == name)
+                .expect("a row per argument");
+            assert!(
+                found == "True" || row.status == Status::Extension,
+                "docs/porting.md line {}: `{name}` is not a name CPython 3.13's asyncio has",
+                row.line
+            );
+        }
+    }
+    let documented: BTreeSet<String> = names.iter().map(|n| n.to_string()).collect();
+    let missing: Vec<_> = required.difference(&documented).collect();
+    assert!(
+        missing.is_empty(),
+        "docs/porting.md has no asyncio row for {missing:?}"
+    );
+}
+
+#[cfg(feature = "asyncio")]
+fn asyncio_module_works() -> Vec<(&'static str, String)> {
+    module_items! {
+        "open_connection" => asyncio::open_connection;
+        "start_server" => asyncio::start_server;
+        "StreamReader" => asyncio::StreamReader;
+        "StreamWriter" => asyncio::StreamWriter;
+        "Server" => asyncio::Server;
+        "Transport" => asyncio::Transport;
+        "wait_for" => asyncio::wait_for;
+        "timeout" => asyncio::timeout;
+        "IncompleteReadError" => asyncio::IncompleteReadError;
+        "LimitOverrunError" => asyncio::LimitOverrunError;
+        "TimeoutError" => asyncio::TimeoutError;
+    }
+}
+
+#[cfg(feature = "asyncio")]
+fn asyncio_members_works() -> Vec<&'static str> {
+    use pyssl::asyncio::{Server, StreamReader, StreamWriter, Transport};
+    members! {
+        "StreamReader.read" => StreamReader::read;
+        "StreamReader.readline" => StreamReader::readline;
+        "StreamReader.readexactly" => StreamReader::readexactly;
+        "StreamReader.readuntil" => (StreamReader::readuntil, StreamReader::readuntil_any);
+        "StreamReader.at_eof" => StreamReader::at_eof;
+        "StreamReader.exception" => StreamReader::exception;
+        "StreamWriter.write" => StreamWriter::write;
+        "StreamWriter.writelines" => |w: &StreamWriter| w.writelines([b"a"]);
+        "StreamWriter.drain" => StreamWriter::drain;
+        "StreamWriter.write_eof" => StreamWriter::write_eof;
+        "StreamWriter.can_write_eof" => StreamWriter::can_write_eof;
+        "StreamWriter.close" => StreamWriter::close;
+        "StreamWriter.is_closing" => StreamWriter::is_closing;
+        "StreamWriter.wait_closed" => StreamWriter::wait_closed;
+        "StreamWriter.get_extra_info" => StreamWriter::get_extra_info;
+        "StreamWriter.start_tls" => StreamWriter::start_tls;
+        "StreamWriter.transport" => StreamWriter::transport;
+        "Server.serve_forever" => Server::serve_forever;
+        "Server.close" => Server::close;
+        "Server.close_clients" => Server::close_clients;
+        "Server.abort_clients" => Server::abort_clients;
+        "Server.wait_closed" => Server::wait_closed;
+        "Server.sockets" => Server::sockets;
+        "Server.is_serving" => Server::is_serving;
+        "Server.start_serving" => Server::start_serving;
+        "Server.__aenter__" => |s: &Server| drop(s.async_with(|_server| async {}));
+        "Transport.get_extra_info" => Transport::get_extra_info;
+        "Transport.is_closing" => Transport::is_closing;
+        "Transport.close" => Transport::close;
+        "Transport.abort" => Transport::abort;
+        "Transport.get_write_buffer_size" => Transport::get_write_buffer_size;
+        "Transport.get_write_buffer_limits" => Transport::get_write_buffer_limits;
+        "Transport.is_reading" => Transport::is_reading;
+        "Transport.pause_reading" => Transport::pause_reading;
+        "Transport.resume_reading" => Transport::resume_reading;
+    }
+}
+
+#[cfg(feature = "asyncio")]
+#[test]
+fn asyncio_works_rows_name_rust_items_that_compile() {
+    let rows = rows();
+    let module = asyncio_module_works();
+    assert_same(
+        &doc_names(&rows, Section::Asyncio, Status::Works, true),
+        &names(module.iter().map(|m| m.0)),
+        "asyncio module-level `works`",
+    );
+    assert_spelled(&rows, Section::Asyncio, &module);
+    assert_same(
+        &doc_names(&rows, Section::Asyncio, Status::Works, false),
+        &names(asyncio_members_works()),
+        "asyncio member `works`",
+    );
 }

@@ -94,12 +94,14 @@ mod sslproto;
 mod streams;
 mod timeouts;
 mod transport;
+mod transports;
 
 pub use extra_info::{ExtraInfo, TransportSSLObject, TransportSocket};
 pub use runners::run;
 pub use server::{start_server, ClientConnectedResult, Server, StartServer};
 pub use streams::{open_connection, OpenConnection, SslArg, StartTls, StreamReader, StreamWriter};
 pub use timeouts::{timeout, wait_for};
+pub use transports::Transport;
 
 use crate::error::ExceptionType;
 

@@ -26,8 +26,10 @@ pub(crate) enum Waiter {
 pub(crate) struct StreamProtocol {
     /// `StreamReader._limit`.
     pub(crate) limit: usize,
-    /// `StreamReader._buffer`.
-    pub(crate) buffer: Vec<u8>,
+    /// `StreamReader._buffer`: the bytes from `start` on (consumed ones are dropped in bulk,
+    /// so that many small reads of a large buffer stay linear, as `del buffer[:n]` is).
+    buf: Vec<u8>,
+    start: usize,
     /// `StreamReader._eof`.
     pub(crate) eof: bool,
     /// `StreamReader._exception`.
@@ -55,7 +57,8 @@ impl StreamProtocol {
     pub(crate) fn new(limit: usize) -> StreamProtocol {
         StreamProtocol {
             limit,
-            buffer: Vec::new(),
+            buf: Vec::new(),
+            start: 0,
             eof: false,
             exception: None,
             reader_paused: false,
@@ -89,14 +92,14 @@ impl StreamProtocol {
         if !self.reader_alive || data.is_empty() {
             return;
         }
-        self.buffer.extend_from_slice(data);
+        self.buf.extend_from_slice(data);
         self.notify();
     }
 
     /// The end of `feed_data`: `true` when the buffer is over `2 * limit` and the transport
     /// must pause reading (`transport.pause_reading()`).
     pub(crate) fn should_pause(&mut self) -> bool {
-        if self.reader_alive && !self.reader_paused && self.buffer.len() > 2 * self.limit {
+        if self.reader_alive && !self.reader_paused && self.buffer().len() > 2 * self.limit {
             self.reader_paused = true;
             return true;
         }
@@ -157,28 +160,45 @@ impl StreamProtocol {
     /// `StreamReader._maybe_resume_transport`: `true` when the reader consumed enough for the
     /// paused transport to read again.
     pub(crate) fn maybe_resume(&mut self) -> bool {
-        if self.reader_paused && self.buffer.len() <= self.limit {
+        if self.reader_paused && self.buffer().len() <= self.limit {
             self.reader_paused = false;
             return true;
         }
         false
     }
 
-    /// Takes the first `n` bytes of the buffer, releasing its memory once empty (an idle
-    /// connection keeps no buffer).
+    /// The unread bytes.
+    pub(crate) fn buffer(&self) -> &[u8] {
+        &self.buf[self.start..]
+    }
+
+    /// Takes the first `n` unread bytes (all with `usize::MAX`), releasing the buffer's memory
+    /// once it is empty (an idle connection keeps none).
     pub(crate) fn take(&mut self, n: usize) -> Vec<u8> {
-        let n = n.min(self.buffer.len());
-        if n == self.buffer.len() {
-            return std::mem::take(&mut self.buffer);
+        let available = self.buf.len() - self.start;
+        let n = n.min(available);
+        if n == available {
+            let start = std::mem::take(&mut self.start);
+            let mut all = std::mem::take(&mut self.buf);
+            if start > 0 {
+                all.drain(..start);
+            }
+            return all;
         }
-        let rest = self.buffer.split_off(n);
-        std::mem::replace(&mut self.buffer, rest)
+        let out = self.buf[self.start..self.start + n].to_vec();
+        self.start += n;
+        if self.start > self.buf.len() / 2 {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+        out
     }
 
     /// The reader is gone: what arrives from now on is dropped.
     pub(crate) fn drop_reader(&mut self) -> bool {
         self.reader_alive = false;
-        self.buffer = Vec::new();
+        self.buf = Vec::new();
+        self.start = 0;
         std::mem::take(&mut self.reader_paused)
     }
 }

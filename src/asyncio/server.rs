@@ -1,7 +1,7 @@
 //! `asyncio.start_server` and the `Server` it returns (CPython's `base_events.Server`).
 
 use std::future::{poll_fn, Future};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::task::{Poll, Waker};
 
 use tokio::net::{TcpListener, TcpStream};
@@ -12,6 +12,7 @@ use super::extra_info::TransportSocket;
 use super::protocol::DEFAULT_LIMIT;
 use super::sslproto::TlsParams;
 use super::streams::{check_limit, StreamReader, StreamWriter};
+use super::transport::Shared;
 use crate::error::{Error, Result};
 use crate::pyrepr::PyRepr;
 use crate::ssl::SSLContext;
@@ -91,6 +92,8 @@ struct ServerState {
     accept_tasks: Vec<AbortHandle>,
     /// `len(_clients)`: transports not yet lost.
     clients: usize,
+    /// `_clients` themselves, for `close_clients()`/`abort_clients()`.
+    transports: Vec<Weak<Shared>>,
     /// `_waiters is None`: closed with no client left; `wait_closed()` returns at once.
     done: bool,
     wakers: Vec<Waker>,
@@ -116,6 +119,13 @@ pub(crate) struct ServerHandle(Arc<ServerInner>);
 impl ServerHandle {
     pub(crate) fn attach(&self) {
         self.0.lock().clients += 1;
+    }
+
+    /// Remembers a client transport (dropping those already gone).
+    fn register(&self, shared: &Arc<Shared>) {
+        let mut state = self.0.lock();
+        state.transports.retain(|t| t.strong_count() > 0);
+        state.transports.push(Arc::downgrade(shared));
     }
 
     pub(crate) fn detach(&self) {
@@ -229,8 +239,11 @@ where
             ssl_shutdown_timeout: shutdown_timeout,
             call_connection_made: true,
         });
-        let shared = match make_transport(stream, limit, tls, true, Some(server)) {
-            Ok(shared) => shared,
+        let shared = match make_transport(stream, limit, tls, true, Some(server.clone())) {
+            Ok(shared) => {
+                server.register(&shared);
+                shared
+            }
             Err(e) => {
                 log::error!("Error on transport creation for incoming connection: {e}");
                 return;
@@ -257,6 +270,7 @@ where
                 serving: false,
                 accept_tasks: Vec::new(),
                 clients: 0,
+                transports: Vec::new(),
                 done: false,
                 wakers: Vec::new(),
                 serving_forever: false,
@@ -350,6 +364,27 @@ impl Server {
             for waker in &state.wakers {
                 waker.wake_by_ref();
             }
+        }
+    }
+
+    /// The client transports still open.
+    fn client_transports(&self) -> Vec<Arc<Shared>> {
+        let state = self.inner.lock();
+        state.transports.iter().filter_map(Weak::upgrade).collect()
+    }
+
+    /// `server.close_clients()` (CPython 3.13): close every accepted connection (close_notify
+    /// first over TLS).
+    pub fn close_clients(&self) {
+        for shared in self.client_transports() {
+            shared.lock().close();
+        }
+    }
+
+    /// `server.abort_clients()` (CPython 3.13): abort every accepted connection.
+    pub fn abort_clients(&self) {
+        for shared in self.client_transports() {
+            shared.lock().abort();
         }
     }
 

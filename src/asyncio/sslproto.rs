@@ -339,6 +339,11 @@ impl SslProtocol {
         }
     }
 
+    /// `transport.is_reading()`.
+    pub(crate) fn is_reading(&self) -> bool {
+        !self.app_reading_paused
+    }
+
     /// `transport.pause_reading()`.
     pub(crate) fn pause_reading(&mut self) {
         self.app_reading_paused = true;
@@ -472,7 +477,8 @@ impl SslProtocol {
         }
     }
 
-    fn abort(&mut self, exc: Option<Error>, sock: &mut SocketTransport) {
+    /// `_abort(exc)` (`transport.abort()`): drop everything, lose the connection now.
+    pub(crate) fn abort(&mut self, exc: Option<Error>, sock: &mut SocketTransport) {
         self.state = State::Unwrapped;
         sock.force_close(exc);
     }

@@ -214,8 +214,8 @@ impl std::fmt::Debug for StreamReader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let conn = self.shared.lock();
         let mut info = vec!["StreamReader".to_string()];
-        if !conn.app.buffer.is_empty() {
-            info.push(format!("{} bytes", conn.app.buffer.len()));
+        if !conn.app.buffer().is_empty() {
+            info.push(format!("{} bytes", conn.app.buffer().len()));
         }
         if conn.app.eof {
             info.push("eof".into());
@@ -259,7 +259,7 @@ impl StreamReader {
     /// ```
     pub fn at_eof(&self) -> bool {
         let conn = self.shared.lock();
-        conn.app.eof && conn.app.buffer.is_empty()
+        conn.app.eof && conn.app.buffer().is_empty()
     }
 
     /// `_maybe_resume_transport`.
@@ -275,16 +275,17 @@ impl StreamReader {
         let mut first = true;
         poll_fn(|cx| {
             let mut conn = self.shared.lock();
-            if let Some(e) = &conn.app.exception {
-                return Poll::Ready(Err(e.clone()));
-            }
-            if conn.app.eof || conn.app.buffer.len() != seen {
-                return Poll::Ready(Ok(()));
-            }
-            // Waiting while paused would wait forever (readexactly(n) with n > limit).
+            // Waiting while paused would wait forever (readexactly(n) with n > limit); resuming
+            // may deliver data at once, which the checks below then see.
             if std::mem::take(&mut first) && conn.app.reader_paused {
                 conn.app.reader_paused = false;
                 conn.resume_app_reading();
+            }
+            if let Some(e) = &conn.app.exception {
+                return Poll::Ready(Err(e.clone()));
+            }
+            if conn.app.eof || conn.app.buffer().len() != seen {
+                return Poll::Ready(Ok(()));
             }
             conn.app.register(cx.waker());
             Poll::Pending
@@ -328,7 +329,7 @@ impl StreamReader {
         };
         let must_wait = {
             let conn = self.shared.lock();
-            conn.app.buffer.is_empty() && !conn.app.eof
+            conn.app.buffer().is_empty() && !conn.app.eof
         };
         if must_wait {
             self.wait_for_data(0).await?;
@@ -355,7 +356,7 @@ impl StreamReader {
         loop {
             let seen = {
                 let mut conn = self.shared.lock();
-                if conn.app.buffer.len() >= n {
+                if conn.app.buffer().len() >= n {
                     let data = conn.app.take(n);
                     Self::maybe_resume(&mut conn);
                     return Ok(data);
@@ -367,7 +368,7 @@ impl StreamReader {
                         expected: Some(n),
                     });
                 }
-                conn.app.buffer.len()
+                conn.app.buffer().len()
             };
             self.wait_for_data(seen).await?;
         }
@@ -387,7 +388,7 @@ impl StreamReader {
             Err(Error::IncompleteReadError { partial, .. }) => Ok(partial),
             Err(Error::LimitOverrunError { message, consumed }) => {
                 let mut conn = self.shared.lock();
-                if conn.app.buffer.get(consumed) == Some(&b'\n') {
+                if conn.app.buffer().get(consumed) == Some(&b'\n') {
                     conn.app.take(consumed + 1);
                 } else {
                     conn.app.take(usize::MAX);
@@ -437,7 +438,7 @@ impl StreamReader {
             let seen = {
                 let mut conn = self.shared.lock();
                 let limit = conn.app.limit;
-                let buffer = &conn.app.buffer;
+                let buffer = conn.app.buffer();
                 if buffer.len() - offset.min(buffer.len()) >= min_seplen {
                     let found = separators
                         .iter()
@@ -470,7 +471,7 @@ impl StreamReader {
                         expected: None,
                     });
                 }
-                conn.app.buffer.len()
+                conn.app.buffer().len()
             };
             self.wait_for_data(seen).await?;
         }
@@ -586,6 +587,17 @@ impl StreamWriter {
         conn.sock.write_eof();
         conn.wake_driver();
         Ok(())
+    }
+
+    /// `writer.transport`: the connection's [`Transport`](super::Transport) (`abort()`,
+    /// `get_write_buffer_size()`, `pause_reading()`, ...).
+    ///
+    /// ```text
+    /// Python:  writer.transport.abort()
+    /// Rust:    writer.transport().abort();
+    /// ```
+    pub fn transport(&self) -> super::Transport {
+        super::Transport::new(self.shared.clone())
     }
 
     /// `writer.can_write_eof()`: `True` on plain TCP, `False` over TLS.

@@ -372,6 +372,42 @@ impl Conn {
         }
     }
 
+    /// `transport.abort()`: lose the connection now, buffered data dropped.
+    pub(crate) fn abort(&mut self) {
+        match &mut self.tls {
+            Some(tls) => {
+                tls.app_transport_closed = true;
+                tls.abort(None, &mut self.sock);
+            }
+            None => self.sock.force_close(None),
+        }
+        self.wake_driver();
+    }
+
+    /// `transport.get_write_buffer_size()`.
+    pub(crate) fn write_buffer_size(&self) -> usize {
+        match &self.tls {
+            Some(tls) => tls.write_buffer_size(),
+            None => self.sock.write_buffer_size(),
+        }
+    }
+
+    /// `transport.is_reading()`.
+    pub(crate) fn is_reading(&self) -> bool {
+        match &self.tls {
+            Some(tls) => tls.is_reading(),
+            None => !self.sock.paused && !self.sock.closing,
+        }
+    }
+
+    /// `transport.pause_reading()`.
+    pub(crate) fn pause_app_reading(&mut self) {
+        match &mut self.tls {
+            Some(tls) => tls.pause_reading(),
+            None => self.sock.pause_reading(),
+        }
+    }
+
     /// `transport.resume_reading()`, when the reader consumed what made it pause.
     pub(crate) fn resume_app_reading(&mut self) {
         match &mut self.tls {

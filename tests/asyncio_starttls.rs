@@ -1,0 +1,440 @@
+//! STARTTLS with `StreamWriter.start_tls` (CPython 3.11+: the streams are upgraded in place)
+//! against CPython 3.13, both directions, plus an upgrade that fails on the hostname; and many
+//! concurrent TLS connections each way.
+#![cfg(feature = "asyncio")]
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use common::{fixture_str, PyPeer};
+use pyssl::pyrepr::{PyBytes, PyRepr};
+use pyssl::{asyncio, ssl};
+
+const PY_STARTTLS: &str = r#"
+import asyncio, ssl, sys
+fixtures, role, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+def say(*args):
+    print(*args, flush=True)
+def exc(e):
+    return f'{type(e).__name__}: {e}'
+def server_context():
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(fixtures + '/server.pem', fixtures + '/server.key')
+    return ctx
+
+async def handle(reader, writer):
+    say('server line', repr(await reader.readline()))
+    say('server sslcontext', writer.get_extra_info('sslcontext'))
+    writer.write(b'220 ready\r\n')
+    await writer.drain()
+    try:
+        await writer.start_tls(server_context())
+    except Exception as e:
+        say('server start_tls', exc(e))
+        say('server is_closing', writer.is_closing())
+        done.set()
+        return
+    say('server cipher', writer.get_extra_info('cipher'))
+    say('server can_write_eof', writer.can_write_eof())
+    line = await reader.readline()
+    say('server got', repr(line))
+    writer.write(line.upper())
+    await writer.drain()
+    say('server read', repr(await reader.read()))
+    writer.close()
+    await writer.wait_closed()
+    say('server closed')
+    done.set()
+
+async def client(port):
+    reader, writer = await asyncio.open_connection('127.0.0.1', port)
+    say('client sslcontext', writer.get_extra_info('sslcontext'))
+    say('client can_write_eof', writer.can_write_eof())
+    writer.write(b'STARTTLS\r\n')
+    await writer.drain()
+    say('client line', repr(await reader.readline()))
+    ctx = ssl.create_default_context(cafile=fixtures + '/ca.pem')
+    hostname = 'wrong.example' if mode == 'wronghost' else 'localhost'
+    try:
+        await writer.start_tls(ctx, server_hostname=hostname)
+    except Exception as e:
+        say('client start_tls', exc(e))
+        say('client is_closing', writer.is_closing())
+        return
+    say('client cipher', writer.get_extra_info('cipher'))
+    say('client can_write_eof', writer.can_write_eof())
+    say('client subject', writer.get_extra_info('peercert')['subject'])
+    writer.write(b'hello\n')
+    await writer.drain()
+    say('client got', repr(await reader.readline()))
+    writer.close()
+    await writer.wait_closed()
+    say('client closed')
+
+async def main():
+    global done
+    done = asyncio.Event()
+    if role == 'server':
+        server = await asyncio.start_server(handle, '127.0.0.1', 0)
+        say('port', server.sockets[0].getsockname()[1])
+        await asyncio.wait_for(done.wait(), 20)
+        server.close()
+        await server.wait_closed()
+    else:
+        await asyncio.wait_for(client(int(sys.argv[4])), 20)
+asyncio.run(main())
+"#;
+
+fn fixtures() -> String {
+    fixture_str("").trim_end_matches('/').to_string()
+}
+
+fn exc(e: &pyssl::Error) -> String {
+    common::strip_location(&format!("{}: {e}", e.type_name()))
+}
+
+fn say(out: &Mutex<Vec<String>>, line: String) {
+    out.lock().unwrap().push(line);
+}
+
+/// The pyssl port of the script's `client`.
+async fn pyssl_client(mode: &str, port: u16) -> pyssl::Result<Vec<String>> {
+    let out = Mutex::new(Vec::new());
+    let (mut reader, writer) =
+        asyncio::open_connection("127.0.0.1", port, Default::default()).await?;
+    say(
+        &out,
+        format!(
+            "client sslcontext {}",
+            writer.get_extra_info("sslcontext").py_str()
+        ),
+    );
+    say(
+        &out,
+        format!("client can_write_eof {}", writer.can_write_eof().py_str()),
+    );
+    writer.write(b"STARTTLS\r\n")?;
+    writer.drain().await?;
+    say(
+        &out,
+        format!(
+            "client line {}",
+            PyBytes(&reader.readline().await?).py_repr()
+        ),
+    );
+    let ctx = common::client_context();
+    let hostname = if mode == "wronghost" {
+        "wrong.example"
+    } else {
+        "localhost"
+    };
+    let upgraded = writer
+        .start_tls(
+            &ctx,
+            asyncio::StartTls {
+                server_hostname: Some(hostname),
+                ..Default::default()
+            },
+        )
+        .await;
+    if let Err(e) = upgraded {
+        say(&out, format!("client start_tls {}", exc(&e)));
+        say(
+            &out,
+            format!("client is_closing {}", writer.is_closing().py_str()),
+        );
+        return Ok(out.into_inner().unwrap());
+    }
+    say(
+        &out,
+        format!("client cipher {}", writer.get_extra_info("cipher").py_str()),
+    );
+    say(
+        &out,
+        format!("client can_write_eof {}", writer.can_write_eof().py_str()),
+    );
+    let info = writer.get_extra_info("peercert");
+    let subject = &info
+        .peercert()
+        .and_then(ssl::PeerCert::as_dict)
+        .unwrap()
+        .subject;
+    say(&out, format!("client subject {}", subject.py_str()));
+    writer.write(b"hello\n")?;
+    writer.drain().await?;
+    say(
+        &out,
+        format!(
+            "client got {}",
+            PyBytes(&reader.readline().await?).py_repr()
+        ),
+    );
+    writer.close();
+    writer.wait_closed().await?;
+    say(&out, "client closed".into());
+    Ok(out.into_inner().unwrap())
+}
+
+/// The pyssl port of the script's `handle`.
+async fn pyssl_handler(
+    mut reader: asyncio::StreamReader,
+    writer: asyncio::StreamWriter,
+    out: Arc<Mutex<Vec<String>>>,
+) -> pyssl::Result<()> {
+    let line = reader.readline().await?;
+    say(&out, format!("server line {}", PyBytes(&line).py_repr()));
+    say(
+        &out,
+        format!(
+            "server sslcontext {}",
+            writer.get_extra_info("sslcontext").py_str()
+        ),
+    );
+    writer.write(b"220 ready\r\n")?;
+    writer.drain().await?;
+    if let Err(e) = writer
+        .start_tls(&common::server_context(), Default::default())
+        .await
+    {
+        say(&out, format!("server start_tls {}", exc(&e)));
+        say(
+            &out,
+            format!("server is_closing {}", writer.is_closing().py_str()),
+        );
+        say(&out, "done".into());
+        return Ok(());
+    }
+    say(
+        &out,
+        format!("server cipher {}", writer.get_extra_info("cipher").py_str()),
+    );
+    say(
+        &out,
+        format!("server can_write_eof {}", writer.can_write_eof().py_str()),
+    );
+    let line = reader.readline().await?;
+    say(&out, format!("server got {}", PyBytes(&line).py_repr()));
+    writer.write(&line.to_ascii_uppercase())?;
+    writer.drain().await?;
+    say(
+        &out,
+        format!("server read {}", PyBytes(&reader.read(-1).await?).py_repr()),
+    );
+    writer.close();
+    writer.wait_closed().await?;
+    say(&out, "server closed".into());
+    say(&out, "done".into());
+    Ok(())
+}
+
+/// Waits until the handler's last line is `done`; its lines without it.
+async fn handler_lines(out: &Mutex<Vec<String>>) -> pyssl::Result<Vec<String>> {
+    asyncio::wait_for(
+        async {
+            while out.lock().unwrap().last().map(String::as_str) != Some("done") {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        },
+        20.0,
+    )
+    .await?;
+    let mut lines = out.lock().unwrap().clone();
+    lines.pop();
+    Ok(lines)
+}
+
+fn runtimes() -> [tokio::runtime::Runtime; 2] {
+    [
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap(),
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap(),
+    ]
+}
+
+fn check_starttls(mode: &str) -> (Vec<String>, Vec<String>) {
+    let fixtures = fixtures();
+    let mut server = PyPeer::start(PY_STARTTLS, &[&fixtures, "server", mode]);
+    let port = server.port().to_string();
+    let client_ref = PyPeer::start(PY_STARTTLS, &[&fixtures, "client", mode, &port]).finish();
+    let client_ref: Vec<String> = client_ref
+        .iter()
+        .map(|l| common::strip_location(l))
+        .collect();
+    let server_ref = server.finish();
+
+    for runtime in runtimes() {
+        let mut server = PyPeer::start(PY_STARTTLS, &[&fixtures, "server", mode]);
+        let port = server.port();
+        assert_eq!(
+            runtime.block_on(pyssl_client(mode, port)).unwrap(),
+            client_ref
+        );
+        assert_eq!(server.finish(), server_ref);
+
+        let (client, server) = runtime
+            .block_on(async {
+                let out = Arc::new(Mutex::new(Vec::new()));
+                let handler_out = out.clone();
+                let server = asyncio::start_server(
+                    move |r, w| pyssl_handler(r, w, handler_out.clone()),
+                    "127.0.0.1",
+                    0,
+                    Default::default(),
+                )
+                .await?;
+                let port = server.sockets()[0].getsockname()?.port().to_string();
+                let fixtures = fixtures.clone();
+                let mode = mode.to_string();
+                let client = tokio::task::spawn_blocking(move || {
+                    PyPeer::start(PY_STARTTLS, &[&fixtures, "client", &mode, &port]).finish()
+                });
+                let server_lines = handler_lines(&out).await?;
+                server.close();
+                server.wait_closed().await;
+                pyssl::Result::Ok((client.await.unwrap(), server_lines))
+            })
+            .unwrap();
+        let client: Vec<String> = client.iter().map(|l| common::strip_location(l)).collect();
+        assert_eq!(client, client_ref);
+        assert_eq!(server, server_ref);
+    }
+    (client_ref, server_ref)
+}
+
+#[test]
+fn starttls_upgrades_both_streams_in_place_as_cpython_does() {
+    let (client, server) = check_starttls("good");
+    assert!(
+        client.contains(&"client cipher ('TLS_AES_256_GCM_SHA384', 'TLSv1.3', 256)".to_string()),
+        "{client:#?}"
+    );
+    assert!(client.contains(&"client can_write_eof False".to_string()));
+    assert_eq!(server[0], "server line b'STARTTLS\\r\\n'");
+    assert_eq!(server[1], "server sslcontext None");
+}
+
+#[test]
+fn a_failed_upgrade_raises_the_verification_error_and_closes() {
+    let (client, _) = check_starttls("wronghost");
+    assert!(client.iter().any(|l| l.starts_with("client start_tls SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch")), "{client:#?}");
+}
+
+/// A CPython TLS echo server for `n` connections, or `n` concurrent CPython clients.
+const PY_MANY: &str = r#"
+import asyncio, ssl, sys
+fixtures, role, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+async def handle(reader, writer):
+    writer.write((await reader.readline()).upper())
+    await writer.drain()
+    writer.close()
+    await writer.wait_closed()
+    global served
+    served += 1
+    if served == n:
+        done.set()
+async def one(port, i):
+    ctx = ssl.create_default_context(cafile=fixtures + '/ca.pem')
+    reader, writer = await asyncio.open_connection('localhost', port, ssl=ctx)
+    writer.write(b'client %d\n' % i)
+    await writer.drain()
+    line = await reader.readline()
+    writer.close()
+    await writer.wait_closed()
+    return line
+async def main():
+    global done, served
+    done, served = asyncio.Event(), 0
+    if role == 'server':
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(fixtures + '/server.pem', fixtures + '/server.key')
+        server = await asyncio.start_server(handle, '127.0.0.1', 0, ssl=ctx)
+        print('port', server.sockets[0].getsockname()[1], flush=True)
+        await asyncio.wait_for(done.wait(), 30)
+        server.close()
+        await server.wait_closed()
+        print('served', served)
+    else:
+        lines = await asyncio.gather(*(one(int(sys.argv[4]), i) for i in range(n)))
+        print(all(line == b'CLIENT %d\n' % i for i, line in enumerate(lines)))
+asyncio.run(main())
+"#;
+
+const MANY: usize = 50;
+
+async fn pyssl_one(port: u16, i: usize) -> pyssl::Result<bool> {
+    let ctx = common::client_context();
+    let (mut reader, writer) = asyncio::open_connection(
+        "localhost",
+        port,
+        asyncio::OpenConnection::default().ssl(&ctx),
+    )
+    .await?;
+    writer.write(format!("client {i}\n").as_bytes())?;
+    writer.drain().await?;
+    let line = reader.readline().await?;
+    writer.close();
+    writer.wait_closed().await?;
+    Ok(line == format!("CLIENT {i}\n").as_bytes())
+}
+
+#[test]
+fn fifty_concurrent_tls_connections_each_way() {
+    let fixtures = fixtures();
+    let n = MANY.to_string();
+    for runtime in runtimes() {
+        // pyssl clients, CPython server.
+        let mut server = PyPeer::start(PY_MANY, &[&fixtures, "server", &n]);
+        let port = server.port();
+        let all_ok = runtime.block_on(async {
+            let tasks: Vec<_> = (0..MANY)
+                .map(|i| tokio::spawn(pyssl_one(port, i)))
+                .collect();
+            let mut all = true;
+            for task in tasks {
+                all &= task.await.unwrap().unwrap();
+            }
+            all
+        });
+        assert!(all_ok);
+        assert_eq!(server.finish(), [format!("served {MANY}")]);
+
+        // CPython clients, pyssl server.
+        let lines =
+            runtime
+                .block_on(async {
+                    let ctx = common::server_context();
+                    let server = asyncio::start_server(
+                    |mut reader: asyncio::StreamReader, writer: asyncio::StreamWriter| async move {
+                        let line = reader.readline().await?;
+                        writer.write(&line.to_ascii_uppercase())?;
+                        writer.drain().await?;
+                        writer.close();
+                        writer.wait_closed().await
+                    },
+                    "127.0.0.1",
+                    0,
+                    asyncio::StartServer { ssl: Some(&ctx), ..Default::default() },
+                )
+                .await?;
+                    let port = server.sockets()[0].getsockname()?.port().to_string();
+                    let (fixtures, n) = (fixtures.clone(), n.clone());
+                    let lines = tokio::task::spawn_blocking(move || {
+                        PyPeer::start(PY_MANY, &[&fixtures, "client", &n, &port]).finish()
+                    })
+                    .await
+                    .unwrap();
+                    server.close();
+                    asyncio::wait_for(server.wait_closed(), 10.0).await?;
+                    pyssl::Result::Ok(lines)
+                })
+                .unwrap();
+        assert_eq!(lines, ["True"]);
+    }
+}
