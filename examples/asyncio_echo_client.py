@@ -11,7 +11,7 @@ async def main(host, port, cafile, messages):
     context = ssl.create_default_context(cafile=cafile)
     try:
         reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(host, port, ssl=context, ssl_handshake_timeout=5), timeout=10)
+            asyncio.open_connection(host, port, ssl=context, ssl_handshake_timeout=5.0), timeout=10)
     except ssl.SSLCertVerificationError as e:
         print(f'certificate rejected: {e.verify_message}')
         return 2

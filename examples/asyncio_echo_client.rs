@@ -15,7 +15,8 @@ use std::{env, process}; // std: sys
 #[rustfmt::skip]
 async fn main_(host: &str, port: u16, cafile: &str, messages: &[String]) -> pyssl::Result<i32> {
     let context = ssl::create_default_context_with(ssl::CreateDefaultContext { cafile: Some(cafile), ..Default::default() })?;
-    let connected = asyncio::wait_for( // try:
+    // -: try:
+    let connected = asyncio::wait_for(
         asyncio::open_connection(host, port, asyncio::OpenConnection { ssl: (&context).into(), ssl_handshake_timeout: Some(5.0), ..Default::default() }), 10.0).await;
     let (mut reader, writer) = match connected.and_then(|c| c) { // +: the except clauses match the try block's outcome
         Err(ssl::Error::SSLError(e)) if e.isinstance(ssl::SSLCertVerificationError) => {
@@ -51,7 +52,7 @@ async fn main_(host: &str, port: u16, cafile: &str, messages: &[String]) -> pyss
 }
 
 #[rustfmt::skip]
-fn main() -> pyssl::Main {
+fn main() -> pyssl::Main { // +: Rust's main runs the async one
     let argv: Vec<String> = env::args().collect(); // +std: sys.argv
     if argv.len() < 5 { // std: len(sys.argv)
         eprintln!("usage: {} HOST PORT CAFILE MESSAGE...", argv[0]); // std: sys.argv, file=sys.stderr

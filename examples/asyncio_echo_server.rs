@@ -8,11 +8,11 @@
 //! feature `asyncio`; its markers are explained in `examples/smtp_starttls.rs`, and
 //! `docs/porting.md` counts them). `tests/example_programs/` runs both against the same
 //! loopback clients and compares their output and exit status.
-use std::env; // std: argparse
 use pyssl::asyncio;
 use pyssl::exceptions::*; // +: Python's builtin exceptions need no import
 use pyssl::pyrepr::PyRepr; // +: str() is a builtin
 use pyssl::ssl;
+use std::env; // std: argparse
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst}; // +std: a counter shared by tasks is atomic
 use std::sync::Arc; // +std: tasks share the state through an Arc
 
@@ -35,7 +35,7 @@ async fn handle(mut reader: asyncio::StreamReader, writer: asyncio::StreamWriter
         writer.close();
         writer.wait_closed().await?;
         Ok(()) // +: the try block ends
-    }.await;
+    }.await; // +: the try block is an async block, awaited at once
     let result = match outcome { // +: the except clauses match the try block's outcome
         Err(e) if e.isinstance_any(&[ConnectionResetError, ssl::SSLError]) => {
             println!("client from {} failed: {e}", peer.address().map(|a| a.host()).py_str()); Ok(())
@@ -75,12 +75,14 @@ async fn main_() -> pyssl::Result<()> {
     let server = asyncio::start_server({ let state = state.clone(); move |r, w| handle(r, w, state.clone()) }, "127.0.0.1", args.port, asyncio::StartServer { ssl: Some(&context), ..Default::default() }).await?;
     let (host, port) = server.sockets()[0].getsockname()?.unpack()?;
     println!("serving on {host}:{port}");
-    server.async_with(|_server| async { state.finished.notified().await }).await; // std: await state['finished'].wait()
+    server.async_with(|_server| async {
+        state.finished.notified().await; // std: asyncio.Event
+    }).await; // +: the with block ends
     println!("served {} connections", state.done.load(SeqCst)); // std: the counter is atomic
     Ok(()) // +: main returns
 }
 
 #[rustfmt::skip]
-fn main() -> pyssl::Main {
+fn main() -> pyssl::Main { // +: Rust's main runs the async one
     asyncio::run(main_()).and_then(|r| r).into()
 }

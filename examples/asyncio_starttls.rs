@@ -71,7 +71,7 @@ async fn main_(certfile: &str, keyfile: &str, cafile: &str) -> pyssl::Result<i32
 }
 
 #[rustfmt::skip]
-fn main() -> pyssl::Main {
+fn main() -> pyssl::Main { // +: Rust's main runs the async one
     let argv: Vec<String> = env::args().collect(); // +std: sys.argv
     asyncio::run(main_(&argv[1], &argv[2], &argv[3])).and_then(|status| status.map(|code| process::exit(code))).into() // std: sys.exit
 }
