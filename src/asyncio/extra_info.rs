@@ -367,3 +367,30 @@ impl TransportSSLObject {
         lock_sslobj(&self.0).get_unverified_chain()
     }
 }
+
+/// `writer.get_extra_info('peercert')['subject']`:
+/// `writer.get_extra_info("peercert").dict()?.subject`, with the `TypeError` Python's
+/// subscript raises on `None` (no TLS, or before the handshake) and on the other values.
+impl crate::ssl::PeerCertDict for ExtraInfo {
+    fn dict(self) -> Result<crate::ssl::CertDict> {
+        let not_subscriptable = |type_name: &str| {
+            crate::error::Error::TypeError(format!("'{type_name}' object is not subscriptable"))
+        };
+        let tuple_index = || {
+            crate::error::Error::TypeError(
+                "tuple indices must be integers or slices, not str".to_string(),
+            )
+        };
+        match self {
+            ExtraInfo::PeerCert(cert) => cert.dict(),
+            ExtraInfo::None => Err(not_subscriptable("NoneType")),
+            ExtraInfo::Cipher(_) | ExtraInfo::Address(_) => Err(tuple_index()),
+            ExtraInfo::Compression(_) => Err(crate::error::Error::TypeError(
+                "string indices must be integers, not 'str'".to_string(),
+            )),
+            ExtraInfo::SSLContext(_) => Err(not_subscriptable("SSLContext")),
+            ExtraInfo::SSLObject(_) => Err(not_subscriptable("SSLObject")),
+            ExtraInfo::Socket(_) => Err(not_subscriptable("TransportSocket")),
+        }
+    }
+}

@@ -12,6 +12,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+#[cfg(feature = "asyncio")]
+mod asyncio_programs;
 mod check_certs;
 mod mtls_echo_server;
 mod peers;
@@ -112,7 +114,15 @@ pub(crate) fn both(name: &str, args: &[&str]) -> Outcome {
 #[test]
 fn porting_md_states_how_the_lines_of_each_program_ported() {
     let doc = std::fs::read_to_string(manifest("docs/porting.md")).unwrap();
-    for name in ["smtp_starttls", "check_certs", "mtls_echo_server"] {
+    let mut names = vec!["smtp_starttls", "check_certs", "mtls_echo_server"];
+    if cfg!(feature = "asyncio") {
+        names.extend([
+            "asyncio_starttls",
+            "asyncio_echo_client",
+            "asyncio_echo_server",
+        ]);
+    }
+    for name in names {
         let counted = common::run_python(
             common::python311(),
             &std::fs::read_to_string(manifest("scripts/port_lines.py")).unwrap(),

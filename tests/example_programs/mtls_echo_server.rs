@@ -13,14 +13,14 @@ use crate::peers::reset_on_close;
 use crate::{both, common, port, python, theirs, Outcome};
 
 /// A running server program whose stdout is read line by line.
-struct Running {
+pub(crate) struct Running {
     child: Child,
     lines: mpsc::Receiver<String>,
     stdout: String,
 }
 
 impl Running {
-    fn start(mut cmd: Command, args: &[&str]) -> Running {
+    pub(crate) fn start(mut cmd: Command, args: &[&str]) -> Running {
         let mut child = cmd
             .args(args)
             .stdin(Stdio::null())
@@ -45,7 +45,7 @@ impl Running {
     }
 
     /// The next `n` lines the server prints (waiting up to 10 s for each).
-    fn expect_lines(&mut self, n: usize) -> Vec<String> {
+    pub(crate) fn expect_lines(&mut self, n: usize) -> Vec<String> {
         (0..n)
             .map(|_| {
                 let line = self
@@ -59,8 +59,19 @@ impl Running {
             .collect()
     }
 
-    fn finish(mut self) -> Outcome {
-        let status = self.child.wait().unwrap();
+    pub(crate) fn finish(mut self) -> Outcome {
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "the server did not exit; it printed {:?}",
+                self.stdout
+            );
+            thread::sleep(Duration::from_millis(20));
+        };
         while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(10)) {
             self.stdout.push_str(&line);
             self.stdout.push('\n');
@@ -68,10 +79,18 @@ impl Running {
         let mut stderr = String::new();
         std::io::Read::read_to_string(&mut self.child.stderr.take().unwrap(), &mut stderr).unwrap();
         Outcome {
-            stdout: self.stdout,
+            stdout: std::mem::take(&mut self.stdout),
             stderr,
             status: status.code(),
         }
+    }
+}
+
+/// A test that fails half-way leaves no server behind.
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -106,7 +125,7 @@ fn echo_client(port: u16, cert: Option<&str>, reset: bool) -> Result<Vec<Vec<u8>
 }
 
 /// `127.0.0.1:<port>` → `127.0.0.1:PORT`: the clients' ports differ from run to run.
-fn without_ports(text: &str) -> String {
+pub(crate) fn without_ports(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(i) = rest.find("127.0.0.1:") {
