@@ -329,7 +329,7 @@ fn every_constant_matches_python() {
 /// other). Empty when the oracle links pyssl's OpenSSL.
 fn linked_overlay() -> String {
     if common::same_openssl_as_oracle() {
-        return String::new();
+        return api_version_overlay();
     }
     let mut code = String::from(
         "import enum, ssl, types, _ssl\n\
@@ -356,6 +356,31 @@ fn linked_overlay() -> String {
     ));
     code.push_str("del enum, types, _ssl, _ns\n");
     code
+}
+
+/// `_OPENSSL_API_VERSION` is the version of the headers a build compiled against, not of the
+/// library it runs on: on the FIPS row CPython runs on pyssl's OpenSSL 3.0.22 but was compiled
+/// against the system's 3.0.19 headers. When the two differ, the overlay sets CPython's to
+/// pyssl's (said on stderr); pyssl's is then checked against the headers it compiled with.
+/// Empty when they are equal.
+fn api_version_overlay() -> String {
+    let theirs = py313("import ssl; print(repr(ssl._OPENSSL_API_VERSION))", &[]);
+    let ours = ssl::_OPENSSL_API_VERSION.py_repr();
+    if theirs.trim_end() == ours {
+        return String::new();
+    }
+    eprintln!(
+        "not comparing _OPENSSL_API_VERSION with CPython: it was compiled against OpenSSL {}, \
+         pyssl against {ours}",
+        theirs.trim_end()
+    );
+    // pyssl runs on the library whose headers it compiled with (each matrix row builds both).
+    assert_eq!(
+        ours,
+        ssl::OPENSSL_VERSION_INFO.py_repr(),
+        "pyssl's _OPENSSL_API_VERSION against the linked OPENSSL_VERSION_INFO"
+    );
+    format!("import ssl\nssl._OPENSSL_API_VERSION = {ours}\n")
 }
 
 /// Runs every Python expression in one CPython 3.13 process and returns `repr()` (or `str()`)

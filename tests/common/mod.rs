@@ -1,6 +1,8 @@
 //! Shared test helpers: fixture paths and the CPython oracle.
 #![allow(dead_code)]
 
+pub mod cipher_corpus;
+
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
@@ -524,4 +526,44 @@ impl Drop for PyPeer {
             let _ = self.child.wait();
         }
     }
+
+/// Whether the OpenSSL pyssl links runs in FIPS mode (the matrix's `3.0-fips` row: only the FIPS
+/// and base providers, `default_properties = fips=yes`). Asked once, of that very library:
+/// CPython 3.13 run with the tests' environment (`LD_LIBRARY_PATH`, `OPENSSL_CONF`) loads it, and
+/// its `_hashlib.get_fips_mode()` is `EVP_default_properties_is_fips_enabled(NULL)` on OpenSSL 3.
+/// `false` when the oracle links another OpenSSL (the 1.1.1 and 3.5 rows link theirs statically
+/// with the system configuration, never in FIPS mode).
+pub fn fips_mode() -> bool {
+    static FIPS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *FIPS.get_or_init(|| {
+        if !same_openssl_as_oracle() {
+            return false;
+        }
+        let out = py313("import _hashlib; print(_hashlib.get_fips_mode())", &[]);
+        match out.trim() {
+            "0" => false,
+            "1" => true,
+            other => panic!("_hashlib.get_fips_mode() answered {other:?}"),
+        }
+    })
+}
+
+/// Ends the test early, saying why on stderr, when the linked OpenSSL runs in FIPS mode
+/// ([`fips_mode`]): for a test whose subject is something FIPS mode refuses (measured on 3.0.22:
+/// ChaCha20, Camellia and ARIA suites, MD5 and so TLS 1.0/1.1, signing with RSA-1024; its
+/// provider does have X25519, X448, Ed25519 and Ed448). Never silent: the reason names what the
+/// test needs. `tests/fips.rs` checks what FIPS mode does instead.
+#[macro_export]
+macro_rules! skip_in_fips {
+    ($reason:expr) => {
+        if $crate::common::fips_mode() {
+            // The test harness names each test's thread after the test.
+            eprintln!(
+                "skipped in FIPS mode: {}: {}",
+                std::thread::current().name().unwrap_or("?"),
+                $reason
+            );
+            return;
+        }
+    };
 }
