@@ -3,7 +3,7 @@
 //! echo client against servers that echo, present an untrusted certificate, refuse, never
 //! answer or hang up, and the echo server with clients that echo and that reset.
 
-use pyssl::socket::{self, SocketLike};
+use pyssl::socket;
 use pyssl::ssl;
 
 use crate::mtls_echo_server::{without_ports, Running};
