@@ -526,6 +526,7 @@ impl Drop for PyPeer {
             let _ = self.child.wait();
         }
     }
+}
 
 /// Whether the OpenSSL pyssl links runs in FIPS mode (the matrix's `3.0-fips` row: only the FIPS
 /// and base providers, `default_properties = fips=yes`). Asked once, of that very library:
