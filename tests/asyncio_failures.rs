@@ -235,7 +235,7 @@ fn compare(mode: &str) -> Vec<String> {
         .map(|l| common::oracle_as_linked(&strip_locations(l)))
         .collect();
     let their_peer = peer.finish();
-    for runtime in runtimes() {
+    for runtime in common::runtimes() {
         let mut peer = PyPeer::start(PY_PEER, &[&fixtures, mode]);
         let port = peer.port();
         let ours = runtime.block_on(pyssl_client(mode, port));
@@ -243,20 +243,6 @@ fn compare(mode: &str) -> Vec<String> {
         assert_eq!(peer.finish(), their_peer, "{mode}: what the peer saw");
     }
     theirs
-}
-
-fn runtimes() -> [tokio::runtime::Runtime; 2] {
-    [
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap(),
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap(),
-    ]
 }
 
 #[test]
@@ -346,7 +332,7 @@ fn certificate_and_hostname_failures_are_cpythons_verification_errors() {
 
 #[test]
 fn tls_options_are_checked_as_cpython_checks_them() {
-    let runtime = &runtimes()[0];
+    let runtime = &common::runtimes()[0];
     // A listener that never accepts: the keyword checks come before connecting, the timeouts'
     // after (in `SSLProtocol`), as in CPython.
     let (port, _listener) = common::tls_listener(16);

@@ -185,20 +185,6 @@ async fn pyssl_handle(
     Ok(())
 }
 
-fn runtimes() -> [tokio::runtime::Runtime; 2] {
-    [
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap(),
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap(),
-    ]
-}
-
 /// CPython with CPython, then pyssl's client with CPython's server and CPython's client with
 /// pyssl's server: the client lines must be the same each time.
 fn check(mode: &str) -> Vec<String> {
@@ -206,7 +192,7 @@ fn check(mode: &str) -> Vec<String> {
     let port = server.port().to_string();
     let theirs = PyPeer::start(PY_PEERS, &["client", mode, &port]).finish();
     server.finish();
-    for runtime in runtimes() {
+    for runtime in common::runtimes() {
         let mut server = PyPeer::start(PY_PEERS, &["server", mode]);
         let port = server.port();
         assert_eq!(

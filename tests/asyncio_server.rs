@@ -255,17 +255,7 @@ fn the_server_object_behaves_as_cpythons() {
         theirs.contains("wait_closed waits for the client"),
         "{theirs}"
     );
-    for runtime in [
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap(),
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap(),
-    ] {
+    for runtime in common::runtimes() {
         let ours = runtime.block_on(server_api()).unwrap();
         assert_eq!(ours, theirs.lines().collect::<Vec<_>>());
     }

@@ -244,20 +244,6 @@ async fn handler_lines(out: &Mutex<Vec<String>>) -> pyssl::Result<Vec<String>> {
     Ok(lines)
 }
 
-fn runtimes() -> [tokio::runtime::Runtime; 2] {
-    [
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap(),
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap(),
-    ]
-}
-
 fn check_starttls(mode: &str) -> (Vec<String>, Vec<String>) {
     let fixtures = fixtures();
     let mut server = PyPeer::start(PY_STARTTLS, &[&fixtures, "server", mode]);
@@ -269,7 +255,7 @@ fn check_starttls(mode: &str) -> (Vec<String>, Vec<String>) {
         .collect();
     let server_ref = server.finish();
 
-    for runtime in runtimes() {
+    for runtime in common::runtimes() {
         let mut server = PyPeer::start(PY_STARTTLS, &[&fixtures, "server", mode]);
         let port = server.port();
         assert_eq!(
@@ -388,7 +374,7 @@ async fn pyssl_one(port: u16, i: usize) -> pyssl::Result<bool> {
 fn fifty_concurrent_tls_connections_each_way() {
     let fixtures = fixtures();
     let n = MANY.to_string();
-    for runtime in runtimes() {
+    for runtime in common::runtimes() {
         // pyssl clients, CPython server.
         let mut server = PyPeer::start(PY_MANY, &[&fixtures, "server", &n]);
         let port = server.port();

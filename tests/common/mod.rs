@@ -568,3 +568,20 @@ macro_rules! skip_in_fips {
         }
     };
 }
+
+/// The two tokio runtimes every asyncio test runs on: current-thread (asyncio's one loop
+/// thread) and multi-thread (two workers), both with the I/O and timer drivers.
+#[cfg(feature = "asyncio")]
+pub fn runtimes() -> [tokio::runtime::Runtime; 2] {
+    [
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap(),
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap(),
+    ]
+}
