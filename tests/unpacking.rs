@@ -171,3 +171,51 @@ fn a_pair_unpacks_into_host_and_port() {
     assert_eq!(host, "127.0.0.1");
     assert_eq!(port, listener.getsockname().unwrap().port());
 }
+
+/// `writer.get_extra_info(name)['subject']` on a plain asyncio stream: `.dict()` on each value
+/// raises what CPython 3.13's subscript raises on the same value.
+#[cfg(feature = "asyncio")]
+#[test]
+fn extra_info_dict_raises_what_python_subscripts_raise() {
+    use pyssl::asyncio;
+    const PY: &str = r#"
+import asyncio
+async def main():
+    server = await asyncio.start_server(lambda r, w: None, '127.0.0.1', 0)
+    port = server.sockets[0].getsockname()[1]
+    reader, writer = await asyncio.open_connection('127.0.0.1', port)
+    for name in ('peercert', 'cipher', 'peername', 'socket'):
+        try:
+            writer.get_extra_info(name)['subject']
+        except Exception as e:
+            print(f'{name}: {type(e).__name__}: {e}')
+    writer.close()
+    server.close()
+asyncio.run(main())
+"#;
+    let theirs = py313(PY, &[]);
+    let ours = asyncio::run(async {
+        let server = asyncio::start_server(
+            |_r: asyncio::StreamReader, _w: asyncio::StreamWriter| async {},
+            "127.0.0.1",
+            0,
+            Default::default(),
+        )
+        .await?;
+        let port = server.sockets()[0].getsockname()?.port();
+        let (_reader, writer) =
+            asyncio::open_connection("127.0.0.1", port, Default::default()).await?;
+        let lines: Vec<String> = ["peercert", "cipher", "peername", "socket"]
+            .iter()
+            .map(|name| match writer.get_extra_info(name).dict() {
+                Ok(_) => format!("{name}: a dict"),
+                Err(e) => format!("{name}: {}: {e}", e.type_name()),
+            })
+            .collect();
+        writer.close();
+        server.close();
+        Ok(lines)
+    })
+    .unwrap();
+    assert_eq!(ours, theirs.lines().collect::<Vec<_>>());
+}
