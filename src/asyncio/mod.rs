@@ -95,6 +95,7 @@ mod server;
 mod sslproto;
 mod streams;
 mod timeouts;
+mod timers;
 mod transport;
 mod transports;
 

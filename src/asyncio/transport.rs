@@ -12,16 +12,16 @@
 //! it resumes.
 
 use std::future::poll_fn;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
 use tokio::net::TcpStream;
-use tokio::time::{Instant, Sleep};
+use tokio::time::Instant;
 
 use super::protocol::StreamProtocol;
 use super::server::ServerHandle;
 use super::sslproto::SslProtocol;
+use super::timers::Timer;
 use crate::error::Error;
 use crate::socket::Address;
 
@@ -433,11 +433,7 @@ impl Conn {
 
     /// One turn of the event loop for this connection: what the socket and the timer have
     /// for it. `Ready` once the connection is lost.
-    fn poll_drive(
-        &mut self,
-        cx: &mut Context<'_>,
-        timer: &mut Option<Pin<Box<Sleep>>>,
-    ) -> Poll<()> {
+    fn poll_drive(&mut self, cx: &mut Context<'_>, timer: &mut Timer) -> Poll<()> {
         for _ in 0..BUDGET {
             if let Some(exc) = self.sock.lost.take() {
                 self.connection_lost(exc);
@@ -478,14 +474,9 @@ impl Conn {
                 }
             }
             match self.deadline() {
-                None => *timer = None,
+                None => timer.cancel(),
                 Some(at) => {
-                    let sleep = match timer {
-                        Some(sleep) if sleep.deadline() == at => sleep,
-                        _ => timer.insert(Box::pin(tokio::time::sleep_until(at))),
-                    };
-                    if sleep.as_mut().poll(cx).is_ready() {
-                        *timer = None;
+                    if timer.poll_until(cx, at).is_ready() {
                         progress = true;
                         if let Some(tls) = &mut self.tls {
                             tls.on_timer(&mut self.sock);
@@ -524,8 +515,6 @@ impl Conn {
     }
 }
 
-use std::future::Future;
-
 /// The connection state the task, the reader and the writer share.
 pub(crate) struct Shared {
     conn: Mutex<Conn>,
@@ -546,7 +535,7 @@ impl Shared {
 
 /// The connection's task: runs until the connection is lost.
 pub(crate) async fn drive(shared: Arc<Shared>) {
-    let mut timer: Option<Pin<Box<Sleep>>> = None;
+    let mut timer = Timer::default();
     poll_fn(|cx| shared.lock().poll_drive(cx, &mut timer)).await;
 }
 
