@@ -1,7 +1,8 @@
 //! `pyssl serve` reads the request head up to its blank line, within 8192 bytes and the request
 //! deadline, answers, and ends with close_notify (never a reset). Each client runs against
-//! `pyssl serve --profile python` and against its CPython 3.13 twin
-//! (`scripts/cpython-https-server.py`), which must both give the exact answer.
+//! `pyssl serve --profile python` (threaded, and with `--features asyncio` also on the asyncio
+//! layer, `--asyncio`) and against its CPython 3.13 twin (`scripts/cpython-https-server.py`),
+//! which must all give the exact answer.
 
 mod common;
 
@@ -57,12 +58,19 @@ fn start(name: &'static str, mut command: Command) -> Server {
     Server { child, port, name }
 }
 
-/// `pyssl serve --profile python` and the CPython twin, both with a 1 s request deadline.
-fn servers() -> [Server; 2] {
-    let timeout = REQUEST_TIMEOUT.to_string();
+/// `pyssl serve --profile python` with extra arguments, and a 1 s request deadline.
+fn pyssl_serve(extra: &[&str]) -> Command {
     let mut pyssl = Command::new(env!("CARGO_BIN_EXE_pyssl"));
     pyssl.args(["serve", "--port", "0", "--profile", "python"]);
-    pyssl.args(["--request-timeout", &timeout]);
+    pyssl.args(["--request-timeout", &REQUEST_TIMEOUT.to_string()]);
+    pyssl.args(extra);
+    pyssl
+}
+
+/// `pyssl serve --profile python` (threaded, and on asyncio when the feature is on) and the
+/// CPython twin, all with a 1 s request deadline.
+fn servers() -> Vec<Server> {
+    let timeout = REQUEST_TIMEOUT.to_string();
     let mut cpython = common::python313();
     cpython.arg(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -74,7 +82,11 @@ fn servers() -> [Server; 2] {
         "0",
         &timeout,
     ]);
-    [start("pyssl", pyssl), start("CPython", cpython)]
+    let mut servers = vec![start("pyssl", pyssl_serve(&[])), start("CPython", cpython)];
+    if cfg!(feature = "asyncio") {
+        servers.push(start("pyssl --asyncio", pyssl_serve(&["--asyncio"])));
+    }
+    servers
 }
 
 /// A verified TLS connection to `port`, for which a TCP EOF without close_notify is an error.
@@ -251,4 +263,63 @@ fn timeouts_outside_a_day_are_refused() {
             );
         }
     }
+}
+
+/// The value of `"key": value` in the one-line JSON `scripts/hold-connections.py` prints.
+#[cfg(feature = "asyncio")]
+fn json_field<'a>(json: &'a str, key: &str) -> &'a str {
+    let start = json
+        .find(&format!("\"{key}\": "))
+        .unwrap_or_else(|| panic!("no {key} in {json}"))
+        + key.len()
+        + 4;
+    let rest = &json[start..];
+    let end = if rest.starts_with('{') {
+        rest.find('}').map_or(rest.len(), |i| i + 1)
+    } else {
+        rest.find([',', '}']).unwrap_or(rest.len())
+    };
+    &rest[..end]
+}
+
+/// Past the threaded server's cap (1,024 connections at once, one thread each): on asyncio
+/// one thread holds 1,100 handshaken connections at the same time (CPython's asyncio as their
+/// client) and then answers every one. `scripts/serve-10k.sh` does the same with 10,000.
+#[cfg(feature = "asyncio")]
+#[test]
+fn on_asyncio_one_thread_holds_more_connections_than_the_threaded_cap_and_answers_all() {
+    const N: usize = 1100;
+    let mut command = Command::new("sh");
+    // As many descriptors as the hard limit allows (the soft one may be 1,024).
+    command.args([
+        "-c",
+        r#"ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@""#,
+        env!("CARGO_BIN_EXE_pyssl"),
+        "serve",
+        "--port",
+        "0",
+        "--asyncio",
+    ]);
+    let server = start("pyssl --asyncio", command);
+    let out = common::python313()
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scripts/hold-connections.py"
+        ))
+        .args([
+            server.port.to_string(),
+            N.to_string(),
+            common::fixture_str("ca.pem"),
+            server.child.id().to_string(),
+        ])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fields = ["held", "answered", "server_threads", "errors"].map(|k| json_field(&report, k));
+    assert_eq!(fields, ["1100", "1100", "1", "{}"], "{report}");
 }

@@ -16,6 +16,8 @@ mod demo;
 mod getcert;
 mod request;
 mod serve;
+#[cfg(feature = "asyncio")]
+mod serve_async;
 
 use std::process::ExitCode;
 
@@ -24,7 +26,7 @@ usage: pyssl [demo]
        pyssl connect HOST PORT [--cafile FILE] [--insecure] [--server-hostname NAME]
        pyssl serve [--certfile FILE --keyfile FILE] [--port N] [--host ADDR]
                    [--handshake-timeout SECS] [--request-timeout SECS]
-                   [--profile intermediate|modern|python]
+                   [--profile intermediate|modern|python] [--asyncio]
        pyssl ciphers [--repr] [--] CIPHER_STRING
        pyssl decode-cert FILE [--repr]
        pyssl getcert HOST PORT [--cafile FILE] [--timeout SECONDS]";

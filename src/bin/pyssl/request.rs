@@ -47,41 +47,69 @@ impl Head {
     }
 }
 
+/// A request head as it arrives, and what it amounts to so far.
+#[derive(Debug, Default)]
+pub struct HeadReader {
+    head: Vec<u8>,
+}
+
+impl HeadReader {
+    /// The answer if what arrived decides it: a whole head, or [`MAX_HEAD`] bytes without
+    /// one. `None`: read up to [`HeadReader::room`] more bytes.
+    pub fn verdict(&self) -> Option<Head> {
+        match head_end(&self.head) {
+            Some(end) if end <= MAX_HEAD => Some(Head::Complete),
+            Some(_) => Some(Head::TooLarge),
+            None if self.head.len() >= MAX_HEAD => Some(Head::TooLarge),
+            None => None,
+        }
+    }
+
+    /// How many more bytes may be read.
+    pub fn room(&self) -> usize {
+        MAX_HEAD.saturating_sub(self.head.len())
+    }
+
+    /// Bytes the client sent (an empty slice is its EOF, see [`HeadReader::closed`]).
+    pub fn push(&mut self, data: &[u8]) {
+        self.head.extend_from_slice(data);
+    }
+
+    /// The deadline passed first.
+    pub fn out_of_time(&self) -> Head {
+        if self.head.is_empty() {
+            Head::Abandoned
+        } else {
+            Head::TimedOut
+        }
+    }
+
+    /// The client closed its side first.
+    pub fn closed(&self) -> Head {
+        Head::Abandoned
+    }
+}
+
 /// Reads from `conn` until the head's blank line, [`MAX_HEAD`] bytes, the client's EOF or
 /// `deadline` (one deadline for the whole head: a client trickling a byte at a time gets no
 /// more time than one that stalls). TLS and socket errors other than the timeout are returned.
 pub fn read_head(conn: &mut ssl::SSLSocket, deadline: Instant) -> ssl::Result<Head> {
-    let mut head = Vec::new();
+    let mut head = HeadReader::default();
     loop {
-        if let Some(end) = head_end(&head) {
-            return Ok(if end <= MAX_HEAD {
-                Head::Complete
-            } else {
-                Head::TooLarge
-            });
-        }
-        if head.len() >= MAX_HEAD {
-            return Ok(Head::TooLarge);
+        if let Some(verdict) = head.verdict() {
+            return Ok(verdict);
         }
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            return Ok(out_of_time(&head));
+            return Ok(head.out_of_time());
         }
         conn.settimeout(Some(left.as_secs_f64()))?;
-        match conn.recv(MAX_HEAD - head.len()) {
-            Ok(data) if data.is_empty() => return Ok(Head::Abandoned),
-            Ok(data) => head.extend_from_slice(&data),
-            Err(e) if e.is_timeout() => return Ok(out_of_time(&head)),
+        match conn.recv(head.room()) {
+            Ok(data) if data.is_empty() => return Ok(head.closed()),
+            Ok(data) => head.push(&data),
+            Err(e) if e.is_timeout() => return Ok(head.out_of_time()),
             Err(e) => return Err(e),
         }
-    }
-}
-
-fn out_of_time(head: &[u8]) -> Head {
-    if head.is_empty() {
-        Head::Abandoned
-    } else {
-        Head::TimedOut
     }
 }
 

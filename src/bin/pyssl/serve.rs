@@ -15,6 +15,8 @@
 //!   half-close (FIN), a brief drain of what the peer still sends, and only then `close`. Closing
 //!   with unread data makes the kernel answer with RST, which can destroy a fatal alert OpenSSL
 //!   has just written (the peer then sees "connection reset" instead of the alert's reason).
+//! * `--asyncio` serves on `pyssl::asyncio` instead (one thread, a task per connection, no
+//!   cap but descriptors: `serve_async.rs`), with the same behaviour per connection.
 //! * The context follows Mozilla's "intermediate" profile (`--profile intermediate`, the
 //!   default), or "modern", or `python`: exactly CPython's
 //!   `create_default_context(Purpose.CLIENT_AUTH)`, for comparisons.
@@ -28,7 +30,7 @@ use pyssl::socket::SocketLike;
 use pyssl::{socket, ssl};
 
 use crate::request;
-use crate::{fixture, take_option};
+use crate::{fixture, take_flag, take_option};
 
 /// The default of `--request-timeout`: how long a client may take to send its request head
 /// once the handshake is done, in seconds.
@@ -115,15 +117,38 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some(p) => p.parse()?,
         None => Profile::Mozilla(ssl::MozillaProfile::Intermediate),
     };
+    let on_asyncio = take_flag(&mut args, "--asyncio");
     if let Some(extra) = args.first() {
         return Err(format!("unexpected argument {extra:?}"));
     }
     let context = server_context_with(&certfile, &keyfile, profile).map_err(|e| e.to_string())?;
+    if on_asyncio {
+        return serve_on_asyncio(context, &host, port, limits);
+    }
     let listener = listen(&host, port).map_err(|e| e.to_string())?;
     let address = listener.getsockname().map_err(|e| e.to_string())?;
     outln!("Serving HTTPS on {address}");
     serve_with(&context, &listener, None, limits);
     Ok(())
+}
+
+/// `--asyncio`: the server on `pyssl::asyncio`.
+#[cfg(feature = "asyncio")]
+fn serve_on_asyncio(
+    context: ssl::SSLContext,
+    host: &str,
+    port: u16,
+    limits: Limits,
+) -> Result<(), String> {
+    crate::serve_async::run(context, host, port, limits).map_err(|e| e.to_string())
+}
+
+#[cfg(not(feature = "asyncio"))]
+fn serve_on_asyncio(_: ssl::SSLContext, _: &str, _: u16, _: Limits) -> Result<(), String> {
+    Err(
+        "--asyncio needs the asyncio feature: cargo run --features asyncio -- serve --asyncio"
+            .into(),
+    )
 }
 
 /// A timeout option's value: seconds above zero, at most [`MAX_TIMEOUT`].
