@@ -85,19 +85,24 @@
 //! # }
 //! ```
 
+mod args;
 mod base_events;
+mod connect;
 mod exceptions;
 mod extra_info;
+mod listeners;
 mod protocol;
 mod runners;
 mod scratch;
 mod server;
 mod sslproto;
+mod staggered;
 mod streams;
 mod timeouts;
 mod transport;
 mod transports;
 
+pub use args::{HostArg, ServerHostArg, ServerHosts};
 pub use exceptions::{IncompleteReadError, LimitOverrunError, TimeoutError};
 pub use extra_info::{ExtraInfo, TransportSSLObject, TransportSocket};
 pub use runners::run;

@@ -53,6 +53,9 @@ pub(crate) struct SocketTransport {
     lost: Option<Option<Error>>,
     /// `_protocol_paused` (`_FlowControlMixin`).
     protocol_paused: bool,
+    /// `sock.proto` (`get_extra_info('socket')` shows it): the `getaddrinfo` protocol, or a
+    /// `sock=` argument's own (usually 0).
+    pub(crate) proto: i32,
     /// `_extra['sockname']`, `_extra['peername']`.
     pub(crate) sockname: Option<Address>,
     pub(crate) peername: Option<Address>,
@@ -77,6 +80,7 @@ impl SocketTransport {
             conn_lost: 0,
             lost: None,
             protocol_paused: false,
+            proto: libc::IPPROTO_TCP,
             sockname,
             peername,
             server: None,
