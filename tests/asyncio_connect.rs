@@ -511,3 +511,33 @@ fn happy_eyeballs_moves_on_from_an_address_that_never_answers() {
     );
     drop(queued);
 }
+
+/// An `AF_UNIX` stream socket, which CPython takes as `sock` (its streams are whatever the
+/// socket is): pyssl's transports are TCP, so it refuses the socket with a
+/// `NotImplementedError` (a pyssl difference, see docs/differences.md) rather than a stream
+/// whose `peername`, `sockname` and `socket` would read wrong, or a server that would drop
+/// every connection it accepts.
+#[test]
+fn an_af_unix_sock_is_refused_rather_than_misread() {
+    let expected = "NotImplementedError: sock of family <AddressFamily.AF_UNIX: 1>: pyssl's asyncio streams run over TCP (AF_INET, AF_INET6) only";
+    for runtime in common::runtimes() {
+        runtime.block_on(async {
+            let (a, _b) = socket::socketpair().unwrap();
+            let kw = asyncio::OpenConnection {
+                sock: Some(a),
+                ..Default::default()
+            };
+            let e = asyncio::open_connection(None, None, kw).await.unwrap_err();
+            assert_eq!(e.format_exception_only(), expected);
+            let unix = socket::socket(socket::AF_UNIX, None).unwrap();
+            let kw = asyncio::StartServer {
+                sock: Some(unix),
+                ..Default::default()
+            };
+            let e = asyncio::start_server(|_r, _w| async {}, None, None, kw)
+                .await
+                .unwrap_err();
+            assert_eq!(e.format_exception_only(), expected);
+        });
+    }
+}

@@ -109,13 +109,29 @@ pub(crate) fn new_socket(target: &Target) -> Result<TcpSocket> {
     Ok(TcpSocket::from_std_stream(std::net::TcpStream::from(fd)))
 }
 
-/// A `sock=` argument, handed over to a transport: the descriptor, non-blocking
-/// (`sock.setblocking(False)`); a closed socket is CPython's `[Errno 9] Bad file descriptor`.
-pub(crate) fn adopt_socket(sock: socket::socket) -> Result<std::net::TcpStream> {
+/// A `sock=` argument, handed over to a transport or server: its descriptor, non-blocking
+/// (`sock.setblocking(False)`), and its `proto`. CPython takes any stream socket (`A Stream
+/// Socket was expected, got <socket.socket ...>` otherwise); pyssl's streams are TCP, so an
+/// `AF_UNIX` one is a `NotImplementedError` rather than a transport that misreads its
+/// addresses. A closed socket is CPython's `[Errno 9] Bad file descriptor`.
+pub(crate) fn take_stream_socket(sock: socket::socket) -> Result<(std::net::TcpStream, i32)> {
+    if sock.type_() != socket::SOCK_STREAM {
+        return Err(Error::value(format!(
+            "A Stream Socket was expected, got {}",
+            sock.py_repr()
+        )));
+    }
+    if ![socket::AF_INET, socket::AF_INET6].contains(&sock.family()) {
+        return Err(Error::NotImplementedError(format!(
+            "sock of family {}: pyssl's asyncio streams run over TCP (AF_INET, AF_INET6) only",
+            socket::family_repr(sock.family())
+        )));
+    }
+    let proto = sock.proto();
     let fd = crate::ffi::sys::take_socket_fd(sock).ok_or_else(|| Error::from_errno(libc::EBADF))?;
     let stream = std::net::TcpStream::from(fd);
     stream.set_nonblocking(true)?;
-    Ok(stream)
+    Ok((stream, proto))
 }
 
 /// `sock_connect`'s failure text: `[Errno 111] Connect call failed ('127.0.0.1', 1)`.

@@ -6,11 +6,10 @@
 use tokio::net::TcpStream;
 
 use super::base_events::{
-    adopt_socket, bind_error, connect_error, new_socket, os_error, resolve, Hints, Target,
+    bind_error, connect_error, new_socket, os_error, resolve, take_stream_socket, Hints, Target,
 };
 use super::staggered::{interleave, staggered_race, Attempt};
 use crate::error::{Error, Result};
-use crate::pyrepr::PyRepr;
 use crate::socket;
 
 /// A connected socket and its protocol, or every error an attempt met.
@@ -68,17 +67,10 @@ pub(crate) async fn connect(
     }
 }
 
-/// The `sock` branch: CPython takes any stream socket (`A Stream Socket was expected, got
-/// <socket.socket ...>` otherwise). With the socket's `proto`.
+/// The `sock` branch: the caller's socket, with its `proto`.
 pub(crate) fn take_socket(sock: socket::socket) -> Result<(TcpStream, i32)> {
-    if sock.type_() != socket::SOCK_STREAM {
-        return Err(Error::value(format!(
-            "A Stream Socket was expected, got {}",
-            sock.py_repr()
-        )));
-    }
-    let proto = sock.proto();
-    Ok((TcpStream::from_std(adopt_socket(sock)?)?, proto))
+    let (stream, proto) = take_stream_socket(sock)?;
+    Ok((TcpStream::from_std(stream)?, proto))
 }
 
 fn family(target: &Target) -> i32 {

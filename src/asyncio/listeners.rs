@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use tokio::net::{TcpListener, TcpSocket};
 
-use super::base_events::{adopt_socket, bind_error, new_socket, os_error, resolve, Hints, Target};
+use super::base_events::{
+    bind_error, new_socket, os_error, resolve, take_stream_socket, Hints, Target,
+};
 use super::extra_info::TransportSocket;
 use crate::error::{Error, Result};
 use crate::pyrepr::{PyRepr, PyStr};
@@ -71,18 +73,10 @@ impl ServerSocket {
     }
 }
 
-/// `create_server(sock=sock)`: any stream socket (`A Stream Socket was expected, got
-/// <socket.socket ...>` otherwise), taken over by the server.
+/// `create_server(sock=sock)`: the caller's socket, taken over by the server.
 pub(crate) fn from_socket(sock: socket::socket) -> Result<ServerSocket> {
-    if sock.type_() != socket::SOCK_STREAM {
-        return Err(Error::value(format!(
-            "A Stream Socket was expected, got {}",
-            sock.py_repr()
-        )));
-    }
-    let proto = sock.proto();
-    let sock = TcpSocket::from_std_stream(adopt_socket(sock)?);
-    Ok(ServerSocket::bound(sock, proto))
+    let (sock, proto) = take_stream_socket(sock)?;
+    Ok(ServerSocket::bound(TcpSocket::from_std_stream(sock), proto))
 }
 
 /// `create_server(host, port, ...)`: a socket bound to each address the hosts resolve to

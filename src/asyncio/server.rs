@@ -57,8 +57,9 @@ pub struct StartServer<'a> {
     pub family: i32,
     /// `flags`: the `getaddrinfo` flags (`socket::AI_PASSIVE`, the default).
     pub flags: i32,
-    /// `sock`: a bound (or listening) stream socket to serve on instead of `host` and `port`
-    /// (which must then be `None`); the server takes it over.
+    /// `sock`: a bound (or listening) TCP socket to serve on instead of `host` and `port`
+    /// (which must then be `None`); the server takes it over. (`AF_UNIX` ones, which CPython
+    /// also takes, are a `NotImplementedError`: pyssl's streams are TCP.)
     pub sock: Option<socket::socket>,
     /// `keep_alive`: `SO_KEEPALIVE` on the sockets the server makes (and so on every accepted
     /// connection); CPython leaves a `sock=` socket as it is.

@@ -90,8 +90,9 @@ pub struct OpenConnection<'a> {
     pub proto: i32,
     /// `flags`: the `getaddrinfo` flags (`socket::AI_NUMERICHOST`, ...).
     pub flags: i32,
-    /// `sock`: an already connected stream socket to use instead of `host` and `port`
-    /// (which must then be `None`); the connection takes it over.
+    /// `sock`: an already connected TCP socket to use instead of `host` and `port` (which
+    /// must then be `None`); the connection takes it over. (`AF_UNIX` ones, which CPython
+    /// also takes, are a `NotImplementedError`: pyssl's streams are TCP.)
     pub sock: Option<socket::socket>,
     /// `local_addr`: `(host, port)` to bind the socket to before connecting.
     pub local_addr: Option<(&'a str, u16)>,
