@@ -90,6 +90,7 @@ mod base_events;
 mod connect;
 mod exceptions;
 mod extra_info;
+mod layers;
 mod listeners;
 mod protocol;
 mod runners;

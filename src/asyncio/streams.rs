@@ -771,8 +771,10 @@ impl StreamWriter {
     }
 
     /// `await writer.start_tls(sslcontext, server_hostname=..., ...)` (CPython 3.11+): upgrade
-    /// this plain stream to TLS in place (STARTTLS); the reader and writer go on over TLS.
-    /// Server-side when the stream came from [`start_server`](super::start_server).
+    /// this stream to TLS in place (STARTTLS); the reader and writer go on over TLS.
+    /// Server-side when the stream came from [`start_server`](super::start_server). On a
+    /// stream that is already TLS, the new session runs inside the first one (TLS in TLS, as
+    /// CPython allows); `get_extra_info` then describes the inner session.
     ///
     /// ```text
     /// Python:  await writer.start_tls(ctx, server_hostname='localhost')
@@ -782,11 +784,6 @@ impl StreamWriter {
         self.drain().await?;
         {
             let mut conn = self.shared.lock();
-            if conn.tls.is_some() {
-                return Err(Error::NotImplementedError(
-                    "start_tls() on a TLS stream (TLS over TLS) is not supported".into(),
-                ));
-            }
             let tls = SslProtocol::new(TlsParams {
                 context: Some(sslcontext.clone()),
                 server_side: conn.server_side,
