@@ -250,6 +250,7 @@ pub(crate) fn socket(family: i32, type_: i32, proto: i32) -> io::Result<OwnedFd>
 
 /// The descriptor of `sock`, which gives it up (`None` if it was closed or detached): what
 /// an asyncio transport does with the socket `sock=` passes it.
+#[cfg(feature = "asyncio")]
 pub(crate) fn take_socket_fd(sock: crate::socket::socket) -> Option<OwnedFd> {
     use std::os::fd::IntoRawFd;
     let fd = sock.into_raw_fd();
@@ -455,6 +456,7 @@ pub(crate) fn getsockopt_int(fd: RawFd, level: i32, name: i32) -> io::Result<i32
 }
 
 /// `fstat(fd).st_ino`: which socket (or file) a descriptor number stands for right now.
+#[cfg(feature = "asyncio")]
 pub(crate) fn inode(fd: RawFd) -> io::Result<u64> {
     let mut stat = mem::MaybeUninit::<libc::stat>::uninit();
     // SAFETY: `stat` is writable storage for one `struct stat`, which fstat fills on success.
