@@ -143,6 +143,15 @@ pub enum Error {
         /// `e.consumed`: how many bytes are to be consumed.
         consumed: usize,
     },
+    /// `ExceptionGroup(message, exceptions)`: several failures raised together, as
+    /// `asyncio.open_connection(..., all_errors=True)` raises every connection attempt's error.
+    /// `str(e)`: `create_connection failed (2 sub-exceptions)`.
+    ExceptionGroup {
+        /// `e.message`.
+        message: String,
+        /// `e.exceptions`, in order.
+        exceptions: Vec<Error>,
+    },
 }
 
 impl Error {
@@ -279,6 +288,7 @@ impl Error {
             Error::ConnectionAbortedError(_) => ExceptionType::ConnectionAbortedError,
             Error::IncompleteReadError { .. } => ExceptionType::IncompleteReadError,
             Error::LimitOverrunError { .. } => ExceptionType::LimitOverrunError,
+            Error::ExceptionGroup { .. } => ExceptionType::ExceptionGroup,
         }
     }
 
@@ -406,6 +416,14 @@ impl fmt::Display for Error {
                 )
             }
             Error::LimitOverrunError { message, .. } => f.write_str(message),
+            Error::ExceptionGroup {
+                message,
+                exceptions,
+            } => {
+                let n = exceptions.len();
+                let plural = if n == 1 { "" } else { "s" };
+                write!(f, "{message} ({n} sub-exception{plural})")
+            }
         }
     }
 }
@@ -455,6 +473,17 @@ impl PyRepr for Error {
             ),
             Error::UnicodeEncodeError(e) => e.py_repr(),
             Error::UnicodeDecodeError(e) => e.py_repr(),
+            Error::ExceptionGroup {
+                message,
+                exceptions,
+            } => {
+                let items: Vec<String> = exceptions.iter().map(PyRepr::py_repr).collect();
+                format!(
+                    "ExceptionGroup({}, [{}])",
+                    PyStr(message).py_repr(),
+                    items.join(", ")
+                )
+            }
         }
     }
 

@@ -23,6 +23,12 @@ pub use crate::error::ExceptionType;
 pub const BaseException: ExceptionType = ExceptionType::BaseException;
 /// `Exception`: every exception pyssl raises is one.
 pub const Exception: ExceptionType = ExceptionType::Exception;
+/// `BaseExceptionGroup`: the base of `ExceptionGroup`.
+pub const BaseExceptionGroup: ExceptionType = ExceptionType::BaseExceptionGroup;
+/// `ExceptionGroup`: `asyncio.open_connection(..., all_errors=True)` raises one with every
+/// connection attempt's error (`pyssl::Error::ExceptionGroup`, whose `exceptions` are
+/// Python's `e.exceptions`).
+pub const ExceptionGroup: ExceptionType = ExceptionType::ExceptionGroup;
 /// `OSError`.
 pub const OSError: ExceptionType = ExceptionType::OSError;
 /// `IOError`, an alias of `OSError`.

@@ -670,6 +670,31 @@ fn every_variant_renders_as_cpython_renders_it() {
             "RuntimeWarning('Unknown general name type 9')",
             Error::RuntimeWarning("Unknown general name type 9".into()),
         ),
+        (
+            "ExceptionGroup('create_connection failed', [OSError(111, 'Connect call failed'), ValueError('x')])",
+            Error::ExceptionGroup {
+                message: "create_connection failed".into(),
+                exceptions: vec![
+                    Error::OSError(OsErr {
+                        errno: Some(111),
+                        strerror: Some("Connect call failed".into()),
+                        filename: None,
+                    }),
+                    Error::value("x"),
+                ],
+            },
+        ),
+        (
+            "ExceptionGroup('create_connection failed', [OSError('one')])",
+            Error::ExceptionGroup {
+                message: "create_connection failed".into(),
+                exceptions: vec![Error::OSError(OsErr {
+                    errno: None,
+                    strerror: Some("one".into()),
+                    filename: None,
+                })],
+            },
+        ),
     ];
     let exprs: Vec<&str> = cases.iter().map(|(expr, _)| *expr).collect();
     let theirs = common::py313(

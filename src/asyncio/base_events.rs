@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::net::{TcpSocket, TcpStream};
 
 use super::protocol::{StreamProtocol, Waiter};
 use super::sslproto::{SslProtocol, TlsParams};
@@ -22,96 +22,140 @@ pub(crate) fn running_loop() -> Result<()> {
         .map_err(|_| Error::RuntimeError("no running event loop".into()))
 }
 
-/// `loop.getaddrinfo(host, port, type=SOCK_STREAM, flags=flags)`, as `_ensure_resolved`
-/// does it: a numeric host without a lookup, a name on the blocking pool (CPython uses its
-/// executor) so the runtime is never blocked.
-pub(crate) async fn resolve(host: Option<&str>, port: u16, flags: i32) -> Result<Vec<SocketAddr>> {
-    let numeric = socket::getaddrinfo(
-        host,
-        port,
-        socket::GetAddrInfo {
-            type_: socket::SOCK_STREAM,
-            flags: flags | socket::AI_NUMERICHOST,
-            ..Default::default()
-        },
-    );
+/// The `getaddrinfo` arguments `create_connection` and `create_server` pass on (`family`,
+/// `proto`, `flags`); the type is always `SOCK_STREAM`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Hints {
+    pub(crate) family: i32,
+    pub(crate) proto: i32,
+    pub(crate) flags: i32,
+}
+
+/// One resolved address: where to connect or bind, and the socket's protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Target {
+    pub(crate) addr: SocketAddr,
+    pub(crate) proto: i32,
+}
+
+/// `socket.getaddrinfo(host, port, family, SOCK_STREAM, proto, flags)`.
+fn lookup(host: Option<&str>, port: Option<&str>, hints: Hints) -> Result<Vec<socket::AddrInfo>> {
+    let hints = socket::GetAddrInfo {
+        family: hints.family,
+        type_: socket::SOCK_STREAM,
+        proto: hints.proto,
+        flags: hints.flags,
+    };
+    match port {
+        Some(port) => socket::getaddrinfo(host, port, hints),
+        None => socket::getaddrinfo(host, None::<u16>, hints),
+    }
+}
+
+/// `_ensure_resolved((host, port), ...)`: a numeric host without a lookup (`_ipaddr_info`,
+/// which takes any `proto` of 0, TCP or UDP as TCP), a name on the blocking pool (CPython uses
+/// its executor) so the runtime is never blocked.
+pub(crate) async fn resolve(
+    host: Option<&str>,
+    port: Option<&str>,
+    hints: Hints,
+) -> Result<Vec<Target>> {
+    let numeric = match host {
+        Some(host) if [0, socket::IPPROTO_TCP, socket::IPPROTO_UDP].contains(&hints.proto) => {
+            let numeric_hints = Hints {
+                proto: 0,
+                flags: hints.flags | socket::AI_NUMERICHOST,
+                ..hints
+            };
+            lookup(Some(host), port, numeric_hints).ok()
+        }
+        _ => None,
+    };
     let infos = match (numeric, host) {
-        (Ok(infos), _) => infos,
-        (Err(_), None) => return Err(Error::value("no host to resolve")),
-        (Err(_), Some(host)) => {
-            let host = host.to_string();
-            tokio::task::spawn_blocking(move || {
-                socket::getaddrinfo(
-                    host.as_str(),
-                    port,
-                    socket::GetAddrInfo {
-                        type_: socket::SOCK_STREAM,
-                        flags,
-                        ..Default::default()
-                    },
-                )
-            })
-            .await
-            .map_err(|e| Error::RuntimeError(e.to_string()))??
+        (Some(infos), _) => infos,
+        // No host: the local or wildcard addresses, which need no lookup either.
+        (None, None) => lookup(None, port, hints)?,
+        (None, Some(host)) => {
+            let (host, port) = (host.to_string(), port.map(str::to_string));
+            tokio::task::spawn_blocking(move || lookup(Some(&host), port.as_deref(), hints))
+                .await
+                .map_err(|e| Error::RuntimeError(e.to_string()))??
         }
     };
-    let addrs: Vec<SocketAddr> = infos
+    Ok(infos
         .iter()
-        .filter_map(|info| info.sockaddr.to_socket_addr())
-        .collect();
-    if addrs.is_empty() {
-        return Err(Error::OSError(OSError {
-            errno: None,
-            strerror: Some("getaddrinfo() returned empty list".into()),
-            filename: None,
-        }));
-    }
-    Ok(addrs)
-}
-
-/// `_connect_sock` + `sock_connect`: one socket, connected, or `OSError(errno, 'Connect call
-/// failed ('127.0.0.1', 1)')`.
-async fn connect_one(addr: SocketAddr) -> Result<TcpStream> {
-    let sock = if addr.is_ipv4() {
-        TcpSocket::new_v4()?
-    } else {
-        TcpSocket::new_v6()?
-    };
-    sock.connect(addr)
-        .await
-        .map_err(|e| match e.raw_os_error() {
-            Some(errno) => Error::OSError(OSError {
-                errno: Some(errno),
-                strerror: Some(format!(
-                    "Connect call failed {}",
-                    Address::from(addr).py_repr()
-                )),
-                filename: None,
-            }),
-            None => e.into(),
+        .filter_map(|info| {
+            let addr = info.sockaddr.to_socket_addr()?;
+            Some(Target {
+                addr,
+                proto: info.proto,
+            })
         })
+        .collect())
 }
 
-/// `create_connection`'s loop over the resolved addresses, and its choice of what to raise
-/// when none answers.
-pub(crate) async fn connect(host: &str, port: u16) -> Result<TcpStream> {
-    let mut exceptions = Vec::new();
-    for addr in resolve(Some(host), port, 0).await? {
-        match connect_one(addr).await {
-            Ok(stream) => return Ok(stream),
-            Err(e) => exceptions.push(e),
-        }
+/// `socket.socket(family, SOCK_STREAM, proto)` for `addr`, non-blocking, as a tokio socket.
+pub(crate) fn new_socket(target: &Target) -> Result<TcpSocket> {
+    let family = if target.addr.is_ipv4() {
+        libc::AF_INET
+    } else {
+        libc::AF_INET6
+    };
+    let fd = crate::ffi::sys::socket(
+        family,
+        libc::SOCK_STREAM | libc::SOCK_NONBLOCK,
+        target.proto,
+    )?;
+    Ok(TcpSocket::from_std_stream(std::net::TcpStream::from(fd)))
+}
+
+/// A `sock=` argument, handed over to a transport or server: its descriptor, non-blocking
+/// (`sock.setblocking(False)`), and its `proto`. CPython takes any stream socket (`A Stream
+/// Socket was expected, got <socket.socket ...>` otherwise); pyssl's streams are TCP, so an
+/// `AF_UNIX` one is a `NotImplementedError` rather than a transport that misreads its
+/// addresses. A closed socket is CPython's `[Errno 9] Bad file descriptor`.
+pub(crate) fn take_stream_socket(sock: socket::socket) -> Result<(std::net::TcpStream, i32)> {
+    if sock.type_() != socket::SOCK_STREAM {
+        return Err(Error::value(format!(
+            "A Stream Socket was expected, got {}",
+            sock.py_repr()
+        )));
     }
-    let model = exceptions[0].to_string();
-    if exceptions.len() == 1 || exceptions.iter().all(|e| e.to_string() == model) {
-        return Err(exceptions.swap_remove(0));
+    if ![socket::AF_INET, socket::AF_INET6].contains(&sock.family()) {
+        return Err(Error::NotImplementedError(format!(
+            "sock of family {}: pyssl's asyncio streams run over TCP (AF_INET, AF_INET6) only",
+            socket::family_repr(sock.family())
+        )));
     }
-    let texts: Vec<String> = exceptions.iter().map(Error::to_string).collect();
-    Err(Error::OSError(OSError {
+    let proto = sock.proto();
+    let fd = crate::ffi::sys::take_socket_fd(sock).ok_or_else(|| Error::from_errno(libc::EBADF))?;
+    let stream = std::net::TcpStream::from(fd);
+    stream.set_nonblocking(true)?;
+    Ok((stream, proto))
+}
+
+/// `sock_connect`'s failure text: `[Errno 111] Connect call failed ('127.0.0.1', 1)`.
+pub(crate) fn connect_error(e: std::io::Error, addr: SocketAddr) -> Error {
+    match e.raw_os_error() {
+        Some(errno) => Error::OSError(OSError {
+            errno: Some(errno),
+            strerror: Some(format!(
+                "Connect call failed {}",
+                Address::from(addr).py_repr()
+            )),
+            filename: None,
+        }),
+        None => e.into(),
+    }
+}
+
+/// `OSError(message)`, with no errno.
+pub(crate) fn os_error(message: impl Into<String>) -> Error {
+    Error::OSError(OSError {
         errno: None,
-        strerror: Some(format!("Multiple exceptions: {}", texts.join(", "))),
+        strerror: Some(message.into()),
         filename: None,
-    }))
+    })
 }
 
 /// `_create_connection_transport` (and the server's accept): a transport over `stream`, its
@@ -119,12 +163,14 @@ pub(crate) async fn connect(host: &str, port: u16) -> Result<TcpStream> {
 /// it is established.
 pub(crate) fn make_transport(
     stream: TcpStream,
+    proto: i32,
     limit: usize,
     tls: Option<TlsParams>,
     server_side: bool,
     server: Option<super::server::ServerHandle>,
 ) -> Result<Arc<Shared>> {
     let mut sock = SocketTransport::new(stream);
+    sock.proto = proto;
     let tls = tls.map(SslProtocol::new).transpose();
     let tls = match tls {
         Ok(tls) => tls,
@@ -170,49 +216,9 @@ pub(crate) async fn wait_established(shared: &Shared) -> Result<()> {
     outcome
 }
 
-/// `create_server`'s sockets: one per address `host` resolves to, with `SO_REUSEADDR` when
-/// asked (CPython's default on POSIX), `IPV6_V6ONLY` on IPv6 ones, bound and listening.
-pub(crate) async fn listen(
-    host: &str,
-    port: u16,
-    backlog: u32,
-    reuse_address: bool,
-    reuse_port: bool,
-) -> Result<Vec<TcpListener>> {
-    let host = if host.is_empty() { None } else { Some(host) };
-    let mut addrs = resolve(host, port, socket::AI_PASSIVE).await?;
-    addrs.dedup();
-    let mut listeners = Vec::new();
-    for addr in addrs {
-        let sock = if addr.is_ipv4() {
-            TcpSocket::new_v4()?
-        } else {
-            TcpSocket::new_v6()?
-        };
-        if reuse_address {
-            sock.set_reuseaddr(true)?;
-        }
-        if reuse_port {
-            sock.set_reuseport(true)?;
-        }
-        if addr.is_ipv6() {
-            use std::os::fd::AsRawFd;
-            crate::ffi::sys::setsockopt_int(
-                sock.as_raw_fd(),
-                libc::IPPROTO_IPV6,
-                libc::IPV6_V6ONLY,
-                1,
-            )?;
-        }
-        sock.bind(addr).map_err(|e| bind_error(e, addr))?;
-        listeners.push(sock.listen(backlog)?);
-    }
-    Ok(listeners)
-}
-
-/// `create_server`'s bind failure text: `[Errno 98] error while attempting to bind on address
-/// ('127.0.0.1', 8443): [errno 98] address already in use`.
-fn bind_error(e: std::io::Error, addr: SocketAddr) -> Error {
+/// The bind failure text of `create_server` and `_connect_sock`: `[Errno 98] error while
+/// attempting to bind on address ('127.0.0.1', 8443): [errno 98] address already in use`.
+pub(crate) fn bind_error(e: std::io::Error, addr: SocketAddr) -> Error {
     let Some(errno) = e.raw_os_error() else {
         return e.into();
     };

@@ -151,7 +151,9 @@ pub(crate) fn get(conn: &Conn, name: &str) -> ExtraInfo {
     }
     let address = |addr: &Option<Address>| addr.clone().map_or(ExtraInfo::None, ExtraInfo::Address);
     match name {
-        "socket" => ExtraInfo::Socket(TransportSocket::of(conn.sock.stream.as_ref())),
+        "socket" => ExtraInfo::Socket(
+            TransportSocket::of(conn.sock.stream.as_ref()).with_proto(conn.sock.proto),
+        ),
         "sockname" => address(&conn.sock.sockname),
         "peername" => address(&conn.sock.peername),
         _ => ExtraInfo::None,
@@ -170,7 +172,10 @@ pub(crate) fn get(conn: &Conn, name: &str) -> ExtraInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransportSocket {
     fd: i32,
+    /// The socket's inode when the snapshot was taken: `fd` may be closed and reused since.
+    inode: Option<u64>,
     family: i32,
+    proto: i32,
     laddr: Option<Address>,
     raddr: Option<Address>,
 }
@@ -180,7 +185,9 @@ impl TransportSocket {
         let Some(sock) = sock else {
             return TransportSocket {
                 fd: -1,
+                inode: None,
                 family: libc::AF_INET,
+                proto: libc::IPPROTO_TCP,
                 laddr: None,
                 raddr: None,
             };
@@ -202,10 +209,18 @@ impl TransportSocket {
             });
         TransportSocket {
             fd,
+            inode: crate::ffi::sys::inode(fd).ok(),
             family,
+            proto: libc::IPPROTO_TCP,
             laddr,
             raddr: name(crate::ffi::sys::getpeername),
         }
+    }
+
+    /// The same socket, made with protocol number `proto` (a `sock=` argument's, often 0).
+    pub(crate) fn with_proto(mut self, proto: i32) -> TransportSocket {
+        self.proto = proto;
+        self
     }
 
     /// `sock.fileno()` (`-1` once the transport closed it).
@@ -223,9 +238,10 @@ impl TransportSocket {
         libc::SOCK_STREAM
     }
 
-    /// `sock.proto`: `IPPROTO_TCP` (6).
+    /// `sock.proto`: `IPPROTO_TCP` (6) for the sockets asyncio made (from `getaddrinfo`), the
+    /// socket's own for a `sock=` argument (usually 0).
     pub fn proto(&self) -> i32 {
-        libc::IPPROTO_TCP
+        self.proto
     }
 
     /// `sock.getsockname()`.
@@ -233,6 +249,22 @@ impl TransportSocket {
         self.laddr
             .clone()
             .ok_or_else(|| crate::Error::from_errno(libc::EBADF))
+    }
+
+    /// `sock.getsockopt(level, optname)` (integer options), asked of the socket now; once the
+    /// transport or server closed it, `[Errno 9] Bad file descriptor`.
+    ///
+    /// ```text
+    /// Python:  server.sockets[0].getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)
+    /// Rust:    server.sockets()[0].getsockopt(socket::SOL_SOCKET, socket::SO_KEEPALIVE)?
+    /// ```
+    pub fn getsockopt(&self, level: i32, optname: i32) -> Result<i32> {
+        let same_socket =
+            self.inode.is_some() && crate::ffi::sys::inode(self.fd).ok() == self.inode;
+        if self.fd < 0 || !same_socket {
+            return Err(crate::Error::from_errno(libc::EBADF));
+        }
+        Ok(crate::ffi::sys::getsockopt_int(self.fd, level, optname)?)
     }
 
     /// `sock.getpeername()` (`[Errno 107] Transport endpoint is not connected` for a

@@ -85,20 +85,26 @@
 //! # }
 //! ```
 
+mod args;
 mod base_events;
+mod connect;
 mod exceptions;
 mod extra_info;
+mod layers;
+mod listeners;
 mod protocol;
 mod runners;
 mod scratch;
 mod server;
 mod sslproto;
+mod staggered;
 mod streams;
 mod timeouts;
 mod timers;
 mod transport;
 mod transports;
 
+pub use args::{HostArg, ServerHostArg, ServerHosts};
 pub use exceptions::{IncompleteReadError, LimitOverrunError, TimeoutError};
 pub use extra_info::{ExtraInfo, TransportSSLObject, TransportSocket};
 pub use runners::run;

@@ -7,25 +7,31 @@ use std::task::{Poll, Waker};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::AbortHandle;
 
-use super::base_events::{listen, make_transport, running_loop, wait_established};
+use super::args::{ServerHostArg, ServerHosts};
+use super::base_events::{make_transport, running_loop, wait_established, Hints};
 use super::extra_info::TransportSocket;
+use super::listeners::{self, ServerSocket};
 use super::protocol::DEFAULT_LIMIT;
 use super::sslproto::TlsParams;
 use super::streams::{check_limit, StreamReader, StreamWriter};
 use super::transport::Shared;
 use crate::error::{Error, Result};
 use crate::pyrepr::PyRepr;
+use crate::socket;
 use crate::ssl::SSLContext;
 
-/// Keyword arguments of `asyncio.start_server(client_connected_cb, host, port, *,
-/// limit=2**16, backlog=100, ssl=None, reuse_address=None, reuse_port=None,
-/// ssl_handshake_timeout=None, ssl_shutdown_timeout=None, start_serving=True)`.
+/// Keyword arguments of `asyncio.start_server(client_connected_cb, host=None, port=None, *,
+/// limit=2**16, family=AF_UNSPEC, flags=AI_PASSIVE, sock=None, backlog=100, ssl=None,
+/// reuse_address=None, reuse_port=None, keep_alive=None, ssl_handshake_timeout=None,
+/// ssl_shutdown_timeout=None, start_serving=True)`.
 ///
 /// ```text
 /// Python:  server = await asyncio.start_server(handle, '127.0.0.1', 8443, ssl=ctx)
 /// Rust:    let server = asyncio::start_server(handle, "127.0.0.1", 8443, asyncio::StartServer { ssl: Some(&ctx), ..Default::default() }).await?;
+/// Python:  server = await asyncio.start_server(handle, sock=sock, start_serving=False)
+/// Rust:    let server = asyncio::start_server(handle, None, None, asyncio::StartServer { sock: Some(sock), start_serving: false, ..Default::default() }).await?;
 /// ```
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub struct StartServer<'a> {
     /// `ssl`: the server context, or `None` for plain TCP (`ssl=True` is CPython's
     /// `TypeError`: a server needs its certificate).
@@ -42,8 +48,22 @@ pub struct StartServer<'a> {
     pub ssl_handshake_timeout: Option<f64>,
     /// `ssl_shutdown_timeout`, in seconds (default 30.0).
     pub ssl_shutdown_timeout: Option<f64>,
-    /// `start_serving`: accept at once (`True`), or from `start_serving()`/`serve_forever()`.
+    /// `start_serving`: listen and accept at once (`True`), or only from `start_serving()`,
+    /// `serve_forever()` or `async_with` (until then the sockets are bound, not listening:
+    /// a client is refused).
     pub start_serving: bool,
+    /// `family`: `socket::AF_INET` or `socket::AF_INET6` to listen on that family only (0,
+    /// `AF_UNSPEC`: each family the host resolves to).
+    pub family: i32,
+    /// `flags`: the `getaddrinfo` flags (`socket::AI_PASSIVE`, the default).
+    pub flags: i32,
+    /// `sock`: a bound (or listening) TCP socket to serve on instead of `host` and `port`
+    /// (which must then be `None`); the server takes it over. (`AF_UNIX` ones, which CPython
+    /// also takes, are a `NotImplementedError`: pyssl's streams are TCP.)
+    pub sock: Option<socket::socket>,
+    /// `keep_alive`: `SO_KEEPALIVE` on the sockets the server makes (and so on every accepted
+    /// connection); CPython leaves a `sock=` socket as it is.
+    pub keep_alive: Option<bool>,
 }
 
 impl Default for StartServer<'_> {
@@ -57,6 +77,10 @@ impl Default for StartServer<'_> {
             ssl_handshake_timeout: None,
             ssl_shutdown_timeout: None,
             start_serving: true,
+            family: socket::AF_UNSPEC,
+            flags: socket::AI_PASSIVE,
+            sock: None,
+            keep_alive: None,
         }
     }
 }
@@ -82,11 +106,13 @@ impl<E: std::fmt::Display> ClientConnectedResult for std::result::Result<(), E> 
 }
 
 /// What the accept loop does with a connection: set its transport up, then run the callback.
-type OnConnection = Arc<dyn Fn(TcpStream, ServerHandle) + Send + Sync>;
+type OnConnection = Arc<dyn Fn(TcpStream, i32, ServerHandle) + Send + Sync>;
 
 struct ServerState {
     /// `_sockets`; `None` once closed.
-    listeners: Option<Vec<Arc<TcpListener>>>,
+    sockets: Option<Vec<ServerSocket>>,
+    /// `_backlog`: for `listen()` when serving starts.
+    backlog: u32,
     /// `_serving`.
     serving: bool,
     accept_tasks: Vec<AbortHandle>,
@@ -131,7 +157,7 @@ impl ServerHandle {
     pub(crate) fn detach(&self) {
         let mut state = self.0.lock();
         state.clients = state.clients.saturating_sub(1);
-        if state.clients == 0 && state.listeners.is_none() {
+        if state.clients == 0 && state.sockets.is_none() {
             wakeup(&mut state);
         }
     }
@@ -187,7 +213,9 @@ impl PyRepr for Server {
 /// `asyncio.start_server(client_connected_cb, host, port, **kwds)`: listen on `host`:`port`
 /// and run `client_connected_cb(reader, writer)` as a task for each connection (over TLS
 /// once its handshake succeeded; a failed handshake is logged, the callback never called).
-/// `host` `""` listens on every interface, as CPython's `''` or `None`.
+/// `host` is a `str`, `None` or a sequence of `str` ([`ServerHostArg`]); `None` or `""`
+/// listens on every interface. `port` is a number, a service name or `None`
+/// ([`socket::PortArg`]); both `None` with `sock` given.
 ///
 /// ```text
 /// Python:  async def handle(reader, writer):
@@ -198,11 +226,17 @@ impl PyRepr for Server {
 ///          }
 ///          let server = asyncio::start_server(handle, "127.0.0.1", 0, asyncio::StartServer { ssl: Some(&ctx), ..Default::default() }).await?;
 /// ```
+///
+/// Fails as CPython's does: `[Errno 98] error while attempting to bind on address
+/// ('127.0.0.1', 8443): [errno 98] address already in use`, `could not bind on any address
+/// out of [...]`, `socket.gaierror`, and the `ValueError`s for inconsistent keywords
+/// (`host/port and sock can not be specified at the same time`, ...). As in CPython, a `limit`
+/// of 0 fails each connection (logged), not the call.
 pub async fn start_server<H, F>(
     client_connected_cb: H,
-    host: &str,
-    port: u16,
-    kw: StartServer<'_>,
+    host: impl ServerHostArg,
+    port: impl socket::PortArg,
+    mut kw: StartServer<'_>,
 ) -> Result<Server>
 where
     H: Fn(StreamReader, StreamWriter) -> F + Send + Sync + 'static,
@@ -210,7 +244,6 @@ where
     F::Output: ClientConnectedResult,
 {
     running_loop()?;
-    check_limit(kw.limit)?;
     for (name, value) in [
         ("ssl_handshake_timeout", kw.ssl_handshake_timeout),
         ("ssl_shutdown_timeout", kw.ssl_shutdown_timeout),
@@ -219,18 +252,47 @@ where
             return Err(Error::value(format!("{name} is only meaningful with ssl")));
         }
     }
-    let listeners = listen(
-        host,
-        port,
-        kw.backlog,
-        kw.reuse_address.unwrap_or(true),
-        kw.reuse_port.unwrap_or(false),
-    )
-    .await?;
+    let port = port
+        .port_bytes()
+        .map(|p| String::from_utf8_lossy(&p).into_owned());
+    let hosts: Vec<Option<&str>> = match host.server_hosts() {
+        ServerHosts::None => vec![None],
+        ServerHosts::One("") => vec![None],
+        ServerHosts::One(host) => vec![Some(host)],
+        ServerHosts::Many(hosts) => hosts.into_iter().map(Some).collect(),
+    };
+    let host_given = !matches!(host.server_hosts(), ServerHosts::None);
+    let sockets = match (host_given || port.is_some(), kw.sock.take()) {
+        (true, Some(_)) => {
+            return Err(Error::value(
+                "host/port and sock can not be specified at the same time",
+            ))
+        }
+        (true, None) => {
+            let options = listeners::Options {
+                hints: Hints {
+                    family: kw.family,
+                    proto: 0,
+                    flags: kw.flags,
+                },
+                reuse_address: kw.reuse_address.unwrap_or(true),
+                reuse_port: kw.reuse_port.unwrap_or(false),
+                keep_alive: kw.keep_alive.unwrap_or(false),
+            };
+            listeners::bind(&hosts, port.as_deref(), &options).await?
+        }
+        (false, None) => return Err(Error::value("Neither host/port nor sock were specified")),
+        (false, Some(sock)) => vec![listeners::from_socket(sock)?],
+    };
     let callback = Arc::new(client_connected_cb);
     let (ssl, limit) = (kw.ssl.cloned(), kw.limit);
     let (handshake_timeout, shutdown_timeout) = (kw.ssl_handshake_timeout, kw.ssl_shutdown_timeout);
-    let on_connection: OnConnection = Arc::new(move |stream, server| {
+    let on_connection: OnConnection = Arc::new(move |stream, proto, server| {
+        // `StreamReader(limit=limit)` runs for each connection, in the protocol factory.
+        if let Err(e) = check_limit(limit) {
+            log::error!("Error on transport creation for incoming connection: {e}");
+            return;
+        }
         let tls = ssl.as_ref().map(|ctx| TlsParams {
             context: Some(ctx.clone()),
             server_side: true,
@@ -239,7 +301,7 @@ where
             ssl_shutdown_timeout: shutdown_timeout,
             call_connection_made: true,
         });
-        let shared = match make_transport(stream, limit, tls, true, Some(server.clone())) {
+        let shared = match make_transport(stream, proto, limit, tls, true, Some(server.clone())) {
             Ok(shared) => {
                 server.register(&shared);
                 shared
@@ -266,7 +328,8 @@ where
     let server = Server {
         inner: Arc::new(ServerInner {
             state: Mutex::new(ServerState {
-                listeners: Some(listeners.into_iter().map(Arc::new).collect()),
+                sockets: Some(sockets),
+                backlog: kw.backlog,
                 serving: false,
                 accept_tasks: Vec::new(),
                 clients: 0,
@@ -279,18 +342,20 @@ where
         }),
     };
     if kw.start_serving {
-        server.start_serving_now();
+        server.start_serving_now()?;
+        // `await tasks.sleep(0)`: let the accept loops start.
+        tokio::task::yield_now().await;
     }
     Ok(server)
 }
 
-/// The accept loop of one listening socket.
-async fn accept_loop(listener: Arc<TcpListener>, server: ServerHandle) {
+/// The accept loop of one listening socket; accepted sockets have its `proto`.
+async fn accept_loop(listener: Arc<TcpListener>, proto: i32, server: ServerHandle) {
     loop {
         match listener.accept().await {
             Ok((stream, _addr)) => {
                 let on_connection = server.0.lock().on_connection.clone();
-                on_connection(stream, server.clone());
+                on_connection(stream, proto, server.clone());
             }
             Err(e) => {
                 // CPython waits `ACCEPT_RETRY_DELAY` (1 s) when out of descriptors or memory,
@@ -310,20 +375,23 @@ impl Server {
         ServerHandle(self.inner.clone())
     }
 
-    /// `_start_serving`.
-    fn start_serving_now(&self) {
+    /// `_start_serving`: `listen()` on each socket, then accept on it.
+    fn start_serving_now(&self) -> Result<()> {
         let mut state = self.inner.lock();
         if state.serving {
-            return;
+            return Ok(());
         }
-        let Some(listeners) = state.listeners.clone() else {
-            return;
-        };
         state.serving = true;
-        for listener in listeners {
-            let task = tokio::spawn(accept_loop(listener, self.handle()));
+        let backlog = state.backlog;
+        let mut listeners = Vec::new();
+        for sock in state.sockets.iter_mut().flatten() {
+            listeners.push((sock.listen(backlog)?, sock.proto()));
+        }
+        for (listener, proto) in listeners {
+            let task = tokio::spawn(accept_loop(listener, proto, self.handle()));
             state.accept_tasks.push(task.abort_handle());
         }
+        Ok(())
     }
 
     /// `server.is_serving()`.
@@ -331,18 +399,15 @@ impl Server {
         self.inner.lock().serving
     }
 
-    /// `server.sockets`: the listening sockets (`()` once closed).
+    /// `server.sockets`: the server's sockets (`()` once closed), listening once it serves.
     ///
     /// ```text
     /// Python:  port = server.sockets[0].getsockname()[1]
     /// Rust:    let port = server.sockets()[0].getsockname()?.port();
     /// ```
     pub fn sockets(&self) -> Vec<TransportSocket> {
-        match &self.inner.lock().listeners {
-            Some(listeners) => listeners
-                .iter()
-                .map(|l| TransportSocket::of(Some(l.as_ref())))
-                .collect(),
+        match &self.inner.lock().sockets {
+            Some(sockets) => sockets.iter().map(ServerSocket::transport_socket).collect(),
             None => Vec::new(),
         }
     }
@@ -350,7 +415,7 @@ impl Server {
     /// `server.close()`: stop listening (connections already accepted go on).
     pub fn close(&self) {
         let mut state = self.inner.lock();
-        if state.listeners.take().is_none() {
+        if state.sockets.take().is_none() {
             return;
         }
         for task in state.accept_tasks.drain(..) {
@@ -388,9 +453,10 @@ impl Server {
         }
     }
 
-    /// `await server.start_serving()`.
+    /// `await server.start_serving()`: listen and accept (a server made with
+    /// `start_serving: false` refuses connections until then).
     pub async fn start_serving(&self) -> Result<()> {
-        self.start_serving_now();
+        self.start_serving_now()?;
         tokio::task::yield_now().await;
         Ok(())
     }
@@ -428,7 +494,7 @@ impl Server {
                     self.py_repr()
                 )));
             }
-            if state.listeners.is_none() {
+            if state.sockets.is_none() {
                 drop(state);
                 return Err(Error::RuntimeError(format!(
                     "server {} is closed",
@@ -445,10 +511,10 @@ impl Server {
             }
         }
         let _cancel = Cancel(self);
-        self.start_serving_now();
+        self.start_serving_now()?;
         poll_fn(|cx| {
             let mut state = self.inner.lock();
-            if state.listeners.is_none() {
+            if state.sockets.is_none() {
                 return Poll::Ready(());
             }
             register(&mut state.wakers, cx.waker());

@@ -14,8 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tokio::time::{Duration, Instant};
 
-use super::protocol::StreamProtocol;
-use super::transport::SocketTransport;
+use super::layers::{Layer, Lower, Upper};
 use crate::error::{Error, Result, SSLErrorKind};
 use crate::ssl::{self, MemoryBIO, PeerCert, SSLContext, SSLObject};
 
@@ -98,6 +97,9 @@ pub(crate) struct SslProtocol {
     pub(crate) app_transport_closed: bool,
     conn_lost: u32,
     established: Option<Established>,
+    /// A TLS session started inside this one (`start_tls()` on a TLS stream), which the
+    /// application now talks to.
+    pub(crate) inner: Option<Box<Layer>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,31 +188,32 @@ impl SslProtocol {
             app_transport_closed: false,
             conn_lost: 0,
             established: None,
+            inner: None,
         })
     }
 
-    pub(crate) fn sslcontext(&self) -> &SSLContext {
+    pub(crate) fn sslcontext_here(&self) -> &SSLContext {
         &self.sslcontext
     }
 
     /// The `SSLObject`, once the handshake made it `get_extra_info('ssl_object')`.
-    pub(crate) fn ssl_object(&self) -> Option<&SharedSSLObject> {
+    pub(crate) fn ssl_object_here(&self) -> Option<&SharedSSLObject> {
         self.established.as_ref().map(|_| &self.sslobj)
     }
 
-    pub(crate) fn established(&self) -> Option<&Established> {
+    pub(crate) fn established_here(&self) -> Option<&Established> {
         self.established.as_ref()
     }
 
     /// The connection goes idle: free the memory BIOs' buffers if they are empty (the next
     /// record allocates again), so that an idle connection keeps no buffer.
-    pub(crate) fn release_buffers(&self) {
+    pub(crate) fn release_buffers_here(&self) {
         self.incoming.release_if_empty();
         self.outgoing.release_if_empty();
     }
 
     /// When the driver must call [`SslProtocol::on_timer`].
-    pub(crate) fn deadline(&self) -> Option<Instant> {
+    pub(crate) fn deadline_here(&self) -> Option<Instant> {
         self.deadline.map(|(at, _)| at)
     }
 
@@ -225,14 +228,14 @@ impl SslProtocol {
     // ---- the socket transport's protocol -----------------------------------------------------
 
     /// `connection_made(transport)`: start the handshake.
-    pub(crate) fn connection_made(&mut self, sock: &mut SocketTransport, app: &mut StreamProtocol) {
+    pub(crate) fn connection_made(&mut self, sock: &mut impl Lower, app: &mut impl Upper) {
         self.state = State::DoHandshake;
         self.set_timer(self.ssl_handshake_timeout, Timer::Handshake);
         self.do_handshake(sock, app);
     }
 
     /// `connection_lost(exc)`.
-    pub(crate) fn connection_lost(&mut self, exc: Option<Error>, app: &mut StreamProtocol) {
+    pub(crate) fn connection_lost_here(&mut self, exc: Option<Error>, app: &mut impl Upper) {
         self.write_backlog.clear();
         self.write_buffer_size = 0;
         let _ = self.outgoing.read(-1);
@@ -250,11 +253,11 @@ impl SslProtocol {
     }
 
     /// `buffer_updated(nbytes)`: bytes from the socket.
-    pub(crate) fn buffer_updated(
+    pub(crate) fn buffer_updated_here(
         &mut self,
         data: &[u8],
-        sock: &mut SocketTransport,
-        app: &mut StreamProtocol,
+        sock: &mut impl Lower,
+        app: &mut impl Upper,
     ) {
         if let Err(e) = self.incoming.write(data) {
             sock.fatal_error(e);
@@ -270,10 +273,10 @@ impl SslProtocol {
     }
 
     /// `eof_received()`: the peer closed its end of the socket. Returns `keep_open`.
-    pub(crate) fn eof_received(
+    pub(crate) fn eof_received_here(
         &mut self,
-        sock: &mut SocketTransport,
-        app: &mut StreamProtocol,
+        sock: &mut impl Lower,
+        app: &mut impl Upper,
     ) -> bool {
         self.eof_received = true;
         match self.state {
@@ -309,16 +312,21 @@ impl SslProtocol {
     }
 
     /// `resume_writing()`: it drained to its low-water mark.
-    pub(crate) fn resume_writing(&mut self, sock: &mut SocketTransport, app: &mut StreamProtocol) {
+    pub(crate) fn resume_writing_here(&mut self, sock: &mut impl Lower, app: &mut impl Upper) {
         self.ssl_writing_paused = false;
         self.process_outgoing(sock, app);
     }
 
-    /// The pending timer fired (`_check_handshake_timeout`, `_check_shutdown_timeout`).
-    pub(crate) fn on_timer(&mut self, sock: &mut SocketTransport) {
-        let Some((_, timer)) = self.deadline.take() else {
+    /// The pending timer fired (`_check_handshake_timeout`, `_check_shutdown_timeout`), if it
+    /// is due (the driver wakes for the earliest timer of all the layers).
+    pub(crate) fn on_timer_here(&mut self, sock: &mut impl Lower) {
+        let Some((at, timer)) = self.deadline else {
             return;
         };
+        if at > Instant::now() {
+            return;
+        }
+        self.deadline = None;
         match timer {
             Timer::Handshake if self.state == State::DoHandshake => {
                 let msg = format!(
@@ -337,7 +345,7 @@ impl SslProtocol {
     // ---- the application transport (`_SSLProtocolTransport`) --------------------------------
 
     /// `transport.close()`.
-    pub(crate) fn close(&mut self, sock: &mut SocketTransport, app: &mut StreamProtocol) {
+    pub(crate) fn close_here(&mut self, sock: &mut impl Lower, app: &mut impl Upper) {
         if !self.app_transport_closed {
             self.app_transport_closed = true;
             self.start_shutdown(sock, app);
@@ -345,17 +353,17 @@ impl SslProtocol {
     }
 
     /// `transport.is_reading()`.
-    pub(crate) fn is_reading(&self) -> bool {
+    pub(crate) fn is_reading_here(&self) -> bool {
         !self.app_reading_paused
     }
 
     /// `transport.pause_reading()`.
-    pub(crate) fn pause_reading(&mut self) {
+    pub(crate) fn pause_reading_here(&mut self) {
         self.app_reading_paused = true;
     }
 
     /// `transport.resume_reading()` (what CPython schedules with `call_soon`, done at once).
-    pub(crate) fn resume_reading(&mut self, sock: &mut SocketTransport, app: &mut StreamProtocol) {
+    pub(crate) fn resume_reading_here(&mut self, sock: &mut impl Lower, app: &mut impl Upper) {
         if self.app_reading_paused {
             self.app_reading_paused = false;
             match self.state {
@@ -369,13 +377,13 @@ impl SslProtocol {
 
     /// `_get_write_buffer_size()`: encrypted bytes not yet given to the socket, plus the
     /// application's backlog.
-    pub(crate) fn write_buffer_size(&self) -> usize {
+    pub(crate) fn write_buffer_size_here(&self) -> usize {
         self.outgoing.pending() + self.write_buffer_size
     }
 
     // ---- handshake -------------------------------------------------------------------------
 
-    fn do_handshake(&mut self, sock: &mut SocketTransport, app: &mut StreamProtocol) {
+    fn do_handshake(&mut self, sock: &mut impl Lower, app: &mut impl Upper) {
         let result = lock_sslobj(&self.sslobj).do_handshake();
         match result {
             Ok(()) => self.on_handshake_complete(None, sock, app),
@@ -388,8 +396,8 @@ impl SslProtocol {
     fn on_handshake_complete(
         &mut self,
         handshake_exc: Option<Error>,
-        sock: &mut SocketTransport,
-        app: &mut StreamProtocol,
+        sock: &mut impl Lower,
+        app: &mut impl Upper,
     ) {
         if matches!(self.deadline, Some((_, Timer::Handshake))) {
             self.deadline = None;
@@ -426,7 +434,7 @@ impl SslProtocol {
 
     // ---- shutdown --------------------------------------------------------------------------
 
-    fn start_shutdown(&mut self, sock: &mut SocketTransport, app: &mut StreamProtocol) {
+    fn start_shutdown(&mut self, sock: &mut impl Lower, app: &mut impl Upper) {
         if matches!(
             self.state,
             State::Flushing | State::Shutdown | State::Unwrapped
@@ -435,7 +443,7 @@ impl SslProtocol {
         }
         self.app_transport_closed = true;
         if self.state == State::DoHandshake {
-            self.abort(None, sock);
+            self.abort_here(None, sock);
         } else {
             self.state = State::Flushing;
             self.set_timer(self.ssl_shutdown_timeout, Timer::Shutdown);
@@ -443,7 +451,7 @@ impl SslProtocol {
         }
     }
 
-    fn do_flush(&mut self, sock: &mut SocketTransport, app: &mut StreamProtocol) {
+    fn do_flush(&mut self, sock: &mut impl Lower, app: &mut impl Upper) {
         self.do_read(sock, app);
         // `_do_read` may have failed and aborted the connection (`_set_state` would then
         // refuse FLUSHING -> SHUTDOWN from UNWRAPPED).
@@ -454,7 +462,7 @@ impl SslProtocol {
         self.do_shutdown(sock, app);
     }
 
-    fn do_shutdown(&mut self, sock: &mut SocketTransport, app: &mut StreamProtocol) {
+    fn do_shutdown(&mut self, sock: &mut impl Lower, app: &mut impl Upper) {
         let result = if self.eof_received {
             Ok(())
         } else {
@@ -472,7 +480,7 @@ impl SslProtocol {
         }
     }
 
-    fn on_shutdown_complete(&mut self, shutdown_exc: Option<Error>, sock: &mut SocketTransport) {
+    fn on_shutdown_complete(&mut self, shutdown_exc: Option<Error>, sock: &mut impl Lower) {
         if matches!(self.deadline, Some((_, Timer::Shutdown))) {
             self.deadline = None;
         }
@@ -483,7 +491,7 @@ impl SslProtocol {
     }
 
     /// `_abort(exc)` (`transport.abort()`): drop everything, lose the connection now.
-    pub(crate) fn abort(&mut self, exc: Option<Error>, sock: &mut SocketTransport) {
+    pub(crate) fn abort_here(&mut self, exc: Option<Error>, sock: &mut impl Lower) {
         self.state = State::Unwrapped;
         sock.force_close(exc);
     }
@@ -491,11 +499,11 @@ impl SslProtocol {
     // ---- outgoing ----------------------------------------------------------------------------
 
     /// `_write_appdata(list_of_data)`: `writer.write()`/`writelines()`.
-    pub(crate) fn write_appdata(
+    pub(crate) fn write_appdata_here(
         &mut self,
         list_of_data: &[&[u8]],
-        sock: &mut SocketTransport,
-        app: &mut StreamProtocol,
+        sock: &mut impl Lower,
+        app: &mut impl Upper,
     ) {
         if matches!(
             self.state,
@@ -516,7 +524,7 @@ impl SslProtocol {
         }
     }
 
-    fn do_write(&mut self, sock: &mut SocketTransport, app: &mut StreamProtocol) {
+    fn do_write(&mut self, sock: &mut impl Lower, app: &mut impl Upper) {
         while let Some(data) = self.write_backlog.front_mut() {
             let result = lock_sslobj(&self.sslobj).write(data);
             match result {
@@ -539,7 +547,7 @@ impl SslProtocol {
         self.process_outgoing(sock, app);
     }
 
-    fn process_outgoing(&mut self, sock: &mut SocketTransport, app: &mut StreamProtocol) {
+    fn process_outgoing(&mut self, sock: &mut impl Lower, app: &mut impl Upper) {
         if !self.ssl_writing_paused {
             match self.outgoing.read(-1) {
                 Ok(data) if !data.is_empty() => {
@@ -555,8 +563,8 @@ impl SslProtocol {
     }
 
     /// `_control_app_writing`: pause or resume the stream's `drain()`.
-    fn control_app_writing(&mut self, app: &mut StreamProtocol) {
-        let size = self.write_buffer_size();
+    fn control_app_writing(&mut self, app: &mut impl Upper) {
+        let size = self.write_buffer_size_here();
         if size >= OUTGOING_HIGH_WATER && !self.app_writing_paused {
             self.app_writing_paused = true;
             app.pause_writing();
@@ -568,7 +576,7 @@ impl SslProtocol {
 
     // ---- incoming ----------------------------------------------------------------------------
 
-    fn do_read(&mut self, sock: &mut SocketTransport, app: &mut StreamProtocol) {
+    fn do_read(&mut self, sock: &mut impl Lower, app: &mut impl Upper) {
         if !matches!(self.state, State::Wrapped | State::Flushing) {
             return;
         }
@@ -595,11 +603,7 @@ impl SslProtocol {
 
     /// `_do_read__copied`: decrypt everything available, hand it to the stream in one go;
     /// an empty read is the peer's close_notify.
-    fn do_read_copied(
-        &mut self,
-        sock: &mut SocketTransport,
-        app: &mut StreamProtocol,
-    ) -> Result<()> {
+    fn do_read_copied(&mut self, sock: &mut impl Lower, app: &mut impl Upper) -> Result<()> {
         let mut close_notify = false;
         let mut got = false;
         let sslobj = &self.sslobj;
@@ -619,7 +623,7 @@ impl SslProtocol {
             }
         });
         if got && app.should_pause() {
-            self.pause_reading();
+            self.pause_reading_here();
         }
         outcome?;
         if close_notify {
@@ -629,7 +633,7 @@ impl SslProtocol {
         Ok(())
     }
 
-    fn call_eof_received(&mut self, app: &mut StreamProtocol) {
+    fn call_eof_received(&mut self, app: &mut impl Upper) {
         if self.app_state == AppState::ConMade {
             self.app_state = AppState::Eof;
             if app.eof_received() {
@@ -639,7 +643,7 @@ impl SslProtocol {
     }
 
     /// `_control_ssl_reading`: stop reading the socket while the incoming BIO holds too much.
-    fn control_ssl_reading(&mut self, sock: &mut SocketTransport) {
+    fn control_ssl_reading(&mut self, sock: &mut impl Lower) {
         let size = self.incoming.pending();
         if size >= INCOMING_HIGH_WATER && !self.ssl_reading_paused {
             self.ssl_reading_paused = true;

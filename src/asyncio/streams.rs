@@ -5,12 +5,15 @@ use std::future::poll_fn;
 use std::sync::Arc;
 use std::task::Poll;
 
-use super::base_events::{self, make_transport, running_loop, wait_established};
+use super::args::HostArg;
+use super::base_events::{make_transport, running_loop, wait_established, Hints};
+use super::connect;
 use super::extra_info::{self, ExtraInfo};
 use super::protocol::DEFAULT_LIMIT;
 use super::sslproto::{SslProtocol, TlsParams};
 use super::transport::{Conn, Shared};
 use crate::error::{Error, Result};
+use crate::socket;
 use crate::ssl::SSLContext;
 
 /// The `ssl=` argument of [`open_connection`]: a context, `True` (a fresh
@@ -56,14 +59,18 @@ impl<'a> From<Option<&'a SSLContext>> for SslArg<'a> {
     }
 }
 
-/// Keyword arguments of `asyncio.open_connection(host, port, *, limit=2**16, ssl=None,
-/// server_hostname=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None)`.
+/// Keyword arguments of `asyncio.open_connection(host=None, port=None, *, limit=2**16,
+/// ssl=None, family=0, proto=0, flags=0, sock=None, local_addr=None, server_hostname=None,
+/// ssl_handshake_timeout=None, ssl_shutdown_timeout=None, happy_eyeballs_delay=None,
+/// interleave=None, all_errors=False)` (`loop.create_connection`'s keywords, and `limit`).
 ///
 /// ```text
 /// Python:  reader, writer = await asyncio.open_connection('example.com', 443, ssl=ctx)
 /// Rust:    let (mut reader, writer) = asyncio::open_connection("example.com", 443, asyncio::OpenConnection { ssl: (&ctx).into(), ..Default::default() }).await?;
+/// Python:  reader, writer = await asyncio.open_connection('example.com', 443, happy_eyeballs_delay=0.25)
+/// Rust:    let (mut reader, writer) = asyncio::open_connection("example.com", 443, asyncio::OpenConnection { happy_eyeballs_delay: Some(0.25), ..Default::default() }).await?;
 /// ```
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub struct OpenConnection<'a> {
     /// `ssl`: see [`SslArg`].
     pub ssl: SslArg<'a>,
@@ -76,6 +83,28 @@ pub struct OpenConnection<'a> {
     pub ssl_shutdown_timeout: Option<f64>,
     /// `limit`: the reader's buffer limit (64 KiB).
     pub limit: usize,
+    /// `family`: `socket::AF_INET` or `socket::AF_INET6` to resolve `host` to that family
+    /// only (0, `AF_UNSPEC`: any).
+    pub family: i32,
+    /// `proto`: the `getaddrinfo` protocol (0: any).
+    pub proto: i32,
+    /// `flags`: the `getaddrinfo` flags (`socket::AI_NUMERICHOST`, ...).
+    pub flags: i32,
+    /// `sock`: an already connected TCP socket to use instead of `host` and `port` (which
+    /// must then be `None`); the connection takes it over. (`AF_UNIX` ones, which CPython
+    /// also takes, are a `NotImplementedError`: pyssl's streams are TCP.)
+    pub sock: Option<socket::socket>,
+    /// `local_addr`: `(host, port)` to bind the socket to before connecting.
+    pub local_addr: Option<(&'a str, u16)>,
+    /// `happy_eyeballs_delay`, in seconds: start the next address's attempt when the previous
+    /// one has not connected after this long (RFC 8305); `None`: one address after another.
+    pub happy_eyeballs_delay: Option<f64>,
+    /// `interleave`: alternate the addresses by family, after this many of the first family
+    /// (`None`: 1 with `happy_eyeballs_delay`, else as resolved).
+    pub interleave: Option<usize>,
+    /// `all_errors`: when every attempt fails, raise them all as an `ExceptionGroup`
+    /// ([`Error::ExceptionGroup`]) rather than one `OSError`.
+    pub all_errors: bool,
 }
 
 impl Default for OpenConnection<'_> {
@@ -86,6 +115,14 @@ impl Default for OpenConnection<'_> {
             ssl_handshake_timeout: None,
             ssl_shutdown_timeout: None,
             limit: DEFAULT_LIMIT,
+            family: 0,
+            proto: 0,
+            flags: 0,
+            sock: None,
+            local_addr: None,
+            happy_eyeballs_delay: None,
+            interleave: None,
+            all_errors: false,
         }
     }
 }
@@ -136,38 +173,48 @@ impl Drop for CloseOnDrop {
 }
 
 /// `asyncio.open_connection(host, port, **kwds)`: connect (with TLS if `ssl` says so) and
-/// return the `(reader, writer)` pair.
+/// return the `(reader, writer)` pair. `host` is a `str` or `None`, `port` a number, a
+/// service name or `None` ([`socket::PortArg`]); both `None` with `sock` given.
 ///
 /// ```text
 /// Python:  reader, writer = await asyncio.open_connection('localhost', 8443, ssl=ctx)
 /// Rust:    let (mut reader, writer) = asyncio::open_connection("localhost", 8443, asyncio::OpenConnection { ssl: (&ctx).into(), ..Default::default() }).await?;
+/// Python:  reader, writer = await asyncio.open_connection(sock=sock, ssl=ctx, server_hostname='localhost')
+/// Rust:    let (mut reader, writer) = asyncio::open_connection(None, None, asyncio::OpenConnection { sock: Some(sock), ssl: (&ctx).into(), server_hostname: Some("localhost"), ..Default::default() }).await?;
 /// ```
 ///
 /// Fails as CPython's does: `ConnectionRefusedError` `[Errno 111] Connect call failed
-/// ('127.0.0.1', 8443)`, `socket.gaierror`, `ssl.SSLCertVerificationError` with OpenSSL's text,
-/// `ConnectionAbortedError` `SSL handshake is taking longer than 60.0 seconds: aborting the
-/// connection`, the `ValueError`s for inconsistent keywords, and `RuntimeError('no running
-/// event loop')` outside a tokio runtime.
+/// ('127.0.0.1', 8443)`, `OSError('Multiple exceptions: ...')` when several addresses failed
+/// differently (an `ExceptionGroup` with `all_errors`), `socket.gaierror`,
+/// `ssl.SSLCertVerificationError` with OpenSSL's text, `ConnectionAbortedError` `SSL handshake
+/// is taking longer than 60.0 seconds: aborting the connection`, the `ValueError`s for
+/// inconsistent keywords (`host/port and sock can not be specified at the same time`, ...),
+/// and `RuntimeError('no running event loop')` outside a tokio runtime. (CPython's
+/// `TypeError` for an `ssl.SSLSocket` as `sock` cannot happen: `sock` is a plain socket's type.)
 pub async fn open_connection(
-    host: &str,
-    port: u16,
-    kw: OpenConnection<'_>,
+    host: impl HostArg,
+    port: impl socket::PortArg,
+    mut kw: OpenConnection<'_>,
 ) -> Result<(StreamReader, StreamWriter)> {
     running_loop()?;
     check_limit(kw.limit)?;
+    let host = host.host();
+    let port = port
+        .port_bytes()
+        .map(|p| String::from_utf8_lossy(&p).into_owned());
     let with_ssl = !matches!(kw.ssl, SslArg::None);
     if kw.server_hostname.is_some() && !with_ssl {
         return Err(Error::value("server_hostname is only meaningful with ssl"));
     }
-    let server_hostname = match kw.server_hostname {
-        Some(name) => Some(name),
-        None if with_ssl && host.is_empty() => {
+    let server_hostname = match (kw.server_hostname, host) {
+        (Some(name), _) => Some(name),
+        (None, _) if !with_ssl => None,
+        (None, Some(host)) if !host.is_empty() => Some(host),
+        (None, _) => {
             return Err(Error::value(
                 "You must set server_hostname when using ssl without a host",
             ))
         }
-        None if with_ssl => Some(host),
-        None => None,
     };
     for (name, value) in [
         ("ssl_handshake_timeout", kw.ssl_handshake_timeout),
@@ -177,7 +224,33 @@ pub async fn open_connection(
             return Err(Error::value(format!("{name} is only meaningful with ssl")));
         }
     }
-    let stream = base_events::connect(host, port).await?;
+    let (stream, proto) = match (host, &port, kw.sock.take()) {
+        (None, None, None) => {
+            return Err(Error::value(
+                "host and port was not specified and no sock specified",
+            ))
+        }
+        (None, None, Some(sock)) => connect::take_socket(sock)?,
+        (_, _, Some(_)) => {
+            return Err(Error::value(
+                "host/port and sock can not be specified at the same time",
+            ))
+        }
+        (host, port, None) => {
+            let how = connect::Attempts {
+                hints: Hints {
+                    family: kw.family,
+                    proto: kw.proto,
+                    flags: kw.flags,
+                },
+                local_addr: kw.local_addr,
+                happy_eyeballs_delay: kw.happy_eyeballs_delay,
+                interleave: kw.interleave,
+                all_errors: kw.all_errors,
+            };
+            connect::connect(host, port.as_deref(), how).await?
+        }
+    };
     let tls = with_ssl.then(|| TlsParams {
         context: match kw.ssl {
             SslArg::Context(ctx) => Some(ctx.clone()),
@@ -189,7 +262,7 @@ pub async fn open_connection(
         ssl_shutdown_timeout: kw.ssl_shutdown_timeout,
         call_connection_made: true,
     });
-    let shared = make_transport(stream, kw.limit, tls, false, None)?;
+    let shared = make_transport(stream, proto, kw.limit, tls, false, None)?;
     let mut guard = CloseOnDrop(Some(shared.clone()));
     wait_established(&shared).await?;
     guard.0 = None;
@@ -698,8 +771,10 @@ impl StreamWriter {
     }
 
     /// `await writer.start_tls(sslcontext, server_hostname=..., ...)` (CPython 3.11+): upgrade
-    /// this plain stream to TLS in place (STARTTLS); the reader and writer go on over TLS.
-    /// Server-side when the stream came from [`start_server`](super::start_server).
+    /// this stream to TLS in place (STARTTLS); the reader and writer go on over TLS.
+    /// Server-side when the stream came from [`start_server`](super::start_server). On a
+    /// stream that is already TLS, the new session runs inside the first one (TLS in TLS, as
+    /// CPython allows); `get_extra_info` then describes the inner session.
     ///
     /// ```text
     /// Python:  await writer.start_tls(ctx, server_hostname='localhost')
@@ -709,11 +784,6 @@ impl StreamWriter {
         self.drain().await?;
         {
             let mut conn = self.shared.lock();
-            if conn.tls.is_some() {
-                return Err(Error::NotImplementedError(
-                    "start_tls() on a TLS stream (TLS over TLS) is not supported".into(),
-                ));
-            }
             let tls = SslProtocol::new(TlsParams {
                 context: Some(sslcontext.clone()),
                 server_side: conn.server_side,

@@ -53,6 +53,9 @@ pub(crate) struct SocketTransport {
     lost: Option<Option<Error>>,
     /// `_protocol_paused` (`_FlowControlMixin`).
     protocol_paused: bool,
+    /// `sock.proto` (`get_extra_info('socket')` shows it): the `getaddrinfo` protocol, or a
+    /// `sock=` argument's own (usually 0).
+    pub(crate) proto: i32,
     /// `_extra['sockname']`, `_extra['peername']`.
     pub(crate) sockname: Option<Address>,
     pub(crate) peername: Option<Address>,
@@ -77,6 +80,7 @@ impl SocketTransport {
             conn_lost: 0,
             lost: None,
             protocol_paused: false,
+            proto: libc::IPPROTO_TCP,
             sockname,
             peername,
             server: None,
@@ -306,7 +310,7 @@ impl Conn {
     /// `_call_connection_lost(exc)`: tell the protocol, close the socket, leave the server.
     fn connection_lost(&mut self, exc: Option<Error>) {
         match &mut self.tls {
-            Some(tls) => tls.connection_lost(exc, &mut self.app),
+            Some(tls) => tls.connection_lost(exc, &mut self.sock, &mut self.app),
             None => self.app.connection_lost(exc),
         }
         self.sock.stream = None;
@@ -365,7 +369,7 @@ impl Conn {
     /// `transport.is_closing()`.
     pub(crate) fn is_closing(&self) -> bool {
         match &self.tls {
-            Some(tls) => tls.app_transport_closed,
+            Some(tls) => tls.is_closing(),
             None => self.sock.closing,
         }
     }
@@ -373,10 +377,7 @@ impl Conn {
     /// `transport.abort()`: lose the connection now, buffered data dropped.
     pub(crate) fn abort(&mut self) {
         match &mut self.tls {
-            Some(tls) => {
-                tls.app_transport_closed = true;
-                tls.abort(None, &mut self.sock);
-            }
+            Some(tls) => tls.abort(&mut self.sock),
             None => self.sock.force_close(None),
         }
         self.wake_driver();
@@ -415,11 +416,17 @@ impl Conn {
         self.wake_driver();
     }
 
-    /// Installs TLS over the plain transport and starts the handshake (`loop.start_tls` and
-    /// `create_connection(ssl=...)`); the waiter reports the outcome.
+    /// Installs TLS over the plain transport, or inside the TLS one, and starts the handshake
+    /// (`loop.start_tls` and `create_connection(ssl=...)`); the waiter reports the outcome.
     pub(crate) fn start_tls(&mut self, tls: SslProtocol) {
         self.app.over_ssl = true;
         self.app.waiter = super::protocol::Waiter::Waiting;
+        if let Some(outer) = &mut self.tls {
+            let reader_paused = self.app.reader_paused;
+            outer.start_tls_inside(tls, reader_paused, &mut self.sock, &mut self.app);
+            self.wake_driver();
+            return;
+        }
         self.sock.resume_reading();
         let tls = self.tls.insert(tls);
         if self.app.reader_paused {

@@ -49,6 +49,10 @@ pub enum ExceptionType {
     BaseException,
     /// `Exception`.
     Exception,
+    /// `BaseExceptionGroup`: the base of `ExceptionGroup`.
+    BaseExceptionGroup,
+    /// `ExceptionGroup`: several exceptions raised together (`all_errors=True`).
+    ExceptionGroup,
     /// `OSError` (= `IOError`, `EnvironmentError`, `socket.error`, `ssl.socket_error`).
     OSError,
     /// `BlockingIOError` (`EAGAIN`, `EALREADY`, `EINPROGRESS`).
@@ -156,6 +160,8 @@ impl ExceptionType {
     pub const ALL: &'static [ExceptionType] = &[
         T::BaseException,
         T::Exception,
+        T::BaseExceptionGroup,
+        T::ExceptionGroup,
         T::OSError,
         T::BlockingIOError,
         T::ChildProcessError,
@@ -212,6 +218,8 @@ impl ExceptionType {
         match self {
             T::BaseException => "BaseException",
             T::Exception => "Exception",
+            T::BaseExceptionGroup => "BaseExceptionGroup",
+            T::ExceptionGroup => "ExceptionGroup",
             T::OSError => "OSError",
             T::BlockingIOError => "BlockingIOError",
             T::ChildProcessError => "ChildProcessError",
@@ -296,7 +304,8 @@ impl ExceptionType {
     pub fn __bases__(self) -> &'static [ExceptionType] {
         match self {
             T::BaseException => &[],
-            T::Exception => &[T::BaseException],
+            T::Exception | T::BaseExceptionGroup => &[T::BaseException],
+            T::ExceptionGroup => &[T::BaseExceptionGroup, T::Exception],
             T::OSError
             | T::ValueError
             | T::TypeError

@@ -248,6 +248,20 @@ pub(crate) fn socket(family: i32, type_: i32, proto: i32) -> io::Result<OwnedFd>
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
 
+/// The descriptor of `sock`, which gives it up (`None` if it was closed or detached): what
+/// an asyncio transport does with the socket `sock=` passes it.
+#[cfg(feature = "asyncio")]
+pub(crate) fn take_socket_fd(sock: crate::socket::socket) -> Option<OwnedFd> {
+    use std::os::fd::IntoRawFd;
+    let fd = sock.into_raw_fd();
+    if fd < 0 {
+        return None;
+    }
+    // SAFETY: `into_raw_fd` detached this open descriptor from `sock` (which no longer closes
+    // it), so nothing else owns it.
+    Some(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
 /// `socketpair(family, type | SOCK_CLOEXEC, proto)`.
 pub(crate) fn socketpair(family: i32, type_: i32, proto: i32) -> io::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [-1 as libc::c_int; 2];
@@ -439,6 +453,16 @@ pub(crate) fn getsockopt_int(fd: RawFd, level: i32, name: i32) -> io::Result<i32
         )
     })?;
     Ok(value)
+}
+
+/// `fstat(fd).st_ino`: which socket (or file) a descriptor number stands for right now.
+#[cfg(feature = "asyncio")]
+pub(crate) fn inode(fd: RawFd) -> io::Result<u64> {
+    let mut stat = mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: `stat` is writable storage for one `struct stat`, which fstat fills on success.
+    cvt(unsafe { libc::fstat(fd, stat.as_mut_ptr()) })?;
+    // SAFETY: fstat succeeded, so it initialised the whole struct.
+    Ok(unsafe { stat.assume_init() }.st_ino)
 }
 
 /// `getsockopt(fd, level, name)` into a buffer of `buflen` bytes; returns the bytes written.
