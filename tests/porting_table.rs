@@ -1140,6 +1140,9 @@ fn asyncio_rows_name_what_cpython_313_has_and_cover_the_stream_classes() {
 fn asyncio_module_works() -> Vec<(&'static str, String)> {
     module_items! {
         "run" => asyncio::run;
+        "get_running_loop" => asyncio::get_running_loop;
+        "AbstractEventLoop" => asyncio::EventLoop;
+        "StreamReaderProtocol" => asyncio::StreamReaderProtocol;
         "open_connection" => asyncio::open_connection;
         "start_server" => asyncio::start_server;
         "StreamReader" => asyncio::StreamReader;
@@ -1156,7 +1159,7 @@ fn asyncio_module_works() -> Vec<(&'static str, String)> {
 
 #[cfg(feature = "asyncio")]
 fn asyncio_members_works() -> Vec<&'static str> {
-    use pyssl::asyncio::{Server, StreamReader, StreamWriter, Transport};
+    use pyssl::asyncio::{EventLoop, Server, StreamReader, StreamWriter, Transport};
     members! {
         "StreamReader.read" => StreamReader::read;
         "StreamReader.readline" => StreamReader::readline;
@@ -1184,6 +1187,8 @@ fn asyncio_members_works() -> Vec<&'static str> {
         "Server.is_serving" => Server::is_serving;
         "Server.start_serving" => Server::start_serving;
         "Server.__aenter__" => |s: &Server| drop(s.async_with(|_server| async {}));
+        "AbstractEventLoop.start_tls" => EventLoop::start_tls;
+        "Transport.get_protocol" => Transport::get_protocol;
         "Transport.get_extra_info" => Transport::get_extra_info;
         "Transport.is_closing" => Transport::is_closing;
         "Transport.close" => Transport::close;

@@ -88,6 +88,7 @@
 mod args;
 mod base_events;
 mod connect;
+mod events;
 mod exceptions;
 mod extra_info;
 mod layers;
@@ -105,6 +106,7 @@ mod transport;
 mod transports;
 
 pub use args::{HostArg, ServerHostArg, ServerHosts};
+pub use events::{get_running_loop, EventLoop, LoopStartTls, StreamReaderProtocol};
 pub use exceptions::{IncompleteReadError, LimitOverrunError, TimeoutError};
 pub use extra_info::{ExtraInfo, TransportSSLObject, TransportSocket};
 pub use runners::run;

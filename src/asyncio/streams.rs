@@ -10,7 +10,7 @@ use super::base_events::{make_transport, running_loop, wait_established, Hints};
 use super::connect;
 use super::extra_info::{self, ExtraInfo};
 use super::protocol::DEFAULT_LIMIT;
-use super::sslproto::{SslProtocol, TlsParams};
+use super::sslproto::TlsParams;
 use super::transport::{Conn, Shared};
 use crate::error::{Error, Result};
 use crate::socket;
@@ -782,18 +782,13 @@ impl StreamWriter {
     /// ```
     pub async fn start_tls(&self, sslcontext: &SSLContext, kw: StartTls<'_>) -> Result<()> {
         self.drain().await?;
-        {
-            let mut conn = self.shared.lock();
-            let tls = SslProtocol::new(TlsParams {
-                context: Some(sslcontext.clone()),
-                server_side: conn.server_side,
-                server_hostname: kw.server_hostname.map(str::to_string),
-                ssl_handshake_timeout: kw.ssl_handshake_timeout,
-                ssl_shutdown_timeout: kw.ssl_shutdown_timeout,
-                call_connection_made: false,
-            })?;
-            conn.start_tls(tls);
-        }
-        wait_established(&self.shared).await
+        let server_side = self.shared.lock().server_side;
+        let kw = super::events::LoopStartTls {
+            server_side,
+            server_hostname: kw.server_hostname,
+            ssl_handshake_timeout: kw.ssl_handshake_timeout,
+            ssl_shutdown_timeout: kw.ssl_shutdown_timeout,
+        };
+        super::events::start_tls_on(&self.shared, sslcontext, kw).await
     }
 }

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::events::StreamReaderProtocol;
 use super::extra_info::{self, ExtraInfo};
 use super::sslproto::OUTGOING_HIGH_WATER;
 use super::transport::{Shared, HIGH_WATER};
@@ -34,6 +35,22 @@ impl std::fmt::Debug for Transport {
 impl Transport {
     pub(crate) fn new(shared: Arc<Shared>) -> Transport {
         Transport { shared }
+    }
+
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// `transport.get_protocol()`: the stream's protocol, for [`EventLoop::start_tls`](super::EventLoop::start_tls).
+    ///
+    /// ```text
+    /// Python:  protocol = transport.get_protocol()
+    /// Rust:    let protocol = transport.get_protocol();
+    /// ```
+    pub fn get_protocol(&self) -> StreamReaderProtocol {
+        StreamReaderProtocol {
+            shared: self.shared.clone(),
+        }
     }
 
     /// `transport.get_extra_info(name)`: as [`StreamWriter::get_extra_info`](super::StreamWriter::get_extra_info).
