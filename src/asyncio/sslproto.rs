@@ -208,6 +208,10 @@ impl SslProtocol {
     /// The connection goes idle: free the memory BIOs' buffers if they are empty (the next
     /// record allocates again), so that an idle connection keeps no buffer.
     pub(crate) fn release_buffers_here(&self) {
+        // A handshake in progress goes idle between flights, and would only allocate again.
+        if self.state != State::Wrapped {
+            return;
+        }
         self.incoming.release_if_empty();
         self.outgoing.release_if_empty();
     }

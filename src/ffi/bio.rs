@@ -33,6 +33,18 @@ const BIO_C_SET_BUF_MEM_EOF_RETURN: c_int = 130;
 const BIO_C_SET_BUF_MEM: c_int = 114;
 #[cfg(feature = "asyncio")]
 const BIO_CLOSE: c_long = 1;
+#[cfg(feature = "asyncio")]
+const BIO_C_GET_BUF_MEM_PTR: c_int = 115;
+
+/// OpenSSL's `BUF_MEM` (`struct buf_mem_st`, public in `<openssl/buffer.h>` since 1.1.0).
+#[cfg(feature = "asyncio")]
+#[repr(C)]
+struct BufMem {
+    length: usize,
+    data: *mut std::ffi::c_char,
+    max: usize,
+    flags: std::ffi::c_ulong,
+}
 
 /// One owned reference to a memory BIO.
 pub(crate) struct MemBio(*mut sys::BIO);
@@ -117,7 +129,7 @@ impl MemBio {
     /// the old one; the BIO's flags and EOF behaviour are the BIO's, not the buffer's, and stay.
     #[cfg(feature = "asyncio")]
     pub(crate) fn release_if_empty(&mut self) {
-        if self.pending() != 0 {
+        if self.pending() != 0 || self.capacity() == 0 {
             return;
         }
         // SAFETY: `self.0` is a live memory BIO (exclusive access per the owner's lock) that owns
@@ -130,6 +142,28 @@ impl MemBio {
             }
             sys::BIO_ctrl(self.0, BIO_C_SET_BUF_MEM, BIO_CLOSE, fresh);
         }
+    }
+
+    /// Bytes the buffer has room for (0: nothing allocated, nothing to give back).
+    #[cfg(feature = "asyncio")]
+    pub(crate) fn capacity(&self) -> usize {
+        let mut buf: *mut BufMem = std::ptr::null_mut();
+        // SAFETY: `self.0` is a live memory BIO; BIO_C_GET_BUF_MEM_PTR stores a pointer to its
+        // BUF_MEM (owned by the BIO, valid until the BIO's next call) into `buf`.
+        unsafe {
+            sys::BIO_ctrl(
+                self.0,
+                BIO_C_GET_BUF_MEM_PTR,
+                0,
+                &mut buf as *mut *mut BufMem as *mut c_void,
+            )
+        };
+        if buf.is_null() {
+            return 0;
+        }
+        // SAFETY: `buf` points to the BIO's live BUF_MEM, a `struct buf_mem_st` (`BufMem`'s
+        // layout), and nothing else uses the BIO meanwhile (exclusive access).
+        unsafe { (*buf).max }
     }
 
     /// Whether two handles are the same BIO.

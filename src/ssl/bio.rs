@@ -196,4 +196,19 @@ mod tests {
         assert!(bio.eof());
         assert!(bio.write(b"x").is_err());
     }
+
+    #[test]
+    fn releasing_gives_the_memory_back_and_an_empty_buffer_is_left_alone() {
+        let bio = MemoryBIO::new().unwrap();
+        assert_eq!(bio.lock().capacity(), 0);
+        bio.write(&vec![7u8; 100_000]).unwrap();
+        assert_eq!(bio.read(-1).unwrap().len(), 100_000);
+        assert!(bio.lock().capacity() >= 100_000);
+        bio.release_if_empty();
+        assert_eq!(bio.lock().capacity(), 0);
+        bio.release_if_empty();
+        assert_eq!(bio.lock().capacity(), 0);
+        bio.write(b"abc").unwrap();
+        assert_eq!(bio.read(-1).unwrap(), b"abc");
+    }
 }
