@@ -158,8 +158,20 @@ impl Drop for Server {
 
 #[test]
 fn serve_keeps_serving_after_bad_clients() {
+    keeps_serving_after_bad_clients(&[]);
+}
+
+/// The same on the asyncio layer, where a bad client costs a task instead of a thread.
+#[cfg(feature = "asyncio")]
+#[test]
+fn serve_on_asyncio_keeps_serving_after_bad_clients() {
+    keeps_serving_after_bad_clients(&["--asyncio"]);
+}
+
+fn keeps_serving_after_bad_clients(extra: &[&str]) {
     let mut child = pyssl()
         .args(["serve", "--port", "0"])
+        .args(extra)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
