@@ -7,7 +7,7 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use common::{fixture_str, PyPeer};
+use common::{exc_line as exc, fixtures_dir as fixtures, handler_lines, PyPeer};
 use pyssl::pyrepr::{PyBytes, PyRepr};
 use pyssl::{asyncio, ssl};
 
@@ -83,14 +83,6 @@ async def main():
         await asyncio.wait_for(client(int(sys.argv[4])), 20)
 asyncio.run(main())
 "#;
-
-fn fixtures() -> String {
-    fixture_str("").trim_end_matches('/').to_string()
-}
-
-fn exc(e: &pyssl::Error) -> String {
-    common::strip_location(&format!("{}: {e}", e.type_name()))
-}
 
 /// The pyssl port of the script's `client`; its lines.
 async fn pyssl_client(mode: &str, port: u16) -> pyssl::Result<Vec<String>> {
@@ -192,23 +184,6 @@ async fn pyssl_handler(
     say("server closed".into());
     say("done".into());
     Ok(())
-}
-
-/// The handler's lines once its last is `done` (without it).
-async fn handler_lines(out: &Mutex<Vec<String>>) -> pyssl::Result<Vec<String>> {
-    let finished = || out.lock().unwrap().last().map(String::as_str) == Some("done");
-    asyncio::wait_for(
-        async {
-            while !finished() {
-                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-            }
-        },
-        20.0,
-    )
-    .await?;
-    let mut lines = out.lock().unwrap().clone();
-    lines.pop();
-    Ok(lines)
 }
 
 /// CPython against CPython, then pyssl's client against CPython's server and pyssl's server

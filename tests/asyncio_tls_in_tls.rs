@@ -9,7 +9,7 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use common::{fixture_str, PyPeer};
+use common::{exc_line as exc, fixtures_dir as fixtures, handler_lines, PyPeer};
 use pyssl::pyrepr::{PyBytes, PyRepr};
 use pyssl::{asyncio, ssl};
 
@@ -96,14 +96,6 @@ async def main():
         await asyncio.wait_for(client(int(sys.argv[4])), 20)
 asyncio.run(main())
 "#;
-
-fn fixtures() -> String {
-    fixture_str("").trim_end_matches('/').to_string()
-}
-
-fn exc(e: &pyssl::Error) -> String {
-    common::strip_location(&format!("{}: {e}", e.type_name()))
-}
 
 fn say(out: &Mutex<Vec<String>>, line: String) {
     out.lock().unwrap().push(line);
@@ -246,22 +238,6 @@ async fn pyssl_handler(
     say(&out, "server closed".into());
     say(&out, "done".into());
     Ok(())
-}
-
-/// Waits until the handler's last line is `done`; its lines without it.
-async fn handler_lines(out: &Mutex<Vec<String>>) -> pyssl::Result<Vec<String>> {
-    asyncio::wait_for(
-        async {
-            while out.lock().unwrap().last().map(String::as_str) != Some("done") {
-                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-            }
-        },
-        20.0,
-    )
-    .await?;
-    let mut lines = out.lock().unwrap().clone();
-    lines.pop();
-    Ok(lines)
 }
 
 /// CPython with CPython, then each pyssl end with a CPython peer, on both runtimes: every end

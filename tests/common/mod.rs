@@ -585,3 +585,33 @@ pub fn runtimes() -> [tokio::runtime::Runtime; 2] {
             .unwrap(),
     ]
 }
+
+/// The `fixtures/` directory without its trailing slash, as the Python peer scripts take it.
+pub fn fixtures_dir() -> String {
+    fixture_str("").trim_end_matches('/').to_string()
+}
+
+/// An error as the Python peer scripts print one (`f'{type(e).__name__}: {e}'`), without
+/// CPython's C source locations.
+pub fn exc_line(e: &pyssl::Error) -> String {
+    strip_location(&format!("{}: {e}", e.type_name()))
+}
+
+/// The lines a pyssl server handler pushed to `out` once its last one is `done` (within 20 s),
+/// without `done`.
+#[cfg(feature = "asyncio")]
+pub async fn handler_lines(out: &std::sync::Mutex<Vec<String>>) -> pyssl::Result<Vec<String>> {
+    let finished = || out.lock().unwrap().last().map(String::as_str) == Some("done");
+    pyssl::asyncio::wait_for(
+        async {
+            while !finished() {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        },
+        20.0,
+    )
+    .await?;
+    let mut lines = out.lock().unwrap().clone();
+    lines.pop();
+    Ok(lines)
+}
