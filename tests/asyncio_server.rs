@@ -486,3 +486,59 @@ fn both_ends_read_and_write_at_once_from_different_tasks() {
         .unwrap();
     assert!(client_ok && server_ok);
 }
+
+/// Echoes one line, then holds the connection until the client's EOF.
+async fn hold_after_a_line(
+    mut reader: asyncio::StreamReader,
+    writer: asyncio::StreamWriter,
+) -> pyssl::Result<()> {
+    let line = reader.readline().await?;
+    writer.write(&line)?;
+    writer.drain().await?;
+    reader.read(-1).await?;
+    writer.close();
+    writer.wait_closed().await
+}
+
+/// The server forgets its lost clients in batches; after 300 connections came and went,
+/// `close_clients()` still reaches each of the three still open, and only those.
+#[test]
+fn close_clients_reaches_every_live_client_after_many_came_and_went() {
+    for runtime in common::runtimes() {
+        let eofs = runtime
+            .block_on(async {
+                let server =
+                    asyncio::start_server(hold_after_a_line, "127.0.0.1", 0, Default::default())
+                        .await?;
+                let port = server.sockets()[0].getsockname()?.port();
+                let exchange = || async move {
+                    let (mut reader, writer) =
+                        asyncio::open_connection("127.0.0.1", port, Default::default()).await?;
+                    writer.write(b"ping\n")?;
+                    writer.drain().await?;
+                    reader.readline().await?;
+                    pyssl::Result::Ok((reader, writer))
+                };
+                for _ in 0..300 {
+                    let (_reader, writer) = exchange().await?;
+                    writer.close();
+                    writer.wait_closed().await?;
+                }
+                let mut live = Vec::new();
+                for _ in 0..3 {
+                    live.push(exchange().await?);
+                }
+                server.close_clients();
+                let mut eofs = Vec::new();
+                for (mut reader, writer) in live {
+                    eofs.push(asyncio::wait_for(reader.read(-1), 5.0).await??);
+                    writer.close();
+                }
+                server.close();
+                asyncio::wait_for(server.wait_closed(), 5.0).await?;
+                pyssl::Result::Ok(eofs)
+            })
+            .unwrap();
+        assert_eq!(eofs, [Vec::<u8>::new(), Vec::new(), Vec::new()]);
+    }
+}

@@ -105,6 +105,9 @@ impl<E: std::fmt::Display> ClientConnectedResult for std::result::Result<(), E> 
     }
 }
 
+/// Below this many remembered transports, [`ServerHandle::register`] does not prune.
+const MIN_PRUNE: usize = 64;
+
 /// What the accept loop does with a connection: set its transport up, then run the callback.
 type OnConnection = Arc<dyn Fn(TcpStream, i32, ServerHandle) + Send + Sync>;
 
@@ -150,7 +153,11 @@ impl ServerHandle {
     /// Remembers a client transport (dropping those already gone).
     fn register(&self, shared: &Arc<Shared>) {
         let mut state = self.0.lock();
-        state.transports.retain(|t| t.strong_count() > 0);
+        // Pruned when half could be gone, so that each accept costs O(1) amortised (pruning
+        // at every accept made holding n connections cost O(n²)).
+        if state.transports.len() >= 2 * state.clients.max(MIN_PRUNE) {
+            state.transports.retain(|t| t.strong_count() > 0);
+        }
         state.transports.push(Arc::downgrade(shared));
     }
 
