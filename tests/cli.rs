@@ -255,3 +255,69 @@ fn sslkeylogfile_is_honoured_by_create_default_context() {
     );
     std::fs::remove_file(&log).unwrap();
 }
+
+/// Out of descriptors, `pyssl serve --asyncio` says so on stderr as CPython's asyncio server
+/// does (`socket.accept() out of system resource`, through the `log` records it prints as
+/// Python's `logging.lastResort` would), pauses accepting, and serves again once descriptors
+/// are free.
+#[cfg(feature = "asyncio")]
+#[test]
+fn serve_on_asyncio_survives_running_out_of_descriptors() {
+    let mut child = Command::new("sh")
+        .args([
+            "-c",
+            r#"ulimit -n 24; exec "$0" serve --port 0 --asyncio"#,
+            env!("CARGO_BIN_EXE_pyssl"),
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let server = Server(child);
+    let port: u16 = line
+        .trim()
+        .strip_prefix("Serving HTTPS on ('127.0.0.1', ")
+        .and_then(|r| r.strip_suffix(')'))
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    // More connections than the server has descriptors left.
+    let held: Vec<TcpStream> = (0..40)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
+    let said = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(
+        said,
+        "socket.accept() out of system resource: [Errno 24] Too many open files"
+    );
+    drop(held);
+    // Accepting resumes a second later; the queue's dead connections are accepted and dropped.
+    std::thread::sleep(Duration::from_millis(2500));
+    let reply = common::py313(
+        r#"
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+with socket.create_connection(('127.0.0.1', int(sys.argv[1]))) as s:
+    with ctx.wrap_socket(s, server_hostname='localhost') as ss:
+        ss.sendall(b'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n')
+        print(repr(ss.recv(4096)))
+"#,
+        &[&port.to_string(), &common::fixture_str("ca.pem")],
+    );
+    assert_eq!(
+        reply.trim(),
+        r"b'HTTP/1.1 200 OK\r\nContent-Length: 19\r\nConnection: close\r\n\r\nHello Secure World!'"
+    );
+    drop(server);
+}

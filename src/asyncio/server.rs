@@ -369,7 +369,8 @@ async fn accept_loop(listener: Arc<TcpListener>, proto: i32, server: ServerHandl
                 // and ignores the other errors of one connection.
                 let errno = e.raw_os_error().unwrap_or(0);
                 if [libc::EMFILE, libc::ENFILE, libc::ENOBUFS, libc::ENOMEM].contains(&errno) {
-                    log::error!("socket.accept() out of system resource: {e}");
+                    // The exception as Python prints it: `[Errno 24] Too many open files`.
+                    log::error!("socket.accept() out of system resource: {}", Error::from(e));
                     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
                 }
             }

@@ -54,3 +54,34 @@ fn stdout_failed(e: io::Error) -> ! {
     stderr(format_args!("pyssl: cannot write to stdout: {e}\n"));
     std::process::exit(1);
 }
+
+/// What a Python program without logging configuration does with its library's log records:
+/// `logging.lastResort` prints warnings and errors, the message alone, on stderr. Installed by
+/// `pyssl serve --asyncio`, so that what `pyssl::asyncio` logs (an accept out of descriptors,
+/// say) is seen as CPython's asyncio server shows it.
+#[cfg(feature = "asyncio")]
+pub struct LastResort;
+
+#[cfg(feature = "asyncio")]
+impl log::Log for LastResort {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        metadata.level() <= log::Level::Warn
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if self.enabled(record.metadata()) {
+            stderr(format_args!("{}\n", record.args()));
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+/// Installs [`LastResort`] unless a logger is already set.
+#[cfg(feature = "asyncio")]
+pub fn install_last_resort() {
+    static LOGGER: LastResort = LastResort;
+    if log::set_logger(&LOGGER).is_ok() {
+        log::set_max_level(log::LevelFilter::Warn);
+    }
+}

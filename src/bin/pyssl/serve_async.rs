@@ -23,6 +23,7 @@ const BACKLOG: u32 = 1024;
 
 /// Serves on `host:port` until killed; prints `Serving HTTPS on (host, port)` first.
 pub fn run(context: ssl::SSLContext, host: &str, port: u16, limits: Limits) -> ssl::Result<()> {
+    crate::output::install_last_resort();
     asyncio::run(serve(context, host, port, limits))
 }
 
