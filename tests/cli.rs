@@ -175,17 +175,8 @@ fn keeps_serving_after_bad_clients(extra: &[&str]) {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let port = serving_port(&mut child);
     let server = Server(child);
-    let port: u16 = line
-        .trim()
-        .strip_prefix("Serving HTTPS on ('127.0.0.1', ")
-        .and_then(|r| r.strip_suffix(')'))
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
 
     // Garbage, plain HTTP, and a client that connects and leaves mid-handshake.
     for junk in [
@@ -199,21 +190,7 @@ fn keeps_serving_after_bad_clients(extra: &[&str]) {
         let _ = s.shutdown(std::net::Shutdown::Write);
         let _ = s.read_to_end(&mut Vec::new());
     }
-    let reply = common::py313(
-        r#"
-import socket, ssl, sys
-ctx = ssl.create_default_context(cafile=sys.argv[2])
-with socket.create_connection(('127.0.0.1', int(sys.argv[1]))) as s:
-    with ctx.wrap_socket(s, server_hostname='localhost') as ss:
-        ss.sendall(b'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n')
-        print(repr(ss.recv(4096)))
-"#,
-        &[&port.to_string(), &common::fixture_str("ca.pem")],
-    );
-    assert_eq!(
-        reply.trim(),
-        r"b'HTTP/1.1 200 OK\r\nContent-Length: 19\r\nConnection: close\r\n\r\nHello Secure World!'"
-    );
+    assert_article_reply(port);
     drop(server);
 }
 
@@ -274,18 +251,9 @@ fn serve_on_asyncio_survives_running_out_of_descriptors() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let port = serving_port(&mut child);
     let stderr = child.stderr.take().unwrap();
     let server = Server(child);
-    let port: u16 = line
-        .trim()
-        .strip_prefix("Serving HTTPS on ('127.0.0.1', ")
-        .and_then(|r| r.strip_suffix(')'))
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -304,6 +272,25 @@ fn serve_on_asyncio_survives_running_out_of_descriptors() {
     drop(held);
     // Accepting resumes a second later; the queue's dead connections are accepted and dropped.
     std::thread::sleep(Duration::from_millis(2500));
+    assert_article_reply(port);
+    drop(server);
+}
+
+/// The port in `pyssl serve`'s first line, `Serving HTTPS on ('127.0.0.1', PORT)`.
+fn serving_port(child: &mut Child) -> u16 {
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    line.trim()
+        .strip_prefix("Serving HTTPS on ('127.0.0.1', ")
+        .and_then(|r| r.strip_suffix(')'))
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+}
+
+/// A CPython 3.13 client's request to `pyssl serve` on `port` gets the article's reply.
+fn assert_article_reply(port: u16) {
     let reply = common::py313(
         r#"
 import socket, ssl, sys
@@ -319,5 +306,4 @@ with socket.create_connection(('127.0.0.1', int(sys.argv[1]))) as s:
         reply.trim(),
         r"b'HTTP/1.1 200 OK\r\nContent-Length: 19\r\nConnection: close\r\n\r\nHello Secure World!'"
     );
-    drop(server);
 }
