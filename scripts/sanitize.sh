@@ -2,6 +2,7 @@
 # Memory-safety runs of the test suite.
 #
 #   bash scripts/sanitize.sh asan [cargo test args]      # AddressSanitizer + LeakSanitizer
+#   bash scripts/sanitize.sh asan --features asyncio     # the same with the asyncio layer
 #   bash scripts/sanitize.sh valgrind [test names]       # valgrind memcheck on test binaries
 #
 # asan: the whole suite (or what the extra arguments select) built by the nightly toolchain with
@@ -34,8 +35,17 @@ asan)
     export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:allocator_may_return_null=1:${ASAN_OPTIONS:-}"
     # Integration tests, unit tests and binaries (doctests need -Zbuild-std for the sanitizer
     # runtime of rustdoc's own link step; they exercise nothing the tests do not).
-    # tests/examples.rs runs the examples' binaries: build them (instrumented) first.
-    cargo +nightly build --target "$TARGET" --examples
+    # tests/examples.rs runs the examples' binaries: build them (instrumented) first, with
+    # the features the tests get (the asyncio examples need `--features asyncio`).
+    features=()
+    args=("$@")
+    for ((i = 0; i < ${#args[@]}; i++)); do
+        case "${args[i]}" in
+        --features) features+=(--features "${args[i + 1]:-}") ;;
+        --features=* | --all-features) features+=("${args[i]}") ;;
+        esac
+    done
+    cargo +nightly build --target "$TARGET" --examples "${features[@]}"
     cargo +nightly test --target "$TARGET" --no-fail-fast --lib --bins --tests "$@"
     ;;
 valgrind)
