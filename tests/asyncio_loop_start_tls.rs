@@ -7,7 +7,7 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use common::{exc_line as exc, fixtures_dir as fixtures, handler_lines, PyPeer};
+use common::exc_line as exc;
 use pyssl::pyrepr::{PyBytes, PyRepr};
 use pyssl::{asyncio, ssl};
 
@@ -186,56 +186,21 @@ async fn pyssl_handler(
     Ok(())
 }
 
-/// CPython against CPython, then pyssl's client against CPython's server and pyssl's server
-/// against CPython's client on both runtimes: every side prints what CPython's printed.
+/// The `loop.start_tls` exchange both ways against CPython's (see `common::both_directions`).
 fn check(mode: &str) -> (Vec<String>, Vec<String>) {
-    let fixtures = fixtures();
-    let strip = |lines: Vec<String>| -> Vec<String> {
-        lines.iter().map(|l| common::strip_location(l)).collect()
-    };
-    let mut server = PyPeer::start(PY_LOOP_START_TLS, &[&fixtures, "server", mode]);
-    let port = server.port().to_string();
-    let client_ref =
-        strip(PyPeer::start(PY_LOOP_START_TLS, &[&fixtures, "client", mode, &port]).finish());
-    let server_ref = server.finish();
-
-    for runtime in common::runtimes() {
-        let mut server = PyPeer::start(PY_LOOP_START_TLS, &[&fixtures, "server", mode]);
-        let port = server.port();
-        let client = runtime.block_on(pyssl_client(mode, port)).unwrap();
-        assert_eq!(client, client_ref, "pyssl client");
-        assert_eq!(
-            server.finish(),
-            server_ref,
-            "CPython server of pyssl's client"
-        );
-
-        let (client, server) = runtime
-            .block_on(async {
-                let out = Arc::new(Mutex::new(Vec::new()));
-                let handler_out = out.clone();
-                let on_client = move |r, w| pyssl_handler(r, w, handler_out.clone());
-                let server =
-                    asyncio::start_server(on_client, "127.0.0.1", 0, Default::default()).await?;
-                let port = server.sockets()[0].getsockname()?.port().to_string();
-                let (fixtures, mode) = (fixtures.clone(), mode.to_string());
-                let client = tokio::task::spawn_blocking(move || {
-                    PyPeer::start(PY_LOOP_START_TLS, &[&fixtures, "client", &mode, &port]).finish()
-                });
-                let server_lines = handler_lines(&out).await?;
-                server.close();
-                server.wait_closed().await;
-                pyssl::Result::Ok((client.await.unwrap(), server_lines))
-            })
-            .unwrap();
-        assert_eq!(
-            strip(client),
-            client_ref,
-            "CPython client of pyssl's server"
-        );
-        assert_eq!(server, server_ref, "pyssl server");
-    }
-    (client_ref, server_ref)
+    common::both_directions(
+        PY_LOOP_START_TLS,
+        mode,
+        |port| pyssl_client(mode, port),
+        || async {
+            let out = Arc::new(Mutex::new(Vec::new()));
+            let handler_out = out.clone();
+            let on_client = move |r, w| pyssl_handler(r, w, handler_out.clone());
+            let server =
+                asyncio::start_server(on_client, "127.0.0.1", 0, Default::default()).await?;
+            Ok((server, out))
+        },
+    )
 }
 
 #[test]

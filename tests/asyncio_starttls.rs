@@ -7,7 +7,7 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use common::{exc_line as exc, fixtures_dir as fixtures, handler_lines, PyPeer};
+use common::{exc_line as exc, fixtures_dir as fixtures, PyPeer};
 use pyssl::pyrepr::{PyBytes, PyRepr};
 use pyssl::{asyncio, ssl};
 
@@ -220,54 +220,21 @@ async fn pyssl_handler(
     Ok(())
 }
 
+/// The STARTTLS exchange both ways against CPython's (see `common::both_directions`).
 fn check_starttls(mode: &str) -> (Vec<String>, Vec<String>) {
-    let fixtures = fixtures();
-    let mut server = PyPeer::start(PY_STARTTLS, &[&fixtures, "server", mode]);
-    let port = server.port().to_string();
-    let client_ref = PyPeer::start(PY_STARTTLS, &[&fixtures, "client", mode, &port]).finish();
-    let client_ref: Vec<String> = client_ref
-        .iter()
-        .map(|l| common::strip_location(l))
-        .collect();
-    let server_ref = server.finish();
-
-    for runtime in common::runtimes() {
-        let mut server = PyPeer::start(PY_STARTTLS, &[&fixtures, "server", mode]);
-        let port = server.port();
-        assert_eq!(
-            runtime.block_on(pyssl_client(mode, port)).unwrap(),
-            client_ref
-        );
-        assert_eq!(server.finish(), server_ref);
-
-        let (client, server) = runtime
-            .block_on(async {
-                let out = Arc::new(Mutex::new(Vec::new()));
-                let handler_out = out.clone();
-                let server = asyncio::start_server(
-                    move |r, w| pyssl_handler(r, w, handler_out.clone()),
-                    "127.0.0.1",
-                    0,
-                    Default::default(),
-                )
-                .await?;
-                let port = server.sockets()[0].getsockname()?.port().to_string();
-                let fixtures = fixtures.clone();
-                let mode = mode.to_string();
-                let client = tokio::task::spawn_blocking(move || {
-                    PyPeer::start(PY_STARTTLS, &[&fixtures, "client", &mode, &port]).finish()
-                });
-                let server_lines = handler_lines(&out).await?;
-                server.close();
-                server.wait_closed().await;
-                pyssl::Result::Ok((client.await.unwrap(), server_lines))
-            })
-            .unwrap();
-        let client: Vec<String> = client.iter().map(|l| common::strip_location(l)).collect();
-        assert_eq!(client, client_ref);
-        assert_eq!(server, server_ref);
-    }
-    (client_ref, server_ref)
+    common::both_directions(
+        PY_STARTTLS,
+        mode,
+        |port| pyssl_client(mode, port),
+        || async {
+            let out = Arc::new(Mutex::new(Vec::new()));
+            let handler_out = out.clone();
+            let on_client = move |r, w| pyssl_handler(r, w, handler_out.clone());
+            let server =
+                asyncio::start_server(on_client, "127.0.0.1", 0, Default::default()).await?;
+            Ok((server, out))
+        },
+    )
 }
 
 #[test]

@@ -240,70 +240,28 @@ async fn pyssl_handler(
     Ok(())
 }
 
-/// CPython with CPython, then each pyssl end with a CPython peer, on both runtimes: every end
-/// prints what CPython's printed.
+/// The TLS-in-TLS exchange both ways against CPython's (see `common::both_directions`); the
+/// pyssl server's outer session is TLS 1.2.
 fn check(mode: &str) -> (Vec<String>, Vec<String>) {
-    let fixtures = fixtures();
-    let strip = |lines: Vec<String>| -> Vec<String> {
-        lines.iter().map(|l| common::strip_location(l)).collect()
-    };
-    let mut server = PyPeer::start(PY_TLS_IN_TLS, &[&fixtures, "server", mode]);
-    let port = server.port().to_string();
-    let client_ref =
-        strip(PyPeer::start(PY_TLS_IN_TLS, &[&fixtures, "client", mode, &port]).finish());
-    let server_ref = server.finish();
-    for (runtime, runtime_name) in common::runtimes()
-        .into_iter()
-        .zip(["current-thread", "multi-thread"])
-    {
-        let mut server = PyPeer::start(PY_TLS_IN_TLS, &[&fixtures, "server", mode]);
-        let port = server.port();
-        assert_eq!(
-            runtime.block_on(pyssl_client(mode, port)).unwrap(),
-            client_ref
-        );
-        assert_eq!(server.finish(), server_ref);
-
-        let (client, server) = runtime
-            .block_on(async {
-                let out = Arc::new(Mutex::new(Vec::new()));
-                let handler_out = out.clone();
-                let outer = server_context(true);
-                let kw = asyncio::StartServer {
-                    ssl: Some(&outer),
-                    ..Default::default()
-                };
-                let handler_mode = mode.to_string();
-                let server = asyncio::start_server(
-                    move |r, w| pyssl_handler(handler_mode.clone(), r, w, handler_out.clone()),
-                    "127.0.0.1",
-                    0,
-                    kw,
-                )
-                .await?;
-                let port = server.sockets()[0].getsockname()?.port().to_string();
-                let (fixtures, mode) = (fixtures.clone(), mode.to_string());
-                let client = tokio::task::spawn_blocking(move || {
-                    PyPeer::start(PY_TLS_IN_TLS, &[&fixtures, "client", &mode, &port]).finish()
-                });
-                let server_lines = match handler_lines(&out).await {
-                    Ok(lines) => lines,
-                    // Says how far the handler got (seen once, under ASan in the whole suite).
-                    Err(e) => panic!(
-                        "{runtime_name}: the pyssl server's handler did not finish ({e:?}); \
-                         its lines so far: {:?}",
-                        out.lock().unwrap()
-                    ),
-                };
-                server.close();
-                server.wait_closed().await;
-                pyssl::Result::Ok((client.await.unwrap(), server_lines))
-            })
-            .unwrap();
-        assert_eq!(strip(client), client_ref);
-        assert_eq!(server, server_ref);
-    }
-    (client_ref, server_ref)
+    common::both_directions(
+        PY_TLS_IN_TLS,
+        mode,
+        |port| pyssl_client(mode, port),
+        || async {
+            let out = Arc::new(Mutex::new(Vec::new()));
+            let handler_out = out.clone();
+            let outer = server_context(true);
+            let kw = asyncio::StartServer {
+                ssl: Some(&outer),
+                ..Default::default()
+            };
+            let handler_mode = mode.to_string();
+            let on_client =
+                move |r, w| pyssl_handler(handler_mode.clone(), r, w, handler_out.clone());
+            let server = asyncio::start_server(on_client, "127.0.0.1", 0, kw).await?;
+            Ok((server, out))
+        },
+    )
 }
 
 #[test]

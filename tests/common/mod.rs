@@ -615,3 +615,80 @@ pub async fn handler_lines(out: &std::sync::Mutex<Vec<String>>) -> pyssl::Result
     lines.pop();
     Ok(lines)
 }
+
+/// A pyssl server for [`both_directions`], and the lines its handler pushes (`done` last).
+#[cfg(feature = "asyncio")]
+pub type LinesServer = (
+    pyssl::asyncio::Server,
+    std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+);
+
+/// An exchange written twice, as a CPython 3.13 script (`script FIXTURES server|client MODE
+/// [PORT]`, printing its lines; the server first prints `port N`) and as its pyssl port
+/// (`client(port)` returns the client's lines; `server()` starts the server). CPython against
+/// CPython gives the reference; then on both runtimes pyssl's client against CPython's server
+/// and pyssl's server against CPython's client must print the same lines (C source locations
+/// stripped). Returns the reference (client lines, server lines).
+#[cfg(feature = "asyncio")]
+pub fn both_directions<C, CF, S, SF>(
+    script: &'static str,
+    mode: &str,
+    client: C,
+    server: S,
+) -> (Vec<String>, Vec<String>)
+where
+    C: Fn(u16) -> CF,
+    CF: std::future::Future<Output = pyssl::Result<Vec<String>>>,
+    S: Fn() -> SF,
+    SF: std::future::Future<Output = pyssl::Result<LinesServer>>,
+{
+    let fixtures = fixtures_dir();
+    let strip =
+        |lines: Vec<String>| -> Vec<String> { lines.iter().map(|l| strip_location(l)).collect() };
+    let mut peer = PyPeer::start(script, &[&fixtures, "server", mode]);
+    let port = peer.port().to_string();
+    let client_ref = strip(PyPeer::start(script, &[&fixtures, "client", mode, &port]).finish());
+    let server_ref = peer.finish();
+    let names = ["current-thread", "multi-thread"];
+    for (runtime, name) in runtimes().into_iter().zip(names) {
+        let mut peer = PyPeer::start(script, &[&fixtures, "server", mode]);
+        let port = peer.port();
+        let lines = runtime.block_on(client(port)).unwrap();
+        assert_eq!(lines, client_ref, "{name}: pyssl's client");
+        assert_eq!(
+            peer.finish(),
+            server_ref,
+            "{name}: CPython's server of pyssl's client"
+        );
+
+        let (client_lines, server_lines) = runtime
+            .block_on(async {
+                let (server, out) = server().await?;
+                let port = server.sockets()[0].getsockname()?.port().to_string();
+                let (fixtures, mode) = (fixtures.clone(), mode.to_string());
+                let peer = tokio::task::spawn_blocking(move || {
+                    PyPeer::start(script, &[&fixtures, "client", &mode, &port]).finish()
+                });
+                let server_lines = match handler_lines(&out).await {
+                    Ok(lines) => lines,
+                    // Says how far the handler got (seen once, under ASan in the whole suite).
+                    Err(e) => panic!(
+                        "{name}: the pyssl server's handler did not finish ({e:?}); \
+                         its lines so far: {:?}",
+                        out.lock().unwrap()
+                    ),
+                };
+                server.close();
+                server.wait_closed().await;
+                pyssl::Result::Ok((peer.await.unwrap(), server_lines))
+            })
+            .unwrap();
+        assert_eq!(
+            strip(client_lines),
+            client_ref,
+            "{name}: CPython's client of pyssl's server"
+        );
+        assert_eq!(server_lines, server_ref, "{name}: pyssl's server");
+    }
+    (client_ref, server_ref)
+}
