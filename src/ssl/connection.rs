@@ -348,7 +348,11 @@ pub(crate) fn getpeercert(ssl: &SslRef, binary_form: bool) -> Result<Option<Peer
     if ffi_ssl::current_ctx_verify_mode(ssl) & openssl_sys::SSL_VERIFY_PEER == 0 {
         return Ok(Some(PeerCert::Empty));
     }
-    Ok(Some(PeerCert::Dict(decode_certificate(&cert)?)))
+    let dict = match ssl.ex_data(sni::context_index()) {
+        Some(context) => context.decode_peer_certificate(&cert)?,
+        None => decode_certificate(&cert)?,
+    };
+    Ok(Some(PeerCert::Dict(dict)))
 }
 
 /// `cipher()`: `(name, protocol, secret_bits)` once a cipher is negotiated.

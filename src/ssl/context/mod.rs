@@ -19,6 +19,7 @@ use openssl::ssl::{
     Ssl, SslContext, SslContextBuilder, SslMethod, SslMode, SslOptions, SslRef, SslVerifyMode,
     SslVersion,
 };
+use openssl::x509::X509Ref;
 
 mod args;
 mod bitmasks;
@@ -40,6 +41,7 @@ pub use profiles::MozillaProfile;
 
 use super::alpn;
 use super::callback_arg::IntoCallback;
+use super::certificates::{CertDict, PeerCertCache};
 use super::ciphers::{ciphers_of_ssl, CipherDict};
 use super::constants::{Options, SSLMethod, TLSVersion, VerifyMode};
 use super::errors;
@@ -96,6 +98,8 @@ struct Inner {
     msg: RwLock<Option<MsgCallback>>,
     /// Python-side state; the write lock also serialises every mutation of `ctx`.
     state: RwLock<State>,
+    /// The last peer certificate `getpeercert()` decoded on this context's connections.
+    peer_certs: PeerCertCache,
 }
 
 #[derive(Debug)]
@@ -271,8 +275,15 @@ impl SSLContext {
                 psk_server: RwLock::new(None),
                 msg: RwLock::new(None),
                 state: RwLock::new(state),
+                peer_certs: PeerCertCache::default(),
             }),
         })
+    }
+
+    /// The `getpeercert()` dict of a peer certificate on one of this context's connections
+    /// (decoded once for a run of connections that show the same certificate).
+    pub(crate) fn decode_peer_certificate(&self, cert: &X509Ref) -> Result<CertDict> {
+        self.inner.peer_certs.decode(cert)
     }
 
     fn read(&self) -> RwLockReadGuard<'_, State> {
