@@ -273,9 +273,43 @@ impl Drop for BioGuard<'_> {
     }
 }
 
+/// The distinct BIOs of one `with_locked` call in address order (so that two threads cannot
+/// deadlock): an `SSLObject`'s incoming and outgoing buffers, which may be one. Kept inline,
+/// as every `SSLObject` call registers one.
+#[derive(Clone, Copy)]
+struct BioSet {
+    bios: [*const SharedBio; 2],
+    len: usize,
+}
+
+impl BioSet {
+    const EMPTY: BioSet = BioSet {
+        bios: [std::ptr::null(); 2],
+        len: 0,
+    };
+
+    fn of(a: &SharedBio, b: &SharedBio) -> BioSet {
+        let (a, b) = (a as *const SharedBio, b as *const SharedBio);
+        BioSet {
+            bios: [a.min(b), a.max(b)],
+            len: if a == b { 1 } else { 2 },
+        }
+    }
+
+    /// Runs `f` on each BIO of the set, in order.
+    fn each(&self, f: impl Fn(&SharedBio)) {
+        for &b in &self.bios[..self.len] {
+            // SAFETY: a set is registered (and reachable here) only while its `with_locked`
+            // call runs, whose borrows keep every BIO in it alive; the reference does not
+            // outlive `f`.
+            f(unsafe { &*b })
+        }
+    }
+}
+
 /// The BIOs of one `with_locked` call, and whether it holds them now (not inside `unlocked`).
 struct Held {
-    set: Vec<*const SharedBio>,
+    set: BioSet,
     locked: bool,
 }
 
@@ -284,23 +318,21 @@ thread_local! {
     static HELD: RefCell<Vec<Held>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Holds `bios` (each once, in address order so that two threads cannot deadlock) while `f`
-/// runs OpenSSL on them.
-pub(crate) fn with_locked<R>(bios: &[&SharedBio], f: impl FnOnce() -> R) -> R {
-    let mut sorted = bios.to_vec();
-    sorted.sort_by_key(|b| *b as *const SharedBio);
-    sorted.dedup_by_key(|b| *b as *const SharedBio);
-    for b in &sorted {
-        b.acquire();
-    }
-    let set = sorted.iter().map(|b| *b as *const SharedBio).collect();
+/// Holds `incoming` and `outgoing` (once if they are one BIO) while `f` runs OpenSSL on them.
+pub(crate) fn with_locked<R>(
+    incoming: &SharedBio,
+    outgoing: &SharedBio,
+    f: impl FnOnce() -> R,
+) -> R {
+    let set = BioSet::of(incoming, outgoing);
+    set.each(SharedBio::acquire);
     HELD.with(|held| held.borrow_mut().push(Held { set, locked: true }));
     /// Releases the innermost set, also when `f` unwinds.
     struct Release;
     impl Drop for Release {
         fn drop(&mut self) {
             if let Some(Held { set, locked: true }) = HELD.with(|held| held.borrow_mut().pop()) {
-                each(&set, SharedBio::release);
+                set.each(SharedBio::release);
             }
         }
     }
@@ -316,19 +348,19 @@ pub(crate) fn unlocked<R>(f: impl FnOnce() -> R) -> R {
     let set = HELD.with(|held| match held.borrow_mut().last_mut() {
         Some(h) if h.locked => {
             h.locked = false;
-            h.set.clone()
+            h.set
         }
-        _ => Vec::new(),
+        _ => BioSet::EMPTY,
     });
-    each(&set, SharedBio::release);
+    set.each(SharedBio::release);
     /// Takes the set back, in the same order, and marks it held again.
-    struct Retake(Vec<*const SharedBio>);
+    struct Retake(BioSet);
     impl Drop for Retake {
         fn drop(&mut self) {
-            if self.0.is_empty() {
+            if self.0.len == 0 {
                 return;
             }
-            each(&self.0, SharedBio::acquire);
+            self.0.each(SharedBio::acquire);
             HELD.with(|held| {
                 if let Some(h) = held.borrow_mut().last_mut() {
                     h.locked = true;
@@ -338,15 +370,6 @@ pub(crate) fn unlocked<R>(f: impl FnOnce() -> R) -> R {
     }
     let _retake = Retake(set);
     f()
-}
-
-/// Runs `f` on each BIO of a registered set.
-fn each(set: &[*const SharedBio], f: impl Fn(&SharedBio)) {
-    for &b in set {
-        // SAFETY: a set is registered (and reachable here) only while its `with_locked` call
-        // runs, whose borrows keep every BIO in it alive; the reference does not outlive `f`.
-        f(unsafe { &*b })
-    }
 }
 
 #[cfg(test)]
@@ -360,7 +383,7 @@ mod tests {
     #[test]
     fn callbacks_run_with_the_bios_released_once() {
         let (a, b) = (SharedBio::new().unwrap(), SharedBio::new().unwrap());
-        with_locked(&[&b, &a, &b], || {
+        with_locked(&b, &a, || {
             assert!(busy(&a) && busy(&b));
             unlocked(|| {
                 assert!(!busy(&a) && !busy(&b));

@@ -54,15 +54,16 @@ fn print_first_line(print: impl FnOnce(*mut sys::BIO)) -> Option<Vec<u8>> {
     }
     let bio = OwnedBio(bio);
     print(bio.0);
-    let mut buf = vec![0u8; GETS_SIZE as usize + 1];
+    // CPython's `char buf[2048]` on the stack, too: a zeroed heap buffer per line was most of
+    // what decoding a certificate's dates cost.
+    let mut buf = [0u8; GETS_SIZE as usize + 1];
     // SAFETY: `buf` has room for GETS_SIZE bytes (BIO_gets writes at most size-1 plus a NUL);
     // the BIO is live.
     let len = unsafe { BIO_gets(bio.0, buf.as_mut_ptr().cast(), GETS_SIZE) };
     if len < 0 {
         return None;
     }
-    buf.truncate(len as usize);
-    Some(buf)
+    Some(buf[..(len as usize).min(buf.len())].to_vec())
 }
 
 /// Runs `print` on a fresh memory BIO and returns everything it wrote, or `None` when

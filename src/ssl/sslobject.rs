@@ -293,8 +293,10 @@ impl SSLObject {
     /// Runs `f` on the connection while both buffers are locked, so no other thread touches
     /// them while OpenSSL does (user callbacks OpenSSL makes meanwhile run with them unlocked).
     fn with_bios<R>(&mut self, f: impl FnOnce(&mut Ssl, Option<&str>) -> R) -> R {
-        let bios = [self.incoming.shared_bio(), self.outgoing.shared_bio()];
-        ffi_bio::with_locked(&bios, || f(&mut self.ssl, self.server_hostname.as_deref()))
+        let (incoming, outgoing) = (self.incoming.shared_bio(), self.outgoing.shared_bio());
+        ffi_bio::with_locked(incoming, outgoing, || {
+            f(&mut self.ssl, self.server_hostname.as_deref())
+        })
     }
 
     /// `sslobj.do_handshake()`: advance the handshake; `SSLWantReadError` until the peer's
