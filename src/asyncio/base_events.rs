@@ -2,7 +2,7 @@
 //! `Lib/asyncio/base_events.py`): resolve, connect or listen, and set a transport up, with
 //! TLS when asked.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use tokio::net::{TcpSocket, TcpStream};
@@ -62,6 +62,9 @@ pub(crate) async fn resolve(
 ) -> Result<Vec<Target>> {
     let numeric = match host {
         Some(host) if [0, socket::IPPROTO_TCP, socket::IPPROTO_UDP].contains(&hints.proto) => {
+            if let Some(target) = literal_target(host, port, hints.family) {
+                return Ok(vec![target]);
+            }
             let numeric_hints = Hints {
                 proto: 0,
                 flags: hints.flags | socket::AI_NUMERICHOST,
@@ -92,6 +95,29 @@ pub(crate) async fn resolve(
             })
         })
         .collect())
+}
+
+/// The common case of `_ipaddr_info` without a system call: a host that is an address of the
+/// asked family and a port in plain digits, which `getaddrinfo` would only echo back (as one
+/// TCP entry). Everything else (names, `127.1`, zone indexes, service names, a family
+/// mismatch) returns `None` and goes to `getaddrinfo` as before.
+fn literal_target(host: &str, port: Option<&str>, family: i32) -> Option<Target> {
+    let port = match port {
+        None | Some("") => 0,
+        Some(p) if p.bytes().all(|b| b.is_ascii_digit()) => p.parse().ok()?,
+        Some(_) => return None,
+    };
+    let ip: IpAddr = host.parse().ok()?;
+    let wanted = match family {
+        0 => true,
+        socket::AF_INET => ip.is_ipv4(),
+        socket::AF_INET6 => ip.is_ipv6(),
+        _ => false,
+    };
+    wanted.then(|| Target {
+        addr: SocketAddr::new(ip, port),
+        proto: socket::IPPROTO_TCP,
+    })
 }
 
 /// `socket.socket(family, SOCK_STREAM, proto)` for `addr`, non-blocking, as a tokio socket.
@@ -231,4 +257,82 @@ pub(crate) fn bind_error(e: std::io::Error, addr: SocketAddr) -> Error {
         )),
         filename: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shortcut answers exactly what `getaddrinfo(AI_NUMERICHOST)` answers wherever it
+    /// answers, and leaves to `getaddrinfo` what it must (names, short forms, zones).
+    #[test]
+    fn literal_targets_are_what_getaddrinfo_answers() {
+        let hosts = [
+            "127.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "2001:DB8::A:1",
+            "1:2:3:4:5:6:7:8",
+            "127.1",
+            "01.2.3.4",
+            "256.1.1.1",
+            "::1%lo",
+            "[::1]",
+            " 127.0.0.1",
+            "localhost",
+            "",
+        ];
+        let ports = [
+            None,
+            Some(""),
+            Some("0"),
+            Some("443"),
+            Some("0080"),
+            Some("65535"),
+        ];
+        let mut answered = 0;
+        for host in hosts {
+            for port in ports {
+                for family in [0, socket::AF_INET, socket::AF_INET6] {
+                    let Some(fast) = literal_target(host, port, family) else {
+                        continue;
+                    };
+                    answered += 1;
+                    let hints = Hints {
+                        family,
+                        proto: 0,
+                        flags: socket::AI_NUMERICHOST,
+                    };
+                    let infos = lookup(Some(host), port, hints).unwrap();
+                    let slow: Vec<Target> = infos
+                        .iter()
+                        .map(|i| Target {
+                            addr: i.sockaddr.to_socket_addr().unwrap(),
+                            proto: i.proto,
+                        })
+                        .collect();
+                    assert_eq!(slow, [fast], "{host:?} {port:?} family {family}");
+                }
+            }
+        }
+        // 9 addresses: 6 ports with the family unspecified or their own.
+        assert_eq!(answered, 9 * 6 * 2);
+        for (host, port, family) in [
+            ("127.1", Some("1"), 0),
+            ("::1%lo", Some("1"), 0),
+            ("localhost", Some("1"), 0),
+            ("127.0.0.1", Some("http"), 0),
+            ("127.0.0.1", Some("+80"), 0),
+            ("127.0.0.1", Some("65536"), 0),
+            ("127.0.0.1", Some("1"), socket::AF_INET6),
+            ("::1", Some("1"), socket::AF_INET),
+            ("127.0.0.1", Some("1"), socket::AF_UNIX),
+        ] {
+            assert_eq!(literal_target(host, port, family), None, "{host} {port:?}");
+        }
+    }
 }
