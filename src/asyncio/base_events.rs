@@ -222,22 +222,25 @@ pub(crate) fn make_transport(
 }
 
 /// `await waiter`: the connection's handshake outcome. On failure the transport is closed
-/// (`transport.close()`), as CPython does before raising.
+/// (`transport.close()`), as CPython does before raising. The application resumes here (from
+/// `open_connection`, `start_tls`, or the handler's start) even when it did not wait.
 pub(crate) async fn wait_established(shared: &Shared) -> Result<()> {
-    let outcome = std::future::poll_fn(|cx| {
-        let mut conn = shared.lock();
-        match std::mem::replace(&mut conn.app.waiter, Waiter::Idle) {
-            Waiter::Done(outcome) => std::task::Poll::Ready(outcome),
-            waiting => {
-                conn.app.waiter = waiting;
-                conn.app.register(cx.waker());
-                std::task::Poll::Pending
-            }
-        }
-    })
-    .await;
+    let outcome = shared
+        .wait_until(
+            |conn, cx| match std::mem::replace(&mut conn.app.waiter, Waiter::Idle) {
+                Waiter::Done(outcome) => std::task::Poll::Ready(outcome),
+                waiting => {
+                    conn.app.waiter = waiting;
+                    conn.app.register(cx.waker());
+                    std::task::Poll::Pending
+                }
+            },
+        )
+        .await;
+    let mut conn = shared.lock();
+    conn.app.resumed();
     if outcome.is_err() {
-        shared.lock().close();
+        conn.close();
     }
     outcome
 }

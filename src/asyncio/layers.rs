@@ -388,12 +388,14 @@ impl SslProtocol {
     }
 
     /// `loop.start_tls(transport, ...)` on this TLS transport: `tls` runs inside the innermost
-    /// layer, which resumes reading for it (`transport.resume_reading()`); the waiter reports
-    /// its handshake.
+    /// layer, which resumes reading for it (`transport.resume_reading()`) after giving it
+    /// `early`, the bytes `start_tls` took back from the application's buffer
+    /// (`StreamProtocol::take_unseen`); the waiter reports its handshake.
     pub(crate) fn start_tls_inside(
         &mut self,
         tls: SslProtocol,
         reader_paused: bool,
+        early: Vec<u8>,
         sock: &mut impl Lower,
         app: &mut impl Upper,
     ) {
@@ -401,7 +403,7 @@ impl SslProtocol {
             Some(mut layer) => {
                 layer
                     .tls
-                    .start_tls_inside(tls, reader_paused, &mut layer.relay, app);
+                    .start_tls_inside(tls, reader_paused, early, &mut layer.relay, app);
                 self.pump(&mut layer, sock, app);
                 self.inner = Some(layer);
             }
@@ -414,6 +416,7 @@ impl SslProtocol {
                     layer.tls.pause_reading_here();
                 }
                 layer.tls.connection_made(&mut layer.relay, app);
+                layer.relay.data = early;
                 self.resume_reading_here(sock, &mut layer.relay);
                 self.pump(&mut layer, sock, app);
                 self.inner = Some(layer);

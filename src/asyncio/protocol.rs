@@ -30,6 +30,10 @@ pub(crate) struct StreamProtocol {
     /// so that many small reads of a large buffer stay linear, as `del buffer[:n]` is).
     buf: Vec<u8>,
     start: usize,
+    /// Bytes fed so far, and how many of them had arrived when a task of the application
+    /// last resumed from waiting on this stream (see [`StreamProtocol::take_unseen`]).
+    received: u64,
+    received_when_resumed: u64,
     /// `StreamReader._eof`.
     pub(crate) eof: bool,
     /// `StreamReader._exception`.
@@ -59,6 +63,8 @@ impl StreamProtocol {
             limit,
             buf: Vec::new(),
             start: 0,
+            received: 0,
+            received_when_resumed: 0,
             eof: false,
             exception: None,
             reader_paused: false,
@@ -93,7 +99,30 @@ impl StreamProtocol {
             return;
         }
         self.buf.extend_from_slice(data);
+        self.received += data.len() as u64;
         self.notify();
+    }
+
+    /// A task of the application resumes after waiting on this stream: asyncio's loop reads
+    /// the socket only while the application waits, so what arrived until now is what
+    /// CPython's reader would hold.
+    pub(crate) fn resumed(&mut self) {
+        self.received_when_resumed = self.received;
+    }
+
+    /// `start_tls`'s share of the buffer, for its new session: the unread bytes that arrived
+    /// since the application last resumed. CPython's loop would not have read them yet, and
+    /// its new session gets them from the socket; here the connection's task may have read
+    /// them meanwhile, beside the application on a multi-thread runtime (typically the
+    /// peer's ClientHello, sent on the `220 ready` the application wrote just before).
+    pub(crate) fn take_unseen(&mut self) -> Vec<u8> {
+        let unseen = self.received - self.received_when_resumed;
+        let n = self
+            .buffer()
+            .len()
+            .min(usize::try_from(unseen).unwrap_or(usize::MAX));
+        self.received_when_resumed = self.received;
+        self.buf.split_off(self.buf.len() - n)
     }
 
     /// The end of `feed_data`: `true` when the buffer is over `2 * limit` and the transport
@@ -200,5 +229,29 @@ impl StreamProtocol {
         self.buf = Vec::new();
         self.start = 0;
         std::mem::take(&mut self.reader_paused)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn start_tls_takes_only_what_arrived_since_the_application_last_resumed() {
+        let mut app = StreamProtocol::new(DEFAULT_LIMIT);
+        app.feed_data(b"STARTTLS\r\nNOOP\r\n");
+        app.resumed();
+        assert_eq!(app.take(10), b"STARTTLS\r\n");
+        app.feed_data(b"\x16\x03\x01hello");
+        // `NOOP\r\n` was there when the application resumed: it stays in the reader.
+        assert_eq!(app.take_unseen(), b"\x16\x03\x01hello");
+        assert_eq!(app.buffer(), b"NOOP\r\n");
+        assert_eq!(app.take_unseen(), b"");
+
+        // The application read past the mark: what is left arrived after it.
+        app.feed_data(b"abc");
+        assert_eq!(app.take(8), b"NOOP\r\nab");
+        assert_eq!(app.take_unseen(), b"c");
+        assert_eq!(app.buffer(), b"");
     }
 }

@@ -1,7 +1,6 @@
 //! `asyncio.open_connection`, `StreamReader` and `StreamWriter` (CPython's
 //! `Lib/asyncio/streams.py`), with TLS when `ssl=` asks for it.
 
-use std::future::poll_fn;
 use std::sync::Arc;
 use std::task::Poll;
 
@@ -346,24 +345,24 @@ impl StreamReader {
     /// the stream, or the connection's error.
     async fn wait_for_data(&self, seen: usize) -> Result<()> {
         let mut first = true;
-        poll_fn(|cx| {
-            let mut conn = self.shared.lock();
-            // Waiting while paused would wait forever (readexactly(n) with n > limit); resuming
-            // may deliver data at once, which the checks below then see.
-            if std::mem::take(&mut first) && conn.app.reader_paused {
-                conn.app.reader_paused = false;
-                conn.resume_app_reading();
-            }
-            if let Some(e) = &conn.app.exception {
-                return Poll::Ready(Err(e.clone()));
-            }
-            if conn.app.eof || conn.app.buffer().len() != seen {
-                return Poll::Ready(Ok(()));
-            }
-            conn.app.register(cx.waker());
-            Poll::Pending
-        })
-        .await
+        self.shared
+            .wait_until(|conn, cx| {
+                // Waiting while paused would wait forever (readexactly(n) with n > limit); resuming
+                // may deliver data at once, which the checks below then see.
+                if std::mem::take(&mut first) && conn.app.reader_paused {
+                    conn.app.reader_paused = false;
+                    conn.resume_app_reading();
+                }
+                if let Some(e) = &conn.app.exception {
+                    return Poll::Ready(Err(e.clone()));
+                }
+                if conn.app.eof || conn.app.buffer().len() != seen {
+                    return Poll::Ready(Ok(()));
+                }
+                conn.app.register(cx.waker());
+                Poll::Pending
+            })
+            .await
     }
 
     fn check_exception(&self) -> Result<()> {
@@ -702,17 +701,15 @@ impl StreamWriter {
     /// Rust:    writer.wait_closed().await?;
     /// ```
     pub async fn wait_closed(&self) -> Result<()> {
-        poll_fn(|cx| {
-            let mut conn = self.shared.lock();
-            match &conn.app.closed {
+        self.shared
+            .wait_until(|conn, cx| match &conn.app.closed {
                 Some(result) => Poll::Ready(result.clone()),
                 None => {
                     conn.app.register(cx.waker());
                     Poll::Pending
                 }
-            }
-        })
-        .await
+            })
+            .await
     }
 
     /// `await writer.drain()`: wait until the transport's buffer is under its high-water mark;
@@ -744,18 +741,18 @@ impl StreamWriter {
                 return Ok(());
             }
         }
-        poll_fn(|cx| {
-            let mut conn = self.shared.lock();
-            if let Some(exc) = &conn.app.connection_lost {
-                return Poll::Ready(exc.clone().map_or(Ok(()), Err));
-            }
-            if !conn.app.writing_paused {
-                return Poll::Ready(Ok(()));
-            }
-            conn.app.register(cx.waker());
-            Poll::Pending
-        })
-        .await
+        self.shared
+            .wait_until(|conn, cx| {
+                if let Some(exc) = &conn.app.connection_lost {
+                    return Poll::Ready(exc.clone().map_or(Ok(()), Err));
+                }
+                if !conn.app.writing_paused {
+                    return Poll::Ready(Ok(()));
+                }
+                conn.app.register(cx.waker());
+                Poll::Pending
+            })
+            .await
     }
 
     /// `writer.get_extra_info(name, default=None)`: `'peercert'`, `'cipher'`,

@@ -418,12 +418,15 @@ impl Conn {
 
     /// Installs TLS over the plain transport, or inside the TLS one, and starts the handshake
     /// (`loop.start_tls` and `create_connection(ssl=...)`); the waiter reports the outcome.
+    /// The new session's first input is what the stream received since the application last
+    /// waited on it ([`StreamProtocol::take_unseen`]).
     pub(crate) fn start_tls(&mut self, tls: SslProtocol) {
         self.app.over_ssl = true;
         self.app.waiter = super::protocol::Waiter::Waiting;
+        let early = self.app.take_unseen();
         if let Some(outer) = &mut self.tls {
             let reader_paused = self.app.reader_paused;
-            outer.start_tls_inside(tls, reader_paused, &mut self.sock, &mut self.app);
+            outer.start_tls_inside(tls, reader_paused, early, &mut self.sock, &mut self.app);
             self.wake_driver();
             return;
         }
@@ -433,6 +436,9 @@ impl Conn {
             tls.pause_reading();
         }
         tls.connection_made(&mut self.sock, &mut self.app);
+        if !early.is_empty() {
+            tls.buffer_updated(&early, &mut self.sock, &mut self.app);
+        }
         self.wake_driver();
     }
 
@@ -537,6 +543,26 @@ impl Shared {
     /// The connection, locked (a panic elsewhere leaves it usable rather than poisoned).
     pub(crate) fn lock(&self) -> MutexGuard<'_, Conn> {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// An application's wait on this stream: `check` under the lock until it is ready (it
+    /// registers the task's waker when it is not). Each poll after a wait marks what has
+    /// arrived as arrived while the application waited ([`StreamProtocol::resumed`]).
+    pub(crate) async fn wait_until<T>(
+        &self,
+        mut check: impl FnMut(&mut Conn, &mut Context<'_>) -> Poll<T>,
+    ) -> T {
+        let mut waited = false;
+        poll_fn(|cx| {
+            let mut conn = self.lock();
+            if waited {
+                conn.app.resumed();
+            }
+            let outcome = check(&mut conn, cx);
+            waited = outcome.is_pending();
+            outcome
+        })
+        .await
     }
 }
 
