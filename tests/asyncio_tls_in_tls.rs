@@ -294,15 +294,20 @@ const GOOD_CLIENT: [&str; 12] = [
     "client read b''",
 ];
 
-#[test]
-fn start_tls_on_a_tls_stream_runs_a_second_session_inside_the_first() {
-    let (client, server) = check("good");
+/// A `mode` in which both ends run the whole session, inner TLS included, and close.
+fn assert_whole_session(mode: &str) {
+    let (client, server) = check(mode);
     assert_eq!(client, GOOD_CLIENT);
     assert!(
         server.contains(&"server inner version TLSv1.3".to_string()),
         "{server:#?}"
     );
     assert_eq!(server.last().map(String::as_str), Some("server closed"));
+}
+
+#[test]
+fn start_tls_on_a_tls_stream_runs_a_second_session_inside_the_first() {
+    assert_whole_session("good");
 }
 
 /// The handler blocks (`time.sleep`) between its `220 ready` and `start_tls`, after the loop
@@ -312,13 +317,7 @@ fn start_tls_on_a_tls_stream_runs_a_second_session_inside_the_first() {
 /// waited for it (the intermittent 20 s timeout of the test above, under load).
 #[test]
 fn a_handler_slow_to_start_tls_still_gets_the_clienthello_sent_meanwhile() {
-    let (client, server) = check("blocked");
-    assert_eq!(client, GOOD_CLIENT);
-    assert!(
-        server.contains(&"server inner version TLSv1.3".to_string()),
-        "{server:#?}"
-    );
-    assert_eq!(server.last().map(String::as_str), Some("server closed"));
+    assert_whole_session("blocked");
 }
 
 #[test]
