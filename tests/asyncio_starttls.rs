@@ -221,13 +221,7 @@ async fn pyssl_handler(
     let line = reader.readline().await?;
     say(&out, format!("server got {}", PyBytes(&line).py_repr()));
     writer.write(&line.to_ascii_uppercase())?;
-    // Not in "blocked" mode: there the client's whole close often comes in before this
-    // drain() on the multi-thread runtime, whose connection task runs beside the handler,
-    // and drain() raises ConnectionResetError('Connection lost') where CPython's, run before
-    // its loop reads again, returns (a separate race, which this test is not about).
-    if mode != "blocked" {
-        writer.drain().await?;
-    }
+    writer.drain().await?;
     say(
         &out,
         format!("server read {}", PyBytes(&reader.read(-1).await?).py_repr()),

@@ -47,6 +47,9 @@ pub(crate) struct StreamProtocol {
     pub(crate) writing_paused: bool,
     /// `FlowControlMixin._connection_lost`, with the exception it was lost with.
     pub(crate) connection_lost: Option<Option<Error>>,
+    /// Whether the connection was already lost when the application last wrote to the stream
+    /// or resumed from waiting on it (see [`StreamProtocol::acted`]).
+    pub(crate) loss_seen: bool,
     /// `StreamReaderProtocol._closed`: what `wait_closed()` returns.
     pub(crate) closed: Option<Result<(), Error>>,
     /// `StreamReaderProtocol._over_ssl`.
@@ -71,6 +74,7 @@ impl StreamProtocol {
             reader_alive: true,
             writing_paused: false,
             connection_lost: None,
+            loss_seen: false,
             closed: None,
             over_ssl: false,
             waiter: Waiter::Idle,
@@ -108,6 +112,16 @@ impl StreamProtocol {
     /// CPython's reader would hold.
     pub(crate) fn resumed(&mut self) {
         self.received_when_resumed = self.received;
+        self.acted();
+    }
+
+    /// The application writes to the stream, or resumes from waiting on it: from here on it
+    /// is where CPython's application would be after the loop ran, and a loss the
+    /// connection's task has processed is one CPython's loop would have delivered. (Between
+    /// two such points, on a multi-thread runtime, the task may process what CPython's loop
+    /// reads only at the application's next wait.)
+    pub(crate) fn acted(&mut self) {
+        self.loss_seen = self.connection_lost.is_some();
     }
 
     /// `start_tls`'s share of the buffer, for its new session: the unread bytes that arrived

@@ -617,6 +617,7 @@ impl StreamWriter {
                 "Cannot call write() after write_eof()".into(),
             ));
         }
+        conn.app.acted();
         conn.write(&[data]);
         Ok(())
     }
@@ -640,6 +641,7 @@ impl StreamWriter {
                 "Cannot call writelines() after write_eof()".into(),
             ));
         }
+        conn.app.acted();
         conn.write(&slices);
         Ok(())
     }
@@ -723,6 +725,13 @@ impl StreamWriter {
     pub async fn drain(&self) -> Result<()> {
         let closing = {
             let conn = self.shared.lock();
+            // A loss the connection's task processed after the application's last write or
+            // wait (on a multi-thread runtime, beside it): CPython's loop has not run since,
+            // so its drain() sees a live connection with room, and returns.
+            if conn.app.connection_lost.is_some() && !conn.app.loss_seen && !conn.app.writing_paused
+            {
+                return Ok(());
+            }
             if let Some(e) = &conn.app.exception {
                 return Err(e.clone());
             }
