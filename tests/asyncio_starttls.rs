@@ -7,7 +7,10 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use common::{exc_line as exc, fixtures_dir as fixtures, PyPeer};
+use common::{
+    exc_line as exc, fixtures_dir as fixtures, pause_if_blocked, say, server_echo_then_close,
+    server_start_tls, PyPeer,
+};
 use pyssl::pyrepr::{PyBytes, PyRepr};
 use pyssl::{asyncio, ssl};
 
@@ -89,10 +92,6 @@ async def main():
         await asyncio.wait_for(client(int(sys.argv[4])), 20)
 asyncio.run(main())
 "#;
-
-fn say(out: &Mutex<Vec<String>>, line: String) {
-    out.lock().unwrap().push(line);
-}
 
 /// The pyssl port of the script's `client`.
 async fn pyssl_client(mode: &str, port: u16) -> pyssl::Result<Vec<String>> {
@@ -194,20 +193,8 @@ async fn pyssl_handler(
     );
     writer.write(b"220 ready\r\n")?;
     writer.drain().await?;
-    if mode == "blocked" {
-        tokio::task::yield_now().await;
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
-    if let Err(e) = writer
-        .start_tls(&common::server_context(), Default::default())
-        .await
-    {
-        say(&out, format!("server start_tls {}", exc(&e)));
-        say(
-            &out,
-            format!("server is_closing {}", writer.is_closing().py_str()),
-        );
-        say(&out, "done".into());
+    pause_if_blocked(&mode).await;
+    if !server_start_tls(&writer, &common::server_context(), Default::default(), &out).await {
         return Ok(());
     }
     say(
@@ -218,19 +205,7 @@ async fn pyssl_handler(
         &out,
         format!("server can_write_eof {}", writer.can_write_eof().py_str()),
     );
-    let line = reader.readline().await?;
-    say(&out, format!("server got {}", PyBytes(&line).py_repr()));
-    writer.write(&line.to_ascii_uppercase())?;
-    writer.drain().await?;
-    say(
-        &out,
-        format!("server read {}", PyBytes(&reader.read(-1).await?).py_repr()),
-    );
-    writer.close();
-    writer.wait_closed().await?;
-    say(&out, "server closed".into());
-    say(&out, "done".into());
-    Ok(())
+    server_echo_then_close(&mut reader, &writer, &out).await
 }
 
 /// The STARTTLS exchange both ways against CPython's (see `common::both_directions`).

@@ -9,7 +9,10 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use common::{exc_line as exc, fixtures_dir as fixtures, handler_lines, PyPeer};
+use common::{
+    exc_line as exc, fixtures_dir as fixtures, handler_lines, pause_if_blocked, say,
+    server_echo_then_close, server_start_tls, PyPeer,
+};
 use pyssl::pyrepr::{PyBytes, PyRepr};
 use pyssl::{asyncio, ssl};
 
@@ -100,10 +103,6 @@ async def main():
         await asyncio.wait_for(client(int(sys.argv[4])), 20)
 asyncio.run(main())
 "#;
-
-fn say(out: &Mutex<Vec<String>>, line: String) {
-    out.lock().unwrap().push(line);
-}
 
 /// `server_context(outer)`: the outer session at most TLS 1.2.
 fn server_context(outer: bool) -> ssl::SSLContext {
@@ -215,37 +214,16 @@ async fn pyssl_handler(
     );
     writer.write(b"220 ready\r\n")?;
     writer.drain().await?;
-    if mode == "blocked" {
-        tokio::task::yield_now().await;
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
+    pause_if_blocked(&mode).await;
     let kw = asyncio::StartTls {
         ssl_handshake_timeout: (mode == "silent").then_some(0.5),
         ..Default::default()
     };
-    if let Err(e) = writer.start_tls(&server_context(false), kw).await {
-        say(&out, format!("server start_tls {}", exc(&e)));
-        say(
-            &out,
-            format!("server is_closing {}", writer.is_closing().py_str()),
-        );
-        say(&out, "done".into());
+    if !server_start_tls(&writer, &server_context(false), kw, &out).await {
         return Ok(());
     }
     show(&out, "server inner", &writer);
-    let line = reader.readline().await?;
-    say(&out, format!("server got {}", PyBytes(&line).py_repr()));
-    writer.write(&line.to_ascii_uppercase())?;
-    writer.drain().await?;
-    say(
-        &out,
-        format!("server read {}", PyBytes(&reader.read(-1).await?).py_repr()),
-    );
-    writer.close();
-    writer.wait_closed().await?;
-    say(&out, "server closed".into());
-    say(&out, "done".into());
-    Ok(())
+    server_echo_then_close(&mut reader, &writer, &out).await
 }
 
 /// The TLS-in-TLS exchange both ways against CPython's (see `common::both_directions`); the

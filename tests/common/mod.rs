@@ -692,3 +692,69 @@ where
     }
     (client_ref, server_ref)
 }
+
+// ---- the steps the STARTTLS and TLS-in-TLS handlers share (ports of their scripts' `handle`) ----
+
+/// Appends one of a pyssl side's lines (the scripts' `say`).
+pub fn say(out: &std::sync::Mutex<Vec<String>>, line: String) {
+    out.lock().unwrap().push(line);
+}
+
+/// The `blocked` mode's pause between `220 ready` and `start_tls`: one turn of the loop, then
+/// the handler's thread blocks (`await asyncio.sleep(0); time.sleep(0.2)`), so that the
+/// client's ClientHello arrives before `start_tls` runs.
+#[cfg(feature = "asyncio")]
+pub async fn pause_if_blocked(mode: &str) {
+    if mode == "blocked" {
+        tokio::task::yield_now().await;
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// `await writer.start_tls(ctx, ...)`; on failure the script's lines for it (`server start_tls
+/// <exc>`, `server is_closing ...`, `done`) and `false`.
+#[cfg(feature = "asyncio")]
+pub async fn server_start_tls(
+    writer: &pyssl::asyncio::StreamWriter,
+    ctx: &pyssl::ssl::SSLContext,
+    kw: pyssl::asyncio::StartTls<'_>,
+    out: &std::sync::Mutex<Vec<String>>,
+) -> bool {
+    use pyssl::pyrepr::PyRepr;
+    match writer.start_tls(ctx, kw).await {
+        Ok(()) => true,
+        Err(e) => {
+            say(out, format!("server start_tls {}", exc_line(&e)));
+            say(
+                out,
+                format!("server is_closing {}", writer.is_closing().py_str()),
+            );
+            say(out, "done".into());
+            false
+        }
+    }
+}
+
+/// After the upgrade: echo one line upper-cased, read to the end, close, and say so (`done`
+/// last).
+#[cfg(feature = "asyncio")]
+pub async fn server_echo_then_close(
+    reader: &mut pyssl::asyncio::StreamReader,
+    writer: &pyssl::asyncio::StreamWriter,
+    out: &std::sync::Mutex<Vec<String>>,
+) -> pyssl::Result<()> {
+    use pyssl::pyrepr::{PyBytes, PyRepr};
+    let line = reader.readline().await?;
+    say(out, format!("server got {}", PyBytes(&line).py_repr()));
+    writer.write(&line.to_ascii_uppercase())?;
+    writer.drain().await?;
+    say(
+        out,
+        format!("server read {}", PyBytes(&reader.read(-1).await?).py_repr()),
+    );
+    writer.close();
+    writer.wait_closed().await?;
+    say(out, "server closed".into());
+    say(out, "done".into());
+    Ok(())
+}
