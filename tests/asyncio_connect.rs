@@ -541,3 +541,57 @@ fn an_af_unix_sock_is_refused_rather_than_misread() {
         });
     }
 }
+
+/// A `sock=` that was never connected: CPython's transport sends at once (before its loop
+/// polls the socket), so TLS's first flight fails with `BrokenPipeError`, not with what a read
+/// of the socket would say (`[Errno 107]`). A plain stream connects, with no `peername`; what
+/// its first write then meets depends on whether the connection's task read first (see
+/// docs/differences.md), so it is not compared here.
+const PY_UNCONNECTED: &str = r#"
+import asyncio, socket, ssl
+async def main():
+    ctx = ssl.create_default_context()
+    try:
+        await asyncio.open_connection(sock=socket.socket(), ssl=ctx, server_hostname='localhost')
+        print('tls | connected')
+    except Exception as e:
+        print('tls |', repr(e))
+    reader, writer = await asyncio.open_connection(sock=socket.socket())
+    print('plain | peername', writer.get_extra_info('peername'))
+    writer.close()
+asyncio.run(main())
+"#;
+
+async fn pyssl_unconnected() -> Vec<String> {
+    let mut out = Vec::new();
+    let ctx = pyssl::ssl::create_default_context().unwrap();
+    let kw = asyncio::OpenConnection {
+        sock: Some(socket::socket(socket::AF_INET, None).unwrap()),
+        ssl: (&ctx).into(),
+        server_hostname: Some("localhost"),
+        ..Default::default()
+    };
+    match asyncio::open_connection(None, None, kw).await {
+        Ok(_) => out.push("tls | connected".to_string()),
+        Err(e) => out.push(format!("tls | {}", e.py_repr())),
+    }
+    let kw = asyncio::OpenConnection {
+        sock: Some(socket::socket(socket::AF_INET, None).unwrap()),
+        ..Default::default()
+    };
+    let (_reader, writer) = asyncio::open_connection(None, None, kw).await.unwrap();
+    let peer = writer.get_extra_info("peername").py_repr();
+    out.push(format!("plain | peername {peer}"));
+    writer.close();
+    out
+}
+
+#[test]
+fn an_unconnected_sock_fails_tls_on_its_first_send_as_in_cpython() {
+    let theirs = common::py313(PY_UNCONNECTED, &[]);
+    let theirs: Vec<&str> = theirs.lines().collect();
+    assert_eq!(theirs[0], "tls | BrokenPipeError(32, 'Broken pipe')");
+    for runtime in common::runtimes() {
+        assert_eq!(runtime.block_on(pyssl_unconnected()), theirs);
+    }
+}

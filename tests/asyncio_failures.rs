@@ -524,3 +524,52 @@ fn poll_once<T>(fut: impl std::future::Future<Output = pyssl::Result<T>>) -> pys
         _ => panic!("expected an immediate error"),
     }
 }
+
+/// `write()`, `close()`, then `drain()`: the close schedules the loss, and CPython's `drain()`
+/// yields once (`sleep(0)`), which runs it, so `drain()` raises. pyssl's connection task may
+/// run on another thread: `drain()` must still see that loss, every time.
+const PY_DRAIN_AFTER_CLOSE: &str = r#"
+import asyncio
+async def main():
+    server = await asyncio.start_server(lambda r, w: None, '127.0.0.1', 0)
+    port = server.sockets[0].getsockname()[1]
+    reader, writer = await asyncio.open_connection('127.0.0.1', port)
+    writer.write(b'x')
+    writer.close()
+    try:
+        await writer.drain()
+        print('drain ok')
+    except Exception as e:
+        print('drain', repr(e))
+    server.close()
+asyncio.run(main())
+"#;
+
+#[test]
+fn drain_after_close_raises_the_loss_close_scheduled() {
+    let theirs = common::py313(PY_DRAIN_AFTER_CLOSE, &[]);
+    assert_eq!(
+        theirs.trim(),
+        "drain ConnectionResetError('Connection lost')"
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    for runtime in common::runtimes() {
+        for _ in 0..100 {
+            let ours = runtime.block_on(async {
+                let kw = asyncio::OpenConnection::default();
+                let (_reader, writer) = asyncio::open_connection("127.0.0.1", port, kw)
+                    .await
+                    .unwrap();
+                writer.write(b"x").unwrap();
+                writer.close();
+                match writer.drain().await {
+                    Ok(()) => "drain ok".to_string(),
+                    Err(e) => format!("drain {}", e.py_repr()),
+                }
+            });
+            assert_eq!(ours, theirs.trim());
+            drop(listener.accept().unwrap());
+        }
+    }
+}

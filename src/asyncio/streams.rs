@@ -738,8 +738,18 @@ impl StreamWriter {
             conn.is_closing()
         };
         if closing {
-            // `await sleep(0)`: let the connection's task deliver connection_lost.
+            // `await sleep(0)`: CPython's loop then runs what was scheduled, so a loss the
+            // transport has scheduled (a failed send) is delivered before the check below.
             tokio::task::yield_now().await;
+            self.shared
+                .wait_until(|conn, cx| {
+                    if conn.sock.lost.is_none() {
+                        return Poll::Ready(());
+                    }
+                    conn.app.register(cx.waker());
+                    Poll::Pending
+                })
+                .await;
         }
         {
             let conn = self.shared.lock();

@@ -50,7 +50,7 @@ pub(crate) struct SocketTransport {
     /// `_conn_lost`.
     conn_lost: u32,
     /// `connection_lost(exc)` to deliver (`call_soon(self._call_connection_lost, exc)`).
-    lost: Option<Option<Error>>,
+    pub(crate) lost: Option<Option<Error>>,
     /// `_protocol_paused` (`_FlowControlMixin`).
     protocol_paused: bool,
     /// `sock.proto` (`get_extra_info('socket')` shows it): the `getaddrinfo` protocol, or a
@@ -111,7 +111,11 @@ impl SocketTransport {
             let Some(stream) = &self.stream else {
                 return false;
             };
-            match stream.try_write(data) {
+            // CPython sends at once, whatever the loop knows of the socket; tokio's
+            // `try_write` would not call `send` before epoll reported the socket writable
+            // (a `sock=` never connected then failed on a read, not this send's EPIPE).
+            use std::os::fd::AsRawFd;
+            match crate::ffi::sys::send(stream.as_raw_fd(), data, libc::MSG_NOSIGNAL) {
                 Ok(n) => data = &data[n..],
                 Err(e) if is_retry(&e) => {}
                 Err(e) => {
