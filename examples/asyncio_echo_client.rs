@@ -8,7 +8,7 @@
 //! loopback servers and compares their output and exit status.
 use pyssl::asyncio;
 use pyssl::exceptions::*; // +: Python's builtin exceptions need no import
-use pyssl::ssl::{self, PeerCertDict};
+use pyssl::ssl::{self, PeerCertDict, Subscript};
 use std::collections::HashMap; // +: dict() is a builtin
 use std::{env, process}; // std: sys
 
@@ -35,7 +35,7 @@ async fn main_(host: &str, port: u16, cafile: &str, messages: &[String]) -> pyss
     };
     let cert = writer.get_extra_info("peercert").dict()?;
     let subject: HashMap<_, _> = cert.subject.iter().map(|rdn| rdn[0].clone()).collect();
-    println!("connected to {} with {}", subject["commonName"], writer.get_extra_info("cipher").cipher().cloned().unwrap_or_default().0);
+    println!("connected to {} with {}", subject["commonName"], writer.get_extra_info("cipher").cipher().subscript()?.0);
     for message in messages {
         writer.write(&[message.as_bytes(), b"\n"].concat())?;
         writer.drain().await?;

@@ -11,7 +11,7 @@
 use pyssl::asyncio;
 use pyssl::exceptions::*; // +: Python's builtin exceptions need no import
 use pyssl::pyrepr::PyRepr; // +: str() is a builtin
-use pyssl::ssl;
+use pyssl::ssl::{self, Subscript};
 use std::env; // std: argparse
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst}; // +std: a counter shared by tasks is atomic
 use std::sync::Arc; // +std: tasks share the state through an Arc
@@ -24,7 +24,7 @@ struct State { next: AtomicUsize, done: AtomicUsize, limit: usize, finished: tok
 async fn handle(mut reader: asyncio::StreamReader, writer: asyncio::StreamWriter, state: Arc<State>) -> pyssl::Result<()> {
     let peer = writer.get_extra_info("peername");
     let tls = writer.get_extra_info("ssl_object");
-    println!("client {}: {}, {}", state.next.load(SeqCst), tls.ssl_object().map(|tls| tls.version()).py_str(), writer.get_extra_info("cipher").cipher().cloned().unwrap_or_default().0);
+    println!("client {}: {}, {}", state.next.load(SeqCst), tls.ssl_object().map(|tls| tls.version()).py_str(), writer.get_extra_info("cipher").cipher().subscript()?.0);
     state.next.fetch_add(1, SeqCst); // std: the counter is atomic
     let outcome: pyssl::Result<()> = async { // try:
         while let line @ [_, ..] = &reader.readline().await?[..] {

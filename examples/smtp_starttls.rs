@@ -18,7 +18,7 @@
 use pyssl::exceptions::*; // +: Python's builtin exceptions need no import
 use pyssl::pyrepr::PyRepr; // +: str() and repr() are builtins
 use pyssl::socket::{self, SocketLike};
-use pyssl::ssl::{self, PeerCertDict};
+use pyssl::ssl::{self, PeerCertDict, Subscript};
 use std::collections::HashMap; // +: dict() is a builtin
 use std::{env, process}; // std: sys
 
@@ -80,7 +80,7 @@ fn run() -> pyssl::Result<()> {
         }
         command(&mut sock, "STARTTLS", "220")?;
         sock.wrap_socket(&context, ssl::WrapSocket { server_hostname: Some(host), ..Default::default() })?;
-        println!("-- TLS established: {}, cipher {}", sock.version()?.py_str(), sock.cipher()?.unwrap_or_default().0);
+        println!("-- TLS established: {}, cipher {}", sock.version()?.py_str(), sock.cipher()?.subscript()?.0);
         let cert = sock.getpeercert(false)?.dict()?;
         let subject: HashMap<_, _> = cert.subject.iter().map(|rdn| rdn[0].clone()).collect();
         println!("-- server certificate: {}, expires {}", subject["commonName"], cert.notAfter);

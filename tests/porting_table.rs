@@ -462,6 +462,7 @@ fn ssl_module_extensions() -> Vec<(&'static str, String)> {
         "_decode_der_cert" => ssl::_decode_der_cert;
         "AnySocket" => ssl::AnySocket;
         "PeerCertDict" => ssl::PeerCertDict;
+        "Subscript" => ssl::Subscript;
     }
 }
 

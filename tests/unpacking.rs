@@ -219,3 +219,82 @@ asyncio.run(main())
     .unwrap();
     assert_eq!(ours, theirs.lines().collect::<Vec<_>>());
 }
+
+/// `cipher()[0]` with no cipher yet (an `SSLObject` before its handshake) and with one (after
+/// a handshake over memory BIOs): `.subscript()?` gives CPython 3.13's `TypeError`, or the name.
+#[test]
+fn cipher_subscript_raises_what_python_raises() {
+    use pyssl::ssl::Subscript;
+    const PY: &str = r#"
+import os, ssl, sys
+fixtures = sys.argv[1]
+def row(f):
+    try:
+        print('ok:', repr(f()))
+    except Exception as e:
+        print(f'{type(e).__name__}: {e}')
+server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+server_ctx.load_cert_chain(os.path.join(fixtures, 'server.pem'), os.path.join(fixtures, 'server.key'))
+client_ctx = ssl.create_default_context(cafile=os.path.join(fixtures, 'ca.pem'))
+c_in, c_out, s_in, s_out = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
+client = client_ctx.wrap_bio(c_in, c_out, server_hostname='localhost')
+server = server_ctx.wrap_bio(s_in, s_out, server_side=True)
+row(lambda: client.cipher()[0])
+for _ in range(4):
+    for end in (client, server):
+        try:
+            end.do_handshake()
+        except ssl.SSLWantReadError:
+            pass
+    s_in.write(c_out.read())
+    c_in.write(s_out.read())
+row(lambda: client.cipher()[0])
+"#;
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let theirs = py313(PY, &[fixtures.to_str().unwrap()]);
+    let server_ctx = common::server_context();
+    let client_ctx = client_context();
+    let (c_in, c_out) = (
+        ssl::MemoryBIO::new().unwrap(),
+        ssl::MemoryBIO::new().unwrap(),
+    );
+    let (s_in, s_out) = (
+        ssl::MemoryBIO::new().unwrap(),
+        ssl::MemoryBIO::new().unwrap(),
+    );
+    let mut client = client_ctx
+        .wrap_bio(
+            &c_in,
+            &c_out,
+            ssl::WrapBio {
+                server_hostname: Some("localhost"),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let mut server = server_ctx
+        .wrap_bio(
+            &s_in,
+            &s_out,
+            ssl::WrapBio {
+                server_side: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let mut ours = vec![row(client.cipher().subscript(), |c| c.0.py_repr())];
+    for _ in 0..4 {
+        for end in [&mut client, &mut server] {
+            match end.do_handshake() {
+                Ok(()) => {}
+                Err(e) if e.isinstance(ssl::SSLWantReadError) => {}
+                Err(e) => panic!("{e}"),
+            }
+        }
+        s_in.write(&c_out.read(-1).unwrap()).unwrap();
+        c_in.write(&s_out.read(-1).unwrap()).unwrap();
+    }
+    ours.push(row(client.cipher().subscript(), |c| c.0.py_repr()));
+    assert_eq!(ours, theirs.lines().collect::<Vec<_>>());
+    assert_eq!(ours[0], "TypeError: 'NoneType' object is not subscriptable");
+}

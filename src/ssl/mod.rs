@@ -34,6 +34,7 @@ mod sni;
 mod sslobject;
 mod sslsocket;
 mod stats;
+mod subscript;
 
 pub use bio::MemoryBIO;
 pub use callback_arg::IntoCallback;
@@ -55,6 +56,7 @@ pub use sni::{SNICallback, SNIConnection};
 pub use sslobject::{SSLObject, WrapBio};
 pub use sslsocket::*;
 pub use stats::{CertStoreStats, SessionStats};
+pub use subscript::Subscript;
 
 pub use crate::error::{Error, Result, SSLError, SSLErrorKind};
 pub use crate::path_arg::{AsPathArg, OptionalPathArg, PathArg, PathArgBuf, StrOrBytes};

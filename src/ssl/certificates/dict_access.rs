@@ -7,6 +7,7 @@
 use crate::error::{Error, Result};
 
 use super::{CertDict, PeerCert};
+use crate::ssl::Subscript;
 
 /// `cert = sock.getpeercert()` followed by `cert['subject']`: `.dict()?` on what
 /// `getpeercert(false)` returns gives the [`CertDict`], whose fields are the dict's keys.
@@ -60,11 +61,6 @@ impl PeerCertDict for PeerCert {
 
 impl PeerCertDict for Option<PeerCert> {
     fn dict(self) -> Result<CertDict> {
-        match self {
-            Some(cert) => cert.dict(),
-            None => Err(Error::TypeError(
-                "'NoneType' object is not subscriptable".to_string(),
-            )),
-        }
+        self.subscript()?.dict()
     }
 }

@@ -40,7 +40,7 @@ impl AnySocket {
     ///
     /// ```text
     /// Python:  name = sock.cipher()[0]
-    /// Rust:    let name = sock.cipher()?.unwrap_or_default().0;
+    /// Rust:    let name = sock.cipher()?.subscript()?.0;   // ssl::Subscript
     /// ```
     pub fn cipher(&self) -> Result<Option<(String, String, i32)>> {
         Ok(self.tls_only("cipher")?.cipher())
