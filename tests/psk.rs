@@ -326,3 +326,180 @@ print("\n".join(out))
         &common::py313(&code, &[]),
     );
 }
+
+/// `openssl s_client`/`s_server` with a PSK identity or hint given as raw bytes.
+fn openssl_psk(args: &[&str], raw_flag: &str, raw: &[u8]) -> std::process::Command {
+    use std::os::unix::ffi::OsStrExt;
+    let mut cmd = std::process::Command::new("openssl");
+    cmd.args(args)
+        .args([
+            "-tls1_2",
+            "-cipher",
+            "PSK",
+            "-psk",
+            "000102030405060708090a0b0c0d0e0f",
+        ])
+        .arg(raw_flag)
+        .arg(std::ffi::OsStr::from_bytes(raw))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    cmd
+}
+
+/// A TLS 1.2 PSK server whose callback records the identities it is called with; returns
+/// its port and the thread that yields `[outcome, identities]`.
+fn recording_server() -> (u16, thread::JoinHandle<Vec<String>>) {
+    let sctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
+    sctx.set_maximum_version(ssl::TLSVersion::TLSv1_2).unwrap();
+    sctx.set_ciphers("PSK").unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let ids = seen.clone();
+    sctx.set_psk_server_callback(
+        move |identity: Option<&str>| {
+            ids.lock()
+                .unwrap()
+                .push(identity.map(str::to_string).py_repr());
+            Ok(KEY.to_vec())
+        },
+        None,
+    )
+    .unwrap();
+    let listener = socket::create_server(("127.0.0.1", 0), Default::default()).unwrap();
+    let port = listener.getsockname().unwrap().port();
+    let server = thread::spawn(move || {
+        let (conn, _) = listener.accept().unwrap();
+        let kw = ssl::WrapSocket {
+            server_side: true,
+            ..Default::default()
+        };
+        let outcome = match sctx.wrap_socket(conn, kw) {
+            Ok(s) => s.version().unwrap().py_str(),
+            Err(e) => common::describe_error(&e),
+        };
+        vec![outcome, format!("[{}]", seen.lock().unwrap().join(", "))]
+    });
+    (port, server)
+}
+
+const PY_NOT_UTF8: &str = r#"
+import socket, ssl, sys
+KEY = bytes(range(16))
+seen = []
+if sys.argv[1] == 'server':
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    ctx.set_ciphers('PSK')
+    ctx.set_psk_server_callback(lambda identity: seen.append(identity) or KEY)
+    srv = socket.create_server(('127.0.0.1', 0))
+    print('port', srv.getsockname()[1], flush=True)
+    conn, _ = srv.accept()
+    try:
+        print(ctx.wrap_socket(conn, server_side=True).version())
+    except Exception as e:
+        print(describe_error(e))
+else:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    ctx.set_ciphers('PSK')
+    ctx.set_psk_client_callback(lambda hint: seen.append(hint) or ('id', KEY))
+    try:
+        print(ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[2])))).version())
+    except Exception as e:
+        print(describe_error(e))
+print(repr(seen))
+"#;
+
+/// The port `openssl s_server -accept 127.0.0.1:0` prints (`ACCEPT 127.0.0.1:PORT`).
+fn s_server_port(server: &mut std::process::Child) -> u16 {
+    use std::io::BufRead;
+    let out = server.stdout.as_mut().unwrap();
+    let mut lines = std::io::BufReader::new(out).lines();
+    loop {
+        let line = lines.next().unwrap().unwrap();
+        if let Some(addr) = line.strip_prefix("ACCEPT ") {
+            return addr.rsplit(':').next().unwrap().parse().unwrap();
+        }
+    }
+}
+
+/// A client identity (server side) or server hint (client side) that is not UTF-8: CPython
+/// cannot make the callback's `str`, so the callback is not called and the handshake fails
+/// (`PSK_IDENTITY_NOT_FOUND`); a lossy or absent `str` would hand the callback someone else's
+/// identity.
+#[test]
+fn an_identity_or_hint_that_is_not_utf8_fails_the_handshake_as_in_cpython() {
+    let code = format!("{}{PY_NOT_UTF8}", common::PY_DESCRIBE_ERROR);
+    let s_client = |port: u16| {
+        let connect = format!("127.0.0.1:{port}");
+        openssl_psk(
+            &["s_client", "-connect", &connect],
+            "-psk_identity",
+            b"id\xff",
+        )
+        .status()
+        .unwrap()
+    };
+    // Server side: the client's identity.
+    let mut theirs_server = common::PyPeer::start(&code, &["server"]);
+    s_client(theirs_server.port());
+    let theirs = theirs_server.finish();
+    let (port, server) = recording_server();
+    s_client(port);
+    let ours = server.join().unwrap();
+    common::assert_outcomes_eq("a non-UTF-8 identity", &ours, &theirs.join("\n"));
+    assert_eq!(ours[1], "[]");
+
+    // Client side: the server's identity hint.
+    let s_server = || {
+        let mut cmd = openssl_psk(
+            &[
+                "s_server",
+                "-naccept",
+                "1",
+                "-accept",
+                "127.0.0.1:0",
+                "-nocert",
+            ],
+            "-psk_hint",
+            b"h\xff",
+        );
+        // s_server ends a connection when its stdin ends: keep it open until the kill.
+        let mut child = cmd.stdin(std::process::Stdio::piped()).spawn().unwrap();
+        let port = s_server_port(&mut child);
+        (child, port)
+    };
+    let (mut server, port) = s_server();
+    let port_arg = port.to_string();
+    let theirs = common::py313(&code, &["client", &port_arg]);
+    let _ = server.kill();
+    let _ = server.wait();
+    let cctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_CLIENT).unwrap();
+    cctx.set_check_hostname(false);
+    cctx.set_verify_mode(ssl::CERT_NONE).unwrap();
+    cctx.set_maximum_version(ssl::TLSVersion::TLSv1_2).unwrap();
+    cctx.set_ciphers("PSK").unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let hints = seen.clone();
+    cctx.set_psk_client_callback(move |hint: Option<&str>| {
+        hints
+            .lock()
+            .unwrap()
+            .push(hint.map(str::to_string).py_repr());
+        Ok((Some("id".to_string()), KEY.to_vec()))
+    })
+    .unwrap();
+    let (mut server, port) = s_server();
+    let sock = socket::create_connection(("127.0.0.1", port), Default::default()).unwrap();
+    let outcome = match cctx.wrap_socket(sock, ssl::WrapSocket::default()) {
+        Ok(s) => s.version().unwrap().py_str(),
+        Err(e) => common::describe_error(&e),
+    };
+    let _ = server.kill();
+    let _ = server.wait();
+    let ours = vec![outcome, format!("[{}]", seen.lock().unwrap().join(", "))];
+    common::assert_outcomes_eq("a non-UTF-8 hint", &ours, &theirs);
+    assert_eq!(ours[1], "[]");
+}

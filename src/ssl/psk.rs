@@ -24,11 +24,14 @@ pub type PskClientCallback =
 /// `set_psk_server_callback`'s callable: the client's identity to the key (empty: unknown).
 pub type PskServerCallback = Arc<dyn Fn(Option<&str>) -> Result<Vec<u8>> + Send + Sync>;
 
-fn text(bytes: Option<&[u8]>) -> Option<String> {
-    bytes
-        .filter(|b| !b.is_empty())
-        .and_then(|b| std::str::from_utf8(b).ok())
-        .map(str::to_string)
+/// The hint or identity as the callback's `str` (`None` when absent or empty); `Err` when
+/// the bytes are not UTF-8, which CPython cannot decode either: it then fails the handshake
+/// without calling the callback (checked with `openssl s_client`/`s_server`).
+fn text(bytes: Option<&[u8]>) -> std::result::Result<Option<&str>, std::str::Utf8Error> {
+    match bytes.filter(|b| !b.is_empty()) {
+        None => Ok(None),
+        Some(b) => std::str::from_utf8(b).map(Some),
+    }
 }
 
 /// Runs the user's callback; its error or panic means "no PSK", as a raising Python callback
@@ -61,9 +64,11 @@ impl crate::ffi::psk::PskHandler for Handlers {
         let Some(callback) = current_context(ssl).and_then(|c| c.psk_client_callback()) else {
             return 0;
         };
-        let Some((id, key)) = call("psk client callback", move || {
-            callback(text(hint).as_deref())
-        }) else {
+        let Ok(hint) = text(hint) else {
+            log::warn!("psk client callback: the server's identity hint is not UTF-8");
+            return 0;
+        };
+        let Some((id, key)) = call("psk client callback", move || callback(hint)) else {
             return 0;
         };
         let id = id.unwrap_or_default();
@@ -82,9 +87,11 @@ impl crate::ffi::psk::PskHandler for Handlers {
         let Some(callback) = current_context(ssl).and_then(|c| c.psk_server_callback()) else {
             return 0;
         };
-        let Some(key) = call("psk server callback", move || {
-            callback(text(identity).as_deref())
-        }) else {
+        let Ok(identity) = text(identity) else {
+            log::warn!("psk server callback: the client's identity is not UTF-8");
+            return 0;
+        };
+        let Some(key) = call("psk server callback", move || callback(identity)) else {
             return 0;
         };
         if key.len() > psk.len() {
