@@ -5,7 +5,9 @@
 //! `benches/run_async.py` (through `scripts/bench-async.sh`) alternates them and summarises.
 //!
 //! Every process runs one tokio **current-thread** runtime (as CPython's asyncio runs one
-//! thread), client and server alike; concurrent clients are tasks of one client process.
+//! thread), client and server alike; concurrent clients are tasks of one client process, and
+//! each connection of either end is a `tokio::spawn`ed task, as in a typical tokio program
+//! (the traits' futures are `Send`, so pyssl's must be too: this compiles only if they are).
 //! Not a libtest harness (`harness = false`) and not part of `cargo test`:
 //!
 //! ```text
@@ -28,19 +30,18 @@
 
 mod shared;
 
-use std::cell::RefCell;
 use std::io::Write;
 use std::pin::Pin;
-use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
 
 use openssl::ssl::{Ssl, SslContext};
 use pyssl::{asyncio, ssl, Error};
 use shared::{pyssl_context, raw_context, rss_bytes, spawn_server, Args, Clock, Peer, Res, HOST};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
-use tokio::task::{spawn_blocking, spawn_local, LocalSet};
+use tokio::task::spawn_blocking;
 use tokio_openssl::SslStream;
 
 const BULK_WRITE: usize = 64 * 1024;
@@ -49,23 +50,23 @@ const BACKLOG: u32 = 100;
 const SERVER_NAME: &str = "localhost";
 
 /// What the workloads do with a connection, in asyncio's stream terms.
-trait Conn: Sized {
+trait Conn: Sized + Send {
     /// `writer.write(data); await writer.drain()`.
-    async fn send(&mut self, data: &[u8]) -> Res<()>;
+    fn send(&mut self, data: &[u8]) -> impl Future<Output = Res<()>> + Send;
     /// `await reader.readexactly(len(buf))` into `buf`; `false` at an EOF before any byte.
-    async fn recv_exact(&mut self, buf: &mut [u8]) -> Res<bool>;
+    fn recv_exact(&mut self, buf: &mut [u8]) -> impl Future<Output = Res<bool>> + Send;
     /// `len(await reader.read(len(buf)))` (0 at EOF).
-    async fn recv_some(&mut self, buf: &mut [u8]) -> Res<usize>;
+    fn recv_some(&mut self, buf: &mut [u8]) -> impl Future<Output = Res<usize>> + Send;
     /// `writer.close(); await writer.wait_closed()`: close_notify sent, the peer's awaited.
-    async fn close(self) -> Res<()>;
+    fn close(self) -> impl Future<Output = Res<()>> + Send;
 }
 
 /// One implementation under test.
-trait System: Sized + 'static {
+trait System: Sized + Send + Sync + 'static {
     type C: Conn + 'static;
     fn new(args: &Args, server: bool) -> Res<Self>;
     /// Connects to `HOST:port` and handshakes (server name `localhost`).
-    async fn connect(&self, port: u16) -> Res<Self::C>;
+    fn connect(&self, port: u16) -> impl Future<Output = Res<Self::C>> + Send;
     /// Listens on `HOST`, port 0, and hands each handshaken connection to [`handle`]; returns
     /// the port and what keeps the server alive.
     async fn serve(&self, state: Arc<ServerState>) -> Res<(u16, Box<dyn std::any::Any>)>;
@@ -204,10 +205,10 @@ impl System for Raw {
         let listener = sock.listen(BACKLOG)?;
         let port = listener.local_addr()?.port();
         let ctx = self.ctx.clone();
-        let accept_loop = spawn_local(async move {
+        let accept_loop = tokio::spawn(async move {
             while let Ok((tcp, _)) = listener.accept().await {
                 let (ctx, state) = (ctx.clone(), state.clone());
-                spawn_local(async move {
+                tokio::spawn(async move {
                     match raw_accept(&ctx, tcp).await {
                         Ok(s) => handle(s, state).await,
                         Err(e) => state.fail(&e),
@@ -357,7 +358,7 @@ fn server<Y: System>(mode: &str, args: &Args) -> Res<()> {
         failed: AtomicBool::new(false),
     });
     let rt = runtime()?;
-    LocalSet::new().block_on(&rt, async {
+    rt.block_on(async {
         let sys = Y::new(args, true)?;
         let (port, keep) = sys.serve(state.clone()).await?;
         println!("PORT {port}");
@@ -394,15 +395,15 @@ async fn one_handshake<Y: System>(sys: &Y, port: u16) -> Res<()> {
 /// Runs `work(i)` for `i` in `0..n` on `c` concurrent tasks (`n` split evenly).
 async fn concurrently<F, Fut>(n: u64, c: u64, work: F) -> Res<()>
 where
-    F: Fn(u64) -> Fut + Clone + 'static,
-    Fut: std::future::Future<Output = Res<()>> + 'static,
+    F: Fn(u64) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = Res<()>> + Send + 'static,
 {
     let c = c.clamp(1, n.max(1));
     let tasks: Vec<_> = (0..c)
         .map(|w| {
             let work = work.clone();
             let share = n / c + u64::from(w < n % c);
-            spawn_local(async move {
+            tokio::spawn(async move {
                 for i in 0..share {
                     work(i).await?;
                 }
@@ -417,7 +418,7 @@ where
 }
 
 async fn client_work<Y: System>(mode: &str, args: &Args, mut peer: Peer) -> Res<(String, Peer)> {
-    let sys = Rc::new(Y::new(args, false)?);
+    let sys = Arc::new(Y::new(args, false)?);
     let port = peer.port;
     let server_pid = peer.child.as_ref().map(|c| c.id());
     let n = args.num("n", 100);
@@ -482,14 +483,14 @@ async fn client_work<Y: System>(mode: &str, args: &Args, mut peer: Peer) -> Res<
             }
             // The server takes its "before" when the last warm-up connection is closed.
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-            let held = Rc::new(RefCell::new(Vec::with_capacity(n as usize)));
+            let held = Arc::new(Mutex::new(Vec::with_capacity(n as usize)));
             let (s, h) = (sys.clone(), held.clone());
             concurrently(n, args.num("c", 64), move |_| {
                 let (s, h) = (s.clone(), h.clone());
                 async move {
                     let mut c = s.connect(port).await?;
                     ping(&mut c).await?;
-                    h.borrow_mut().push(c);
+                    h.lock().unwrap().push(c);
                     Ok(())
                 }
             })
@@ -537,7 +538,7 @@ async fn bulk_one<Y: System>(
 fn client<Y: System>(imp: &str, mode: &str, args: &Args) -> Res<()> {
     let peer = spawn_server(imp, mode, args)?;
     let rt = runtime()?;
-    let (out, peer) = LocalSet::new().block_on(&rt, client_work::<Y>(mode, args, peer))?;
+    let (out, peer) = rt.block_on(client_work::<Y>(mode, args, peer))?;
     drop(rt);
     peer.finish()?;
     println!("{out}");
