@@ -777,7 +777,9 @@ impl socket {
     /// `sock.getsockopt(level, optname, buflen)` →
     /// `sock.getsockopt_bytes(level, optname, buflen)?`: the raw option bytes. `buflen` must
     /// be 1..=1024 (`OSError('getsockopt buflen out of range')` otherwise, as in CPython, whose
-    /// C `int` argument makes a `buflen` beyond it an `OverflowError`).
+    /// C `int` argument makes a `buflen` beyond it an `OverflowError`). Python's `buflen` of 0
+    /// means the integer form: `sock.getsockopt(level, optname, 0)` ports as
+    /// `sock.getsockopt(level, optname)?`.
     pub fn getsockopt_bytes(&self, level: i32, optname: i32, buflen: usize) -> Result<Vec<u8>> {
         if i32::try_from(buflen).is_err() {
             return Err(Error::OverflowError(
