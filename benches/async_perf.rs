@@ -30,10 +30,10 @@
 
 mod shared;
 
+use std::future::Future;
 use std::io::Write;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use openssl::ssl::{Ssl, SslContext};
