@@ -50,6 +50,10 @@ pub(crate) struct StreamProtocol {
     /// Whether the connection was already lost when the application last wrote to the stream
     /// or resumed from waiting on it (see [`StreamProtocol::acted`]).
     pub(crate) loss_seen: bool,
+    /// The application's own call closed the transport (`close()`, `abort()`, or a `write()`
+    /// whose send failed): CPython's `drain()` then sees `is_closing()` and yields, so the
+    /// loss counts for `drain()` whenever the connection's task delivers it.
+    pub(crate) closed_by_app: bool,
     /// `StreamReaderProtocol._closed`: what `wait_closed()` returns.
     pub(crate) closed: Option<Result<(), Error>>,
     /// `StreamReaderProtocol._over_ssl`.
@@ -75,6 +79,7 @@ impl StreamProtocol {
             writing_paused: false,
             connection_lost: None,
             loss_seen: false,
+            closed_by_app: false,
             closed: None,
             over_ssl: false,
             waiter: Waiter::Idle,

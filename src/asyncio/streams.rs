@@ -727,8 +727,14 @@ impl StreamWriter {
             let conn = self.shared.lock();
             // A loss the connection's task processed after the application's last write or
             // wait (on a multi-thread runtime, beside it): CPython's loop has not run since,
-            // so its drain() sees a live connection with room, and returns.
-            if conn.app.connection_lost.is_some() && !conn.app.loss_seen && !conn.app.writing_paused
+            // so its drain() sees a live connection with room, and returns. Not when the
+            // application closed the transport itself: CPython's drain() then yields, and
+            // raises.
+            let app = &conn.app;
+            if app.connection_lost.is_some()
+                && !app.loss_seen
+                && !app.closed_by_app
+                && !app.writing_paused
             {
                 return Ok(());
             }

@@ -348,6 +348,7 @@ impl Conn {
 
     /// `transport.write(data)` / `writelines(list_of_data)`.
     pub(crate) fn write(&mut self, list_of_data: &[&[u8]]) {
+        let was_closing = self.is_closing();
         match &mut self.tls {
             Some(tls) => tls.write_appdata(list_of_data, &mut self.sock, &mut self.app),
             None => {
@@ -358,11 +359,15 @@ impl Conn {
                 }
             }
         }
+        if !was_closing && self.is_closing() {
+            self.app.closed_by_app = true;
+        }
         self.wake_driver();
     }
 
     /// `transport.close()`.
     pub(crate) fn close(&mut self) {
+        self.app.closed_by_app = true;
         match &mut self.tls {
             Some(tls) => tls.close(&mut self.sock, &mut self.app),
             None => self.sock.close(),
@@ -380,6 +385,7 @@ impl Conn {
 
     /// `transport.abort()`: lose the connection now, buffered data dropped.
     pub(crate) fn abort(&mut self) {
+        self.app.closed_by_app = true;
         match &mut self.tls {
             Some(tls) => tls.abort(&mut self.sock),
             None => self.sock.force_close(None),
