@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
+use common::memory_pair::MemoryPair;
 use pyssl::pyrepr::{PyBytes, PyRepr};
 use pyssl::{select, socket, ssl};
 
@@ -301,71 +302,6 @@ plain.close()
 
 // ---- SSLObject -------------------------------------------------------------------------------
 
-struct Pair {
-    client: ssl::SSLObject,
-    server: ssl::SSLObject,
-    c_in: ssl::MemoryBIO,
-    c_out: ssl::MemoryBIO,
-    s_in: ssl::MemoryBIO,
-    s_out: ssl::MemoryBIO,
-}
-
-impl Pair {
-    /// Two objects, handshaken by moving the bytes between their buffers.
-    fn new() -> Pair {
-        let bio = || ssl::MemoryBIO::new().unwrap();
-        let (c_in, c_out, s_in, s_out) = (bio(), bio(), bio(), bio());
-        let client = common::client_context()
-            .wrap_bio(
-                &c_in,
-                &c_out,
-                ssl::WrapBio {
-                    server_hostname: Some("localhost"),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
-        let server = common::server_context()
-            .wrap_bio(
-                &s_in,
-                &s_out,
-                ssl::WrapBio {
-                    server_side: true,
-                    ..Default::default()
-                },
-            )
-            .unwrap();
-        let mut pair = Pair {
-            client,
-            server,
-            c_in,
-            c_out,
-            s_in,
-            s_out,
-        };
-        let (mut c_done, mut s_done) = (false, false);
-        for _ in 0..10 {
-            if !c_done {
-                c_done = pair.client.do_handshake().is_ok();
-            }
-            pair.pump();
-            if !s_done {
-                s_done = pair.server.do_handshake().is_ok();
-            }
-            pair.pump();
-            if c_done && s_done {
-                return pair;
-            }
-        }
-        panic!("no handshake");
-    }
-
-    fn pump(&self) {
-        self.s_in.write(&self.c_out.read(-1).unwrap()).unwrap();
-        self.c_in.write(&self.s_out.read(-1).unwrap()).unwrap();
-    }
-}
-
 const PY_PAIR: &str = r#"
 import ssl, sys
 cctx = ssl.create_default_context(cafile=sys.argv[1])
@@ -399,7 +335,7 @@ def outcome(f):
 fn sslobject_after_write_eof_is_cpythons() {
     let mut ours = Vec::new();
     // Data, then the transport ends without close_notify.
-    let mut p = Pair::new();
+    let mut p = MemoryPair::handshaken();
     p.server.write(b"hi").unwrap();
     p.pump();
     ours.push(bytes(p.client.read(10)));
@@ -411,7 +347,7 @@ fn sslobject_after_write_eof_is_cpythons() {
     ours.push(outcome(p.client.write(b"x")));
 
     // The peer's close_notify, then the end of the transport: a clean close wins.
-    let mut p = Pair::new();
+    let mut p = MemoryPair::handshaken();
     ours.push(none_or_error(p.server.unwrap()));
     p.pump();
     p.c_in.write_eof();

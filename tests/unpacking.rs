@@ -252,49 +252,10 @@ row(lambda: client.cipher()[0])
 "#;
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let theirs = py313(PY, &[fixtures.to_str().unwrap()]);
-    let server_ctx = common::server_context();
-    let client_ctx = client_context();
-    let (c_in, c_out) = (
-        ssl::MemoryBIO::new().unwrap(),
-        ssl::MemoryBIO::new().unwrap(),
-    );
-    let (s_in, s_out) = (
-        ssl::MemoryBIO::new().unwrap(),
-        ssl::MemoryBIO::new().unwrap(),
-    );
-    let mut client = client_ctx
-        .wrap_bio(
-            &c_in,
-            &c_out,
-            ssl::WrapBio {
-                server_hostname: Some("localhost"),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    let mut server = server_ctx
-        .wrap_bio(
-            &s_in,
-            &s_out,
-            ssl::WrapBio {
-                server_side: true,
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    let mut ours = vec![row(client.cipher().subscript(), |c| c.0.py_repr())];
-    for _ in 0..4 {
-        for end in [&mut client, &mut server] {
-            match end.do_handshake() {
-                Ok(()) => {}
-                Err(e) if e.isinstance(ssl::SSLWantReadError) => {}
-                Err(e) => panic!("{e}"),
-            }
-        }
-        s_in.write(&c_out.read(-1).unwrap()).unwrap();
-        c_in.write(&s_out.read(-1).unwrap()).unwrap();
-    }
-    ours.push(row(client.cipher().subscript(), |c| c.0.py_repr()));
+    let mut pair = common::memory_pair::MemoryPair::wrapped();
+    let mut ours = vec![row(pair.client.cipher().subscript(), |c| c.0.py_repr())];
+    pair.handshake();
+    ours.push(row(pair.client.cipher().subscript(), |c| c.0.py_repr()));
     assert_eq!(ours, theirs.lines().collect::<Vec<_>>());
     assert_eq!(ours[0], "TypeError: 'NoneType' object is not subscriptable");
 }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cipher_corpus;
+pub mod memory_pair;
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
