@@ -8,6 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::Stdio;
 
+use common::memory_pair::MemoryPair;
 use pyssl::pyrepr::{PyBytes, PyRepr};
 use pyssl::ssl;
 
@@ -57,43 +58,14 @@ fn pump(from: &ssl::MemoryBIO, to: &ssl::MemoryBIO) -> usize {
 
 #[test]
 fn two_objects_handshake_and_talk_in_one_thread() {
-    let sctx = ssl::SSLContext::new(ssl::PROTOCOL_TLS_SERVER).unwrap();
-    sctx.load_cert_chain(
-        common::fixture("server.pem"),
-        common::fixture_str("server.key").as_str(),
-    )
-    .unwrap();
-    let cctx = ssl::create_default_context_with(ssl::CreateDefaultContext {
-        cafile: Some(&common::fixture_str("ca.pem")),
-        ..Default::default()
-    })
-    .unwrap();
-    let (c_in, c_out, s_in, s_out) = (
-        ssl::MemoryBIO::new().unwrap(),
-        ssl::MemoryBIO::new().unwrap(),
-        ssl::MemoryBIO::new().unwrap(),
-        ssl::MemoryBIO::new().unwrap(),
-    );
-    let mut client = cctx
-        .wrap_bio(
-            &c_in,
-            &c_out,
-            ssl::WrapBio {
-                server_hostname: Some("localhost"),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    let mut server = sctx
-        .wrap_bio(
-            &s_in,
-            &s_out,
-            ssl::WrapBio {
-                server_side: true,
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let MemoryPair {
+        mut client,
+        mut server,
+        c_in,
+        c_out,
+        s_in,
+        s_out,
+    } = MemoryPair::wrapped();
     assert_eq!(
         client.getpeercert(false).unwrap_err().to_string(),
         "handshake not done yet"

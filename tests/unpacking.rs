@@ -21,15 +21,18 @@ fn row<T>(result: pyssl::Result<T>, show: impl FnOnce(T) -> String) -> String {
     }
 }
 
-const PYTHON: &str = r#"
-import os, socket, ssl, sys, tempfile, threading
-fixtures = sys.argv[1]
-
+/// The Python side's `row`, as [`row`] prints it.
+const PY_ROW: &str = r#"
 def row(f):
     try:
         print('ok:', repr(f()))
     except Exception as e:
         print(f'{type(e).__name__}: {e}')
+"#;
+
+const PYTHON: &str = r#"
+import os, socket, ssl, sys, tempfile, threading
+fixtures = sys.argv[1]
 
 server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 server_ctx.load_cert_chain(os.path.join(fixtures, 'server.pem'), os.path.join(fixtures, 'server.key'))
@@ -85,7 +88,7 @@ row(lambda: unpack2(su.getsockname()))
 #[test]
 fn dict_and_unpack_raise_what_python_raises() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let theirs = py313(PYTHON, &[fixtures.to_str().unwrap()]);
+    let theirs = py313(&format!("{PY_ROW}{PYTHON}"), &[fixtures.to_str().unwrap()]);
 
     let (port, listener) = tls_listener(8);
     let server = thread::spawn(move || {
@@ -228,11 +231,6 @@ fn cipher_subscript_raises_what_python_raises() {
     const PY: &str = r#"
 import os, ssl, sys
 fixtures = sys.argv[1]
-def row(f):
-    try:
-        print('ok:', repr(f()))
-    except Exception as e:
-        print(f'{type(e).__name__}: {e}')
 server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 server_ctx.load_cert_chain(os.path.join(fixtures, 'server.pem'), os.path.join(fixtures, 'server.key'))
 client_ctx = ssl.create_default_context(cafile=os.path.join(fixtures, 'ca.pem'))
@@ -251,7 +249,7 @@ for _ in range(4):
 row(lambda: client.cipher()[0])
 "#;
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let theirs = py313(PY, &[fixtures.to_str().unwrap()]);
+    let theirs = py313(&format!("{PY_ROW}{PY}"), &[fixtures.to_str().unwrap()]);
     let mut pair = common::memory_pair::MemoryPair::wrapped();
     let mut ours = vec![row(pair.client.cipher().subscript(), |c| c.0.py_repr())];
     pair.handshake();
