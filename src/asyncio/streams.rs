@@ -749,7 +749,7 @@ impl StreamWriter {
             tokio::task::yield_now().await;
             self.shared
                 .wait_until(|conn, cx| {
-                    if conn.sock.lost.is_none() {
+                    if !conn.sock.loss_pending() {
                         return Poll::Ready(());
                     }
                     conn.app.register(cx.waker());

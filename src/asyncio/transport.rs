@@ -50,7 +50,7 @@ pub(crate) struct SocketTransport {
     /// `_conn_lost`.
     conn_lost: u32,
     /// `connection_lost(exc)` to deliver (`call_soon(self._call_connection_lost, exc)`).
-    pub(crate) lost: Option<Option<Error>>,
+    lost: Option<Option<Error>>,
     /// `_protocol_paused` (`_FlowControlMixin`).
     protocol_paused: bool,
     /// `sock.proto` (`get_extra_info('socket')` shows it): the `getaddrinfo` protocol, or a
@@ -85,6 +85,11 @@ impl SocketTransport {
             peername,
             server: None,
         }
+    }
+
+    /// A loss is scheduled (`call_soon(_call_connection_lost)`) and not yet delivered.
+    pub(crate) fn loss_pending(&self) -> bool {
+        self.lost.is_some()
     }
 
     /// `get_write_buffer_size()`.
